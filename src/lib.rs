@@ -1,1 +1,12 @@
+//! pestle: the website and patient-request platform for independent and compounding pharmacies.
 
+/// Command-line interface: one module per subcommand.
+pub mod cli;
+/// Typed settings: defaults, then `pestle.toml`, then `PESTLE_…` environment variables.
+pub mod config;
+/// The content domain: conditions, medications, testimonials, site; parsing and validation.
+pub mod content;
+/// Storage behind the `Store` trait, with SQLite and PostgreSQL implementations.
+pub mod store;
+/// The HTTP server: state, routes, errors.
+pub mod web;

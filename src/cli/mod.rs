@@ -1,0 +1,132 @@
+//! The command line: one clap enum, one module per subcommand. `main.rs` only calls `run`.
+
+mod check;
+mod export;
+mod import;
+mod migrate;
+mod serve;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Overrides, Settings};
+
+/// pestle — the website and patient-request platform for independent and compounding pharmacies.
+#[derive(Debug, Parser)]
+#[command(name = "pestle", version, about)]
+pub struct Cli {
+    /// Settings file (TOML). Without it, ./pestle.toml is read when present.
+    #[arg(long, global = true, env = "PESTLE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [env: PESTLE_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (applies migrations; loads the sample content into an empty database).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080; port 0 picks a free port [env: PESTLE_BIND]
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<SocketAddr>,
+    },
+    /// Check a content folder and load it into the database in one transaction.
+    Import {
+        /// The content folder (with site.toml, conditions/, medications/, testimonials/).
+        dir: PathBuf,
+        /// Also remove entries that are in the database but not in the folder.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Write the database's content to a folder, in the format `import` reads.
+    Export {
+        /// The folder to write (created if missing; entry files not in the database are removed).
+        dir: PathBuf,
+    },
+    /// Check a content folder without touching the database. Exit status 1 when it has problems.
+    Check {
+        /// The content folder.
+        dir: PathBuf,
+    },
+    /// Apply database migrations.
+    Migrate,
+}
+
+/// Parses the command line and runs the command; the process exit code comes back.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let overrides = Overrides {
+        database_url: cli.database_url.clone(),
+        bind: match &cli.command {
+            Command::Serve { bind } => *bind,
+            _ => None,
+        },
+    };
+    // `check` needs no settings at all: it must work in a bare content repository.
+    if let Command::Check { dir } = &cli.command {
+        init_logging("warn");
+        return check::run(dir);
+    }
+    let settings = match Settings::load(cli.config.as_deref(), &overrides) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_logging(&settings.log);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve { .. } => serve::run(&settings).await,
+            Command::Import { dir, prune } => import::run(&settings, &dir, prune).await,
+            Command::Export { dir } => export::run(&settings, &dir).await,
+            Command::Migrate => migrate::run(&settings).await,
+            Command::Check { .. } => Ok(ExitCode::SUCCESS),
+        }
+    });
+    result.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// How a command names the folder it was given in problems: as typed, without a trailing `/`.
+fn folder_label(dir: &std::path::Path) -> String {
+    let shown = dir.display().to_string();
+    let trimmed = shown.trim_end_matches('/');
+    if trimmed.is_empty() { shown } else { trimmed.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,120 @@
+//! Typed settings. Each layer overrides the one before: built-in defaults, then `pestle.toml`
+//! (or the file named by `--config`), then `PESTLE_…` environment variables, then command-line
+//! flags. `docs/CONFIGURATION.md` repeats these doc comments: keep the two in step.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The file read when `--config` is not given, if it exists in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "pestle.toml";
+
+/// Every setting, with its default. Unknown keys in `pestle.toml` are errors (likely typos).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Where pestle keeps its data: `sqlite://PATH` (created with its folder if missing) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`. Env: `PESTLE_DATABASE_URL`.
+    /// Default: `sqlite://pestle-data/pestle.db`.
+    #[serde(default = "default_database_url")]
+    pub database_url: SecretString,
+
+    /// The address `pestle serve` listens on; port 0 picks a free port (the bound address is
+    /// logged). Env: `PESTLE_BIND`. Default: `127.0.0.1:8080`.
+    #[serde(default = "default_bind")]
+    pub bind: SocketAddr,
+
+    /// Load the sample content pack built into the binary when `serve` starts on a database
+    /// that has no content yet. Env: `PESTLE_SAMPLE_CONTENT`. Default: `true`.
+    #[serde(default = "default_true")]
+    pub sample_content: bool,
+
+    /// How often, in seconds, each instance checks whether content changed (another instance
+    /// or `pestle import` may have changed it) and reloads its in-memory copy.
+    /// Env: `PESTLE_CONTENT_REFRESH_SECONDS`. Default: `5`.
+    #[serde(default = "default_refresh")]
+    pub content_refresh_seconds: u64,
+
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish before the server
+    /// stops anyway. Env: `PESTLE_SHUTDOWN_GRACE_SECONDS`. Default: `30`.
+    #[serde(default = "default_grace")]
+    pub shutdown_grace_seconds: u64,
+
+    /// Log filter in `RUST_LOG` syntax, e.g. `info` or `pestle=debug,tower_http=info`.
+    /// Env: `PESTLE_LOG`. Default: `info`.
+    #[serde(default = "default_log")]
+    pub log: String,
+}
+
+/// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
+/// settings and must not trip the unknown-key check).
+const KEYS: [&str; 6] = [
+    "database_url",
+    "bind",
+    "sample_content",
+    "content_refresh_seconds",
+    "shutdown_grace_seconds",
+    "log",
+];
+
+fn default_database_url() -> SecretString {
+    SecretString::from("sqlite://pestle-data/pestle.db")
+}
+fn default_bind() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+fn default_true() -> bool {
+    true
+}
+fn default_refresh() -> u64 {
+    5
+}
+fn default_grace() -> u64 {
+    30
+}
+fn default_log() -> String {
+    "info".to_owned()
+}
+
+/// Settings given on the command line; they override every other layer.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub database_url: Option<String>,
+    pub bind: Option<SocketAddr>,
+}
+
+impl Settings {
+    /// Reads the layers. `config` names a file that must exist; without it `pestle.toml` is
+    /// read when present.
+    pub fn load(config: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
+        let mut figment = Figment::new();
+        match config {
+            Some(path) => {
+                anyhow::ensure!(path.is_file(), "config file {} does not exist", path.display());
+                figment = figment.merge(Toml::file_exact(path));
+            }
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                figment = figment.merge(Toml::file_exact(DEFAULT_CONFIG_FILE));
+            }
+            None => {}
+        }
+        figment = figment.merge(Env::prefixed("PESTLE_").only(&KEYS));
+        if let Some(url) = &overrides.database_url {
+            figment = figment.merge(("database_url", url));
+        }
+        if let Some(bind) = &overrides.bind {
+            figment = figment.merge(("bind", bind.to_string()));
+        }
+        figment.extract().context("invalid configuration")
+    }
+
+    /// The database URL (it may hold a password: never log it).
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}

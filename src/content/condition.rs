@@ -1,0 +1,257 @@
+//! A condition page: TOML front matter between `+++` lines and a Markdown body whose `## `
+//! headings make the sections.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::reader::{At, Table};
+use super::refs::{RefKind, Reference};
+use super::sections::check_body;
+use super::slug::Slug;
+use super::values::{Code, WebUrl};
+use super::vocabulary::{RedFlagLevel, Vocabulary};
+
+/// A condition in the "Diseases & Conditions" library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    pub slug: Slug,
+    pub meta: ConditionMeta,
+    /// The Markdown body exactly as written after the closing `+++` line.
+    pub body: String,
+}
+
+/// Everything in a condition's front matter. Field names are the file format's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConditionMeta {
+    pub title: String,
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_called: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<Code>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Slug>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub testimonials: Vec<Slug>,
+    #[serde(default, skip_serializing_if = "MedicationLists::is_empty")]
+    pub medications: MedicationLists,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_flags: Vec<RedFlag>,
+    #[serde(default)]
+    pub review: Review,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+}
+
+/// Medication slugs by how a patient gets them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MedicationLists {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub over_the_counter: Vec<Slug>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prescription: Vec<Slug>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compounded: Vec<Slug>,
+}
+
+impl MedicationLists {
+    pub fn is_empty(&self) -> bool {
+        self.over_the_counter.is_empty() && self.prescription.is_empty() && self.compounded.is_empty()
+    }
+
+    /// Every listed medication with the availability it is listed under.
+    pub fn all(&self) -> impl Iterator<Item = (Availability, &Slug)> {
+        fn tag(availability: Availability, list: &[Slug]) -> impl Iterator<Item = (Availability, &Slug)> {
+            list.iter().map(move |s| (availability, s))
+        }
+        tag(Availability::OverTheCounter, &self.over_the_counter)
+            .chain(tag(Availability::Prescription, &self.prescription))
+            .chain(tag(Availability::Compounded, &self.compounded))
+    }
+}
+
+/// Which list of a condition's `[medications]` a medication appears in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Availability {
+    OverTheCounter,
+    Prescription,
+    Compounded,
+}
+
+impl Availability {
+    /// The field name in the front matter, also stored in the database.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::OverTheCounter => "over_the_counter",
+            Self::Prescription => "prescription",
+            Self::Compounded => "compounded",
+        }
+    }
+}
+
+/// A warning sign and how urgently to act on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RedFlag {
+    pub level: RedFlagLevel,
+    pub text: String,
+}
+
+/// Pharmacist review provenance. An empty `by` means "not yet reviewed".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    #[serde(default)]
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<Date>,
+}
+
+impl Review {
+    pub fn is_reviewed(&self) -> bool {
+        !self.by.trim().is_empty()
+    }
+}
+
+/// A public source the page's facts come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub title: String,
+    pub url: WebUrl,
+}
+
+/// Reads a condition's front matter table and checks its body; `None` when anything is wrong
+/// (the problems are in the file's report). References are returned for the cross-file check.
+pub fn read(
+    slug: Slug,
+    mut table: Table<'_, '_>,
+    body: &str,
+    body_offset: usize,
+    refs: &mut Vec<Reference>,
+) -> Option<Condition> {
+    let file = table.file();
+    let before = file.problem_count();
+    let title = table.required_string("title");
+    let summary = table.required_string("summary");
+    let also_called = table.string_list("also_called");
+    let category = table.string("category");
+    let codes = table.parsed_list("codes", Code::parse);
+    let related = table.parsed_list("related", Slug::parse);
+    let testimonials = table.parsed_list("testimonials", Slug::parse);
+    for (index, slug) in related.iter().enumerate() {
+        refs.push(Reference::new(RefKind::Condition, slug, format!("related[{index}]")));
+    }
+    for (index, slug) in testimonials.iter().enumerate() {
+        refs.push(Reference::new(RefKind::Testimonial, slug, format!("testimonials[{index}]")));
+    }
+    let medications = table
+        .table("medications")
+        .map(|t| read_medication_lists(t, refs))
+        .unwrap_or_default();
+    let red_flags = table
+        .table_list("red_flags")
+        .into_iter()
+        .filter_map(read_red_flag)
+        .collect();
+    let review = table.table("review").map(read_review).unwrap_or_default();
+    let sources = table
+        .table_list("sources")
+        .into_iter()
+        .filter_map(read_source)
+        .collect();
+    table.finish();
+    check_body(file, body, body_offset);
+
+    let unwrap = |list: Vec<At<Slug>>| list.into_iter().map(|s| s.value).collect();
+    let meta = ConditionMeta {
+        title: title?.value,
+        summary: summary?.value,
+        also_called: also_called.into_iter().map(|s| s.value).collect(),
+        category: category.map(|c| c.value).filter(|c| !c.trim().is_empty()),
+        codes: codes.into_iter().map(|c| c.value).collect(),
+        related: unwrap(related),
+        testimonials: unwrap(testimonials),
+        medications,
+        red_flags,
+        review,
+        sources,
+    };
+    (file.problem_count() == before).then(|| Condition {
+        slug,
+        meta,
+        body: body.to_owned(),
+    })
+}
+
+fn read_medication_lists(mut table: Table<'_, '_>, refs: &mut Vec<Reference>) -> MedicationLists {
+    let mut list = |table: &mut Table<'_, '_>, key: &'static str, availability| {
+        let slugs = table.parsed_list(key, Slug::parse);
+        for (index, slug) in slugs.iter().enumerate() {
+            let field = table.field(&format!("{key}[{index}]"));
+            refs.push(Reference::new(RefKind::Medication, slug, field).listed_as(availability));
+        }
+        slugs.into_iter().map(|s| s.value).collect()
+    };
+    let lists = MedicationLists {
+        over_the_counter: list(&mut table, "over_the_counter", Availability::OverTheCounter),
+        prescription: list(&mut table, "prescription", Availability::Prescription),
+        compounded: list(&mut table, "compounded", Availability::Compounded),
+    };
+    table.finish();
+    lists
+}
+
+fn read_red_flag(mut table: Table<'_, '_>) -> Option<RedFlag> {
+    let level = table.parsed("level", true, RedFlagLevel::parse);
+    let text = table.required_string("text");
+    table.finish();
+    Some(RedFlag {
+        level: level?.value,
+        text: text?.value,
+    })
+}
+
+/// Reads `[review]`: a named reviewer needs both dates, and the next review comes after the last.
+fn read_review(mut table: Table<'_, '_>) -> Review {
+    let by = table.string("by");
+    let on = table.date("on");
+    let next = table.date("next");
+    let by = by.map(|b| b.value).unwrap_or_default();
+    if !by.trim().is_empty() {
+        for (key, date) in [("on", &on), ("next", &next)] {
+            if date.is_none() && !table.has(key) {
+                table.report_table(key, "required when `review.by` names a reviewer");
+            }
+        }
+    }
+    if let (Some(on), Some(next)) = (&on, &next) {
+        if next.value <= on.value {
+            table.report(
+                next.offset,
+                "next",
+                format!(
+                    "next review {} must be after the review date {}",
+                    next.value, on.value
+                ),
+            );
+        }
+    }
+    table.finish();
+    Review {
+        by,
+        on: on.map(|d| d.value),
+        next: next.map(|d| d.value),
+    }
+}
+
+fn read_source(mut table: Table<'_, '_>) -> Option<Source> {
+    let title = table.required_string("title");
+    let url = table.parsed("url", true, WebUrl::parse);
+    table.finish();
+    Some(Source {
+        title: title?.value,
+        url: url?.value,
+    })
+}

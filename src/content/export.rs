@@ -1,0 +1,72 @@
+//! Writing content back out as a content folder, in the same format `import` reads.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use super::ContentPack;
+
+/// Writes `pack` into `dir` so that the folder mirrors it exactly: every entry is written, and
+/// entry files (`*.md` / `*.toml` in the three entry folders) that are not in `pack` are removed.
+/// Other files, such as a README, are left alone. Returns the number of files written.
+pub fn write_folder(pack: &ContentPack, dir: &Path) -> anyhow::Result<usize> {
+    let mut written = 0;
+    write(dir, "site.toml", &to_toml(&pack.site)?)?;
+    written += 1;
+
+    let conditions = pack.conditions.iter().map(|c| {
+        let front = to_toml(&c.meta)?;
+        Ok((format!("{}.md", c.slug), format!("+++\n{front}+++\n{}", c.body)))
+    });
+    written += write_kind(dir, "conditions", ".md", conditions)?;
+
+    let medications = pack
+        .medications
+        .iter()
+        .map(|m| Ok((format!("{}.toml", m.slug), to_toml(&m.meta)?)));
+    written += write_kind(dir, "medications", ".toml", medications)?;
+
+    let testimonials = pack
+        .testimonials
+        .iter()
+        .map(|t| Ok((format!("{}.toml", t.slug), to_toml(&t.meta)?)));
+    written += write_kind(dir, "testimonials", ".toml", testimonials)?;
+    Ok(written)
+}
+
+fn write_kind(
+    dir: &Path,
+    kind: &str,
+    extension: &str,
+    files: impl Iterator<Item = anyhow::Result<(String, String)>>,
+) -> anyhow::Result<usize> {
+    let folder = dir.join(kind);
+    std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    let mut names = HashSet::new();
+    for file in files {
+        let (name, text) = file?;
+        write(&folder, &name, &text)?;
+        names.insert(name);
+    }
+    for entry in std::fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(extension) && !names.contains(&name) && entry.file_type()?.is_file() {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove stale {}", entry.path().display()))?;
+        }
+    }
+    Ok(names.len())
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(name);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn to_toml<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    toml::to_string(value).context("cannot write content as TOML")
+}

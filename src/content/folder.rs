@@ -1,0 +1,305 @@
+//! Reading a whole content folder: classify files, decode, parse each, then check references
+//! between them. Every problem in the folder is collected; nothing panics on bad input.
+
+use std::collections::{BTreeMap, HashSet};
+
+use toml::de::DeTable;
+
+use super::condition::{self, Availability, Condition};
+use super::medication::{self, Medication};
+use super::problem::{Problem, SourceFile, did_you_mean};
+use super::reader::Table;
+use super::refs::{RefKind, Reference};
+use super::site;
+use super::slug::Slug;
+use super::testimonial::{self, Testimonial};
+use super::{ContentPack, RawFile};
+
+/// The top-level entries a content folder may have.
+const LAYOUT: [&str; 4] = ["site.toml", "conditions", "medications", "testimonials"];
+
+/// The folders that hold one file per entry.
+const ENTRY_KINDS: [&str; 3] = ["conditions", "medications", "testimonials"];
+
+/// Parses and checks every file; returns the content, or every problem found (sorted by place).
+pub fn load(root: &str, files: &[RawFile]) -> Result<ContentPack, Vec<Problem>> {
+    let mut loader = Loader::default();
+    for file in files {
+        loader.add(root, file);
+    }
+    loader.finish(root)
+}
+
+#[derive(Default)]
+struct Loader {
+    problems: Vec<Problem>,
+    site: Option<site::Site>,
+    site_seen: bool,
+    conditions: BTreeMap<Slug, Condition>,
+    medications: BTreeMap<Slug, Medication>,
+    testimonials: BTreeMap<Slug, Testimonial>,
+    /// Slugs of every file found per kind, parsed or not: a reference to a file that has
+    /// problems of its own is not also reported as missing.
+    known: BTreeMap<&'static str, HashSet<Slug>>,
+    /// References to check once everything is read, with the referring file's name and text.
+    pending: Vec<(String, String, Vec<Reference>)>,
+}
+
+impl Loader {
+    fn add(&mut self, root: &str, file: &RawFile) {
+        let name = format!("{root}/{}", file.path);
+        let mut parts = file.path.split('/');
+        let (first, second, rest) = (parts.next(), parts.next(), parts.next());
+        let hidden = file.path.split('/').any(|p| p.starts_with('.'));
+        match (first, second, rest) {
+            _ if hidden => {}
+            (Some("site.toml"), None, _) => {
+                self.site_seen = true;
+                if let Some(text) = self.decode(&name, &file.bytes) {
+                    let source = SourceFile::new(name, &text);
+                    if let Some(parsed) = parse_toml(&source, &text, 0) {
+                        self.site = site::read(Table::root(&source, 0, &parsed));
+                    }
+                    self.problems.extend(source.into_problems());
+                }
+            }
+            (Some(kind), Some(file_name), None) if ENTRY_KINDS.contains(&kind) => {
+                let kind = ENTRY_KINDS.into_iter().find(|k| *k == kind).unwrap_or_default();
+                self.add_entry(kind, &name, file_name, &file.bytes);
+            }
+            // Notes for editors (README.md and the like) may sit at the top.
+            (Some(top), None, _) if top.ends_with(".md") || top.ends_with(".txt") => {}
+            (Some(top), _, _) => {
+                let hint = did_you_mean(top, LAYOUT);
+                let message = if LAYOUT.contains(&top) {
+                    "unexpected nested folder; put each file directly in its kind's folder".to_owned()
+                } else {
+                    format!(
+                        "unexpected file or folder `{top}`; a content folder holds site.toml, \
+                         conditions/, medications/ and testimonials/{hint}"
+                    )
+                };
+                self.problems.push(whole_file(name, message));
+            }
+            (None, _, _) => {}
+        }
+    }
+
+    fn add_entry(&mut self, kind: &'static str, name: &str, file_name: &str, bytes: &[u8]) {
+        let extension = if kind == "conditions" { ".md" } else { ".toml" };
+        let Some(stem) = file_name.strip_suffix(extension) else {
+            self.problems.push(whole_file(
+                name.to_owned(),
+                format!("unexpected file in {kind}/: expected a `<slug>{extension}` file"),
+            ));
+            return;
+        };
+        let slug = match Slug::parse(stem) {
+            Ok(slug) => slug,
+            Err(message) => {
+                self.problems
+                    .push(whole_file(name.to_owned(), format!("file name: {message}")));
+                return;
+            }
+        };
+        if !self.known.entry(kind).or_default().insert(slug.clone()) {
+            self.problems.push(whole_file(
+                name.to_owned(),
+                format!("duplicate slug \"{slug}\" in {kind}/"),
+            ));
+            return;
+        }
+        let Some(text) = self.decode(name, bytes) else {
+            return;
+        };
+        let source = SourceFile::new(name.to_owned(), &text);
+        let mut refs = Vec::new();
+        match kind {
+            "conditions" => {
+                if let Some(condition) = parse_condition(&source, &text, slug.clone(), &mut refs) {
+                    self.conditions.insert(slug, condition);
+                }
+            }
+            "medications" => {
+                if let Some(parsed) = parse_toml(&source, &text, 0) {
+                    if let Some(m) = medication::read(slug.clone(), Table::root(&source, 0, &parsed)) {
+                        self.medications.insert(slug, m);
+                    }
+                }
+            }
+            _ => {
+                if let Some(parsed) = parse_toml(&source, &text, 0) {
+                    if let Some(t) = testimonial::read(slug.clone(), Table::root(&source, 0, &parsed)) {
+                        self.testimonials.insert(slug, t);
+                    }
+                }
+            }
+        }
+        self.problems.extend(source.into_problems());
+        if !refs.is_empty() {
+            self.pending.push((name.to_owned(), text, refs));
+        }
+    }
+
+    /// Decodes UTF-8, reporting the line and column of the first bad byte.
+    fn decode(&mut self, name: &str, bytes: &[u8]) -> Option<String> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Some(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned()),
+            Err(error) => {
+                let good = &bytes[..error.valid_up_to()];
+                let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+                let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+                self.problems.push(Problem {
+                    file: name.to_owned(),
+                    line: Some(line),
+                    column: Some(column),
+                    field: None,
+                    message: format!(
+                        "the file is not UTF-8 text (byte 0x{:02X} at byte offset {}); save it as UTF-8",
+                        bytes[error.valid_up_to()],
+                        error.valid_up_to()
+                    ),
+                });
+                None
+            }
+        }
+    }
+
+    fn finish(mut self, root: &str) -> Result<ContentPack, Vec<Problem>> {
+        if !self.site_seen {
+            self.problems.push(whole_file(
+                format!("{root}/site.toml"),
+                "missing: every content folder needs a site.toml with the pharmacy's name and locations".to_owned(),
+            ));
+        }
+        for (name, text, refs) in std::mem::take(&mut self.pending) {
+            let source = SourceFile::new(name, &text);
+            for reference in &refs {
+                self.check_reference(&source, reference);
+            }
+            self.problems.extend(source.into_problems());
+        }
+        if !self.problems.is_empty() {
+            let mut problems = self.problems;
+            problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            return Err(problems);
+        }
+        let site = self.site.ok_or_else(Vec::new)?;
+        Ok(ContentPack {
+            site,
+            conditions: self.conditions.into_values().collect(),
+            medications: self.medications.into_values().collect(),
+            testimonials: self.testimonials.into_values().collect(),
+        })
+    }
+
+    fn check_reference(&self, source: &SourceFile<'_>, reference: &Reference) {
+        let kind = match reference.kind {
+            RefKind::Condition => "conditions",
+            RefKind::Medication => "medications",
+            RefKind::Testimonial => "testimonials",
+        };
+        let known = self.known.get(kind);
+        if !known.is_some_and(|k| k.contains(&reference.slug)) {
+            let hint = did_you_mean(
+                reference.slug.as_str(),
+                known.into_iter().flatten().map(Slug::as_str),
+            );
+            source.report_at(
+                reference.offset,
+                Some(&reference.field),
+                format!(
+                    "no {} `{}` (expected a file {kind}/{}{}){hint}",
+                    reference.kind.noun(),
+                    reference.slug,
+                    reference.slug,
+                    if kind == "conditions" { ".md" } else { ".toml" },
+                ),
+            );
+            return;
+        }
+        let (Some(listed_as), Some(medication)) =
+            (reference.listed_as, self.medications.get(&reference.slug))
+        else {
+            return;
+        };
+        let status = medication.meta.status;
+        let message = match listed_as {
+            Availability::OverTheCounter if status.needs_prescription() => Some(format!(
+                "`{}` is listed as over-the-counter but its status is \"{status}\"; \
+                 prescription-only medications go under `prescription`",
+                reference.slug
+            )),
+            Availability::Prescription if !status.needs_prescription() => Some(format!(
+                "`{}` is listed under prescription but its status is \"{status}\"; \
+                 list it under `over_the_counter`",
+                reference.slug
+            )),
+            Availability::Compounded if medication.compounded_forms().is_empty() => Some(format!(
+                "`{}` is listed as compounded but its file has no [compounding] forms",
+                reference.slug
+            )),
+            _ => None,
+        };
+        if let Some(message) = message {
+            source.report_at(reference.offset, Some(&reference.field), message);
+        }
+    }
+}
+
+/// A problem about a whole file, with no line to point at.
+fn whole_file(file: String, message: String) -> Problem {
+    Problem {
+        file,
+        line: None,
+        column: None,
+        field: None,
+        message,
+    }
+}
+
+/// Parses TOML that starts at byte `base` of the file, reporting a syntax error with its place.
+fn parse_toml<'t>(source: &SourceFile<'_>, text: &'t str, base: usize) -> Option<toml::Spanned<DeTable<'t>>> {
+    let toml_text = &text[base..];
+    match DeTable::parse(toml_text) {
+        Ok(table) => Some(table),
+        Err(error) => {
+            let offset = base + error.span().map_or(0, |s| s.start);
+            let message = error.message().trim().replace('\n', " ");
+            source.report_at(offset, None, format!("broken TOML: {message}"));
+            None
+        }
+    }
+}
+
+/// Splits `+++` front matter from the body and reads both.
+fn parse_condition(
+    source: &SourceFile<'_>,
+    text: &str,
+    slug: Slug,
+    refs: &mut Vec<Reference>,
+) -> Option<Condition> {
+    let Some(after_open) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
+        source.report_at(0, None, "expected TOML front matter: the first line must be exactly +++");
+        return None;
+    };
+    let start = text.len() - after_open.len();
+    let mut offset = start;
+    let mut close = None;
+    for line in after_open.split_inclusive('\n') {
+        if line.trim_end_matches(['\r', '\n']) == "+++" {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((toml_end, body_start)) = close else {
+        source.report_at(0, None, "the front matter is not closed: add a line with exactly +++ after it");
+        return None;
+    };
+    let front = &text[..toml_end];
+    let parsed = parse_toml(source, front, start)?;
+    let table = Table::root(source, start, &parsed);
+    condition::read(slug, table, &text[body_start..], body_start, refs)
+}

@@ -1,0 +1,102 @@
+//! A medication or compounding ingredient, one TOML file each.
+
+use serde::{Deserialize, Serialize};
+
+use super::reader::Table;
+use super::slug::Slug;
+use super::values::Code;
+use super::vocabulary::{DosageForm, MedicationStatus, Schedule, Vocabulary};
+
+/// A medication in the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Medication {
+    pub slug: Slug,
+    pub meta: MedicationMeta,
+}
+
+/// Everything in a medication file. Field names are the file format's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MedicationMeta {
+    /// The generic (nonproprietary) name.
+    pub name: String,
+    pub status: MedicationStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<Schedule>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brands: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<Code>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compounding: Option<Compounding>,
+}
+
+/// What the pharmacy can compound from this ingredient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compounding {
+    pub forms: Vec<DosageForm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Medication {
+    /// The dosage forms the pharmacy compounds it in (empty when it does not compound it).
+    pub fn compounded_forms(&self) -> &[DosageForm] {
+        self.meta.compounding.as_ref().map_or(&[], |c| &c.forms)
+    }
+}
+
+/// Reads a medication file's root table; `None` when anything is wrong.
+pub fn read(slug: Slug, mut table: Table<'_, '_>) -> Option<Medication> {
+    let file = table.file();
+    let before = file.problem_count();
+    let name = table.required_string("name");
+    let status = table.parsed("status", true, MedicationStatus::parse);
+    let schedule = table.parsed("schedule", false, Schedule::parse);
+    let brands = table.string_list("brands");
+    let class = table.string("class");
+    let summary = table.string("summary");
+    let codes = table.parsed_list("codes", Code::parse);
+    let compounding = table.table("compounding").and_then(read_compounding);
+    match (status.as_ref().map(|s| s.value), &schedule) {
+        (Some(MedicationStatus::Controlled), None) if !table.has("schedule") => table.report_table(
+            "schedule",
+            "a controlled medication needs its DEA schedule: \"II\", \"III\", \"IV\" or \"V\"",
+        ),
+        (Some(status), Some(schedule)) if status != MedicationStatus::Controlled => table.report(
+            schedule.offset,
+            "schedule",
+            format!("only controlled medications have a schedule; this one's status is \"{status}\""),
+        ),
+        _ => {}
+    }
+    table.finish();
+    let non_blank = |s: Option<super::reader::At<String>>| s.map(|s| s.value).filter(|s| !s.trim().is_empty());
+    let meta = MedicationMeta {
+        name: name?.value,
+        status: status?.value,
+        schedule: schedule.map(|s| s.value),
+        brands: brands.into_iter().map(|b| b.value).collect(),
+        class: non_blank(class),
+        summary: non_blank(summary),
+        codes: codes.into_iter().map(|c| c.value).collect(),
+        compounding,
+    };
+    (file.problem_count() == before).then_some(Medication { slug, meta })
+}
+
+fn read_compounding(mut table: Table<'_, '_>) -> Option<Compounding> {
+    let forms = table.parsed_list("forms", DosageForm::parse);
+    if forms.is_empty() && !table.has("forms") {
+        table.report_table("forms", "missing required field; list the dosage forms, like [\"cream\", \"gel\"]");
+    }
+    let note = table.string("note");
+    table.finish();
+    Some(Compounding {
+        forms: forms.into_iter().map(|f| f.value).collect(),
+        note: note.map(|n| n.value).filter(|n| !n.trim().is_empty()),
+    })
+}

@@ -1,0 +1,201 @@
+//! The pharmacy itself: name, tagline and locations with their opening hours (`site.toml`).
+
+use serde::{Deserialize, Serialize};
+
+use super::problem::did_you_mean;
+use super::reader::Table;
+use super::slug::Slug;
+use super::values::{DayHours, Email, PhoneNumber, TimeZoneName};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Site {
+    pub name: String,
+    pub tagline: String,
+    /// The location whose phone number "Call us" uses; the first location when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_location: Option<Slug>,
+    pub locations: Vec<Location>,
+}
+
+impl Site {
+    /// The location "Call us" points at.
+    pub fn main_location(&self) -> Option<&Location> {
+        self.default_location
+            .as_ref()
+            .and_then(|slug| self.locations.iter().find(|l| &l.slug == slug))
+            .or_else(|| self.locations.first())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    pub slug: Slug,
+    pub name: String,
+    pub phone: PhoneNumber,
+    pub email: Email,
+    pub timezone: TimeZoneName,
+    pub address: Address,
+    pub hours: WeeklyHours,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    #[serde(default = "default_country")]
+    pub country: String,
+}
+
+fn default_country() -> String {
+    "US".to_owned()
+}
+
+/// Opening hours for each day of the week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeeklyHours {
+    pub monday: DayHours,
+    pub tuesday: DayHours,
+    pub wednesday: DayHours,
+    pub thursday: DayHours,
+    pub friday: DayHours,
+    pub saturday: DayHours,
+    pub sunday: DayHours,
+}
+
+impl WeeklyHours {
+    /// The days in order, Monday first, with their names.
+    pub fn days(&self) -> [(&'static str, DayHours); 7] {
+        [
+            ("Monday", self.monday),
+            ("Tuesday", self.tuesday),
+            ("Wednesday", self.wednesday),
+            ("Thursday", self.thursday),
+            ("Friday", self.friday),
+            ("Saturday", self.saturday),
+            ("Sunday", self.sunday),
+        ]
+    }
+}
+
+/// Reads `site.toml`'s root table; `None` when anything is wrong.
+pub fn read(mut table: Table<'_, '_>) -> Option<Site> {
+    let file = table.file();
+    let before = file.problem_count();
+    let name = table.required_string("name");
+    let tagline = table.required_string("tagline");
+    let default_location = table.parsed("default_location", false, Slug::parse);
+    if !table.has("locations") {
+        table.report_table("locations", "missing required field; add at least one [[locations]] table");
+    }
+    let mut locations: Vec<Location> = Vec::new();
+    for (index, location) in table.table_list("locations").into_iter().enumerate() {
+        let Some((slug_offset, location)) = read_location(location) else {
+            continue;
+        };
+        if locations.iter().any(|l| l.slug == location.slug) {
+            table.report(
+                slug_offset,
+                &format!("locations[{index}].slug"),
+                format!("duplicate slug \"{}\"; each location needs its own", location.slug),
+            );
+        }
+        locations.push(location);
+    }
+    if let Some(default) = &default_location {
+        let slugs = || locations.iter().map(|l| l.slug.as_str());
+        if !slugs().any(|s| s == default.value.as_str()) {
+            let hint = did_you_mean(default.value.as_str(), slugs());
+            table.report(
+                default.offset,
+                "default_location",
+                format!("no location has the slug \"{}\"{hint}", default.value),
+            );
+        }
+    }
+    table.finish();
+    let site = Site {
+        name: name?.value,
+        tagline: tagline?.value,
+        default_location: default_location.map(|d| d.value),
+        locations,
+    };
+    (file.problem_count() == before).then_some(site)
+}
+
+/// Reads one `[[locations]]` table, returning where its slug was written (for duplicate checks).
+fn read_location(mut table: Table<'_, '_>) -> Option<(usize, Location)> {
+    let slug = table.parsed("slug", true, Slug::parse);
+    let name = table.required_string("name");
+    let phone = table.parsed("phone", true, PhoneNumber::parse);
+    let email = table.parsed("email", true, Email::parse);
+    let timezone = table.parsed("timezone", true, TimeZoneName::parse);
+    let address = table.table("address").and_then(read_address);
+    if !table.has("address") {
+        table.report_table("address", "missing required field; add a [locations.address] table");
+    }
+    let hours = table.table("hours").and_then(read_hours);
+    if !table.has("hours") {
+        table.report_table("hours", "missing required field; add a [locations.hours] table");
+    }
+    table.finish();
+    let slug = slug?;
+    Some((
+        slug.offset,
+        Location {
+            slug: slug.value,
+            name: name?.value,
+            phone: phone?.value,
+            email: email?.value,
+            timezone: timezone?.value,
+            address: address?,
+            hours: hours?,
+        },
+    ))
+}
+
+fn read_address(mut table: Table<'_, '_>) -> Option<Address> {
+    let street = table.required_string("street");
+    let city = table.required_string("city");
+    let region = table.required_string("region");
+    let postal_code = table.required_string("postal_code");
+    let country = table.string("country");
+    table.finish();
+    Some(Address {
+        street: street?.value,
+        city: city?.value,
+        region: region?.value,
+        postal_code: postal_code?.value,
+        country: country.map_or_else(default_country, |c| c.value),
+    })
+}
+
+fn read_hours(mut table: Table<'_, '_>) -> Option<WeeklyHours> {
+    let mut day = |key: &'static str| {
+        let hours = table.parsed(key, false, DayHours::parse);
+        if hours.is_none() && !table.has(key) {
+            table.report_table(key, "missing opening hours; write \"09:00-18:00\" or \"closed\"");
+        }
+        hours.map(|h| h.value)
+    };
+    let week = (
+        day("monday"),
+        day("tuesday"),
+        day("wednesday"),
+        day("thursday"),
+        day("friday"),
+        day("saturday"),
+        day("sunday"),
+    );
+    table.finish();
+    Some(WeeklyHours {
+        monday: week.0?,
+        tuesday: week.1?,
+        wednesday: week.2?,
+        thursday: week.3?,
+        friday: week.4?,
+        saturday: week.5?,
+        sunday: week.6?,
+    })
+}

@@ -1,0 +1,90 @@
+//! Storage behind the `Store` trait. `connect` picks the implementation from the database URL's
+//! scheme (`sqlite://` or `postgres://`); nothing above this module knows which one it has.
+
+mod plan;
+mod postgres;
+mod rows;
+mod sqlite;
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::content::ContentPack;
+
+pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL: expected sqlite://PATH or postgres://…, found scheme `{0}`")]
+    UnsupportedUrl(String),
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot apply migrations")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored {what} cannot be read back: {detail}")]
+    Corrupt { what: String, detail: String },
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What to do with database entries that are not in the imported folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Keep them.
+    Keep,
+    /// Remove them, so the database mirrors the folder.
+    Prune,
+}
+
+/// Everything pestle keeps. One implementation per database; the same contract tests run on each.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug + 'static {
+    /// "sqlite" or "postgres", for logs.
+    fn backend(&self) -> &'static str;
+
+    /// Applies this backend's migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+
+    /// A cheap round trip, for health checks.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// A number that changes whenever published content changes.
+    async fn content_version(&self) -> StoreResult<i64>;
+
+    /// Loads `pack` in one transaction: all of it or nothing. Unchanged entries are not written,
+    /// so importing the same content twice changes nothing (not even timestamps).
+    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport>;
+
+    /// All published content, or `None` when nothing has been imported yet.
+    async fn load_content(&self) -> StoreResult<Option<ContentPack>>;
+
+    /// Closes the connection pool, waiting for connections in use.
+    async fn close(&self);
+}
+
+/// Opens the database at `url` (creating a SQLite file and its folder if missing).
+pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+    let scheme = url.split_once(':').map_or(url, |(scheme, _)| scheme);
+    match scheme {
+        "sqlite" => Ok(Arc::new(SqliteStore::connect(url).await?)),
+        "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::connect(url).await?)),
+        other => Err(StoreError::UnsupportedUrl(other.to_owned())),
+    }
+}
+
+/// The current time in Unix milliseconds, for `updated_at` columns.
+fn now_millis() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+fn decode<T: serde::de::DeserializeOwned>(what: impl Fn() -> String, json: &str) -> StoreResult<T> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        what: what(),
+        detail: e.to_string(),
+    })
+}

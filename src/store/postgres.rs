@@ -1,0 +1,83 @@
+//! The PostgreSQL store, for several stateless pestle instances sharing one database.
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use super::plan::ImportPlan;
+use super::rows::Rows;
+use super::{ImportMode, ImportReport, Store, StoreResult, now_millis};
+use crate::content::ContentPack;
+
+type Db = Rows<sqlx::Postgres>;
+
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)?.application_name("pestle");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/postgres").run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn content_version(&self) -> StoreResult<i64> {
+        let (version,): (i64,) = sqlx::query_as("SELECT version FROM content_meta WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(version)
+    }
+
+    #[tracing::instrument(skip_all, fields(backend = "postgres"))]
+    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport> {
+        let mut tx = self.pool.begin().await?;
+        // Serialises concurrent imports (from several instances too): the second waits here
+        // and then sees the first one's fingerprints.
+        sqlx::query("SELECT version FROM content_meta WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        let stored = Db::read_stored(&mut tx).await?;
+        let plan = ImportPlan::new(&stored, pack, mode);
+        Db::write_plan(&mut tx, &plan, now_millis()).await?;
+        tx.commit().await?;
+        Ok(plan.report)
+    }
+
+    async fn load_content(&self) -> StoreResult<Option<ContentPack>> {
+        // REPEATABLE READ: every query sees the same snapshot, even during an import.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut *tx)
+            .await?;
+        let pack = Db::load_content(&mut tx).await?;
+        tx.commit().await?;
+        Ok(pack)
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,244 @@
+//! Content rows, written and read the same way on every backend. The SQL here is portable
+//! (both SQLite and PostgreSQL take `$1` placeholders and `ON CONFLICT … DO UPDATE`), so the
+//! backends only differ in how they connect, migrate and lock.
+
+use std::marker::PhantomData;
+
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
+
+use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial};
+
+use super::plan::{ImportPlan, Stored};
+use super::{StoreError, StoreResult, decode};
+
+/// The shared content queries, for any backend whose driver supports what they bind and read.
+/// The bounds are written once here rather than on every function.
+pub struct Rows<DB>(PhantomData<DB>);
+
+impl<DB> Rows<DB>
+where
+    DB: Database,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'r> (String, String): FromRow<'r, DB::Row>,
+    for<'r> (String, String, String): FromRow<'r, DB::Row>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+{
+    /// Fingerprints of the stored content, by slug.
+    pub async fn read_stored(conn: &mut DB::Connection) -> StoreResult<Stored>
+    {
+        let site: Option<(String,)> = sqlx::query_as("SELECT fingerprint FROM site WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+        let mut stored = Stored {
+            site: site.map(|(f,)| f),
+            ..Stored::default()
+        };
+        for (table, map) in [
+            ("conditions", &mut stored.conditions),
+            ("medications", &mut stored.medications),
+            ("testimonials", &mut stored.testimonials),
+        ] {
+            let rows: Vec<(String, String)> =
+                sqlx::query_as(&format!("SELECT slug, fingerprint FROM {table}"))
+                    .fetch_all(&mut *conn)
+                    .await?;
+            map.extend(rows);
+        }
+        Ok(stored)
+    }
+
+    /// Executes `plan` on `conn` (inside the caller's transaction) and bumps the content version.
+    pub async fn write_plan(conn: &mut DB::Connection, plan: &ImportPlan<'_>, now: i64) -> StoreResult<()>
+    {
+        if !plan.report.changed() {
+            return Ok(());
+        }
+        if let Some((site, print)) = &plan.site {
+            sqlx::query(
+                "INSERT INTO site (id, data, fingerprint, updated_at) VALUES (1, $1, $2, $3) \
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
+                 fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
+            )
+            .bind(json(site))
+            .bind(print.clone())
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+        // Order matters for the foreign keys: medications exist before conditions link to them,
+        // and pruned conditions (with their links) go before pruned medications.
+        for (medication, print) in &plan.medications {
+            sqlx::query(
+                "INSERT INTO medications (slug, name, status, data, fingerprint, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (slug) DO UPDATE SET name = excluded.name, status = excluded.status, \
+                 data = excluded.data, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
+            )
+            .bind(medication.slug.to_string())
+            .bind(medication.meta.name.clone())
+            .bind(medication.meta.status.to_string())
+            .bind(json(&medication.meta))
+            .bind(print.clone())
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+        for (testimonial, print) in &plan.testimonials {
+            sqlx::query(
+                "INSERT INTO testimonials (slug, data, fingerprint, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (slug) DO UPDATE SET data = excluded.data, \
+                 fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
+            )
+            .bind(testimonial.slug.to_string())
+            .bind(json(&testimonial.meta))
+            .bind(print.clone())
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Self::delete(conn, "conditions", &plan.delete_conditions).await?;
+        for (condition, print) in &plan.conditions {
+            Self::write_condition(conn, condition, print, now).await?;
+        }
+        Self::delete(conn, "medications", &plan.delete_medications).await?;
+        Self::delete(conn, "testimonials", &plan.delete_testimonials).await?;
+        sqlx::query("UPDATE content_meta SET version = version + 1 WHERE id = 1")
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn write_condition(
+        conn: &mut DB::Connection,
+        condition: &Condition,
+        print: &str,
+        now: i64,
+    ) -> StoreResult<()>
+    {
+        let slug = condition.slug.to_string();
+        sqlx::query(
+            "INSERT INTO conditions (slug, title, category, data, body, fingerprint, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, category = excluded.category, \
+             data = excluded.data, body = excluded.body, fingerprint = excluded.fingerprint, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(slug.clone())
+        .bind(condition.meta.title.clone())
+        .bind(condition.meta.category.clone())
+        .bind(json(&condition.meta))
+        .bind(condition.body.clone())
+        .bind(print.to_owned())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM condition_medications WHERE condition_slug = $1")
+            .bind(slug.clone())
+            .execute(&mut *conn)
+            .await?;
+        for (position, (availability, medication)) in condition.meta.medications.all().enumerate() {
+            sqlx::query(
+                "INSERT INTO condition_medications \
+                 (condition_slug, medication_slug, availability, position) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(slug.clone())
+            .bind(medication.to_string())
+            .bind(availability.key().to_owned())
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn delete(conn: &mut DB::Connection, table: &str, slugs: &[String]) -> StoreResult<()>
+    {
+        let sql = format!("DELETE FROM {table} WHERE slug = $1");
+        for slug in slugs {
+            sqlx::query(&sql).bind(slug.clone()).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Everything stored, or `None` before the first import.
+    pub async fn load_content(conn: &mut DB::Connection) -> StoreResult<Option<ContentPack>>
+    {
+        let site: Option<(String,)> = sqlx::query_as("SELECT data FROM site WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+        let Some((site,)) = site else {
+            return Ok(None);
+        };
+        let site: Site = decode(|| "site".to_owned(), &site)?;
+
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT slug, data, body FROM conditions ORDER BY slug")
+                .fetch_all(&mut *conn)
+                .await?;
+        let conditions = rows
+            .into_iter()
+            .map(|(slug, data, body)| {
+                let what = || format!("condition `{slug}`");
+                Ok(Condition {
+                    slug: parse_slug(&slug)?,
+                    meta: decode(what, &data)?,
+                    body,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+
+        let medications = Self::load_entries(conn, "medications")
+            .await?
+            .into_iter()
+            .map(|(slug, data)| {
+                let meta = decode(|| format!("medication `{slug}`"), &data)?;
+                Ok(Medication { slug, meta })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let testimonials = Self::load_entries(conn, "testimonials")
+            .await?
+            .into_iter()
+            .map(|(slug, data)| {
+                let meta = decode(|| format!("testimonial `{slug}`"), &data)?;
+                Ok(Testimonial { slug, meta })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(ContentPack {
+            site,
+            conditions,
+            medications,
+            testimonials,
+        }))
+    }
+
+    async fn load_entries(conn: &mut DB::Connection, table: &str) -> StoreResult<Vec<(Slug, String)>>
+    {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as(&format!("SELECT slug, data FROM {table} ORDER BY slug"))
+                .fetch_all(&mut *conn)
+                .await?;
+        rows.into_iter()
+            .map(|(slug, data)| {
+                let slug = decode(|| format!("{table} slug"), &serde_json::Value::String(slug).to_string())?;
+                Ok((slug, data))
+            })
+            .collect()
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    // Our content types serialise to JSON infallibly (no maps with non-string keys).
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+
+fn parse_slug(raw: &str) -> StoreResult<Slug> {
+    Slug::parse(raw).map_err(|detail| StoreError::Corrupt {
+        what: format!("slug `{raw}`"),
+        detail,
+    })
+}

@@ -1,0 +1,90 @@
+//! The SQLite store: one file, WAL journal, `synchronous=FULL` (a commit survives power loss),
+//! foreign keys on. The default backend: nothing to install.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use super::plan::ImportPlan;
+use super::rows::Rows;
+use super::{ImportMode, ImportReport, Store, StoreResult, now_millis};
+use crate::content::ContentPack;
+
+type Db = Rows<sqlx::Sqlite>;
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing, with its folder) the database file named by a `sqlite://` URL.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(parent) = options.get_filename().parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| sqlx::Error::Io(e))?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn content_version(&self) -> StoreResult<i64> {
+        let (version,): (i64,) = sqlx::query_as("SELECT version FROM content_meta WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(version)
+    }
+
+    #[tracing::instrument(skip_all, fields(backend = "sqlite"))]
+    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport> {
+        // IMMEDIATE takes the write lock up front, so two imports cannot both read the old
+        // fingerprints and then race to write.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let stored = Db::read_stored(&mut tx).await?;
+        let plan = ImportPlan::new(&stored, pack, mode);
+        Db::write_plan(&mut tx, &plan, now_millis()).await?;
+        tx.commit().await?;
+        Ok(plan.report)
+    }
+
+    async fn load_content(&self) -> StoreResult<Option<ContentPack>> {
+        // One read transaction, so the pack is a consistent snapshot even during an import.
+        let mut tx = self.pool.begin().await?;
+        let pack = Db::load_content(&mut tx).await?;
+        tx.commit().await?;
+        Ok(pack)
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

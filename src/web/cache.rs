@@ -1,0 +1,78 @@
+//! Published content held in memory. Requests read a snapshot without touching the database;
+//! a background task reloads it when the store's content version moves (after an import here,
+//! on another instance, or by `pestle import`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+
+use crate::content::ContentPack;
+use crate::store::Store;
+
+/// One consistent view of the content and the version it was read at.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub version: i64,
+    /// `None` until content is imported (a fresh database without the sample pack).
+    pub pack: Option<ContentPack>,
+}
+
+/// Shared handle to the current snapshot; swapping in a new one never blocks readers.
+#[derive(Clone)]
+pub struct ContentCache {
+    store: Arc<dyn Store>,
+    current: Arc<ArcSwap<Snapshot>>,
+}
+
+impl ContentCache {
+    /// Reads the content once, now.
+    pub async fn load(store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let snapshot = read(store.as_ref()).await?;
+        Ok(Self {
+            store,
+            current: Arc::new(ArcSwap::from_pointee(snapshot)),
+        })
+    }
+
+    /// The current snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Reloads if the stored version differs from the cached one; returns whether it did.
+    pub async fn refresh(&self) -> anyhow::Result<bool> {
+        let version = self.store.content_version().await?;
+        if version == self.current.load().version {
+            return Ok(false);
+        }
+        let snapshot = read(self.store.as_ref()).await?;
+        tracing::info!(version = snapshot.version, "content changed; reloaded");
+        self.current.store(Arc::new(snapshot));
+        Ok(true)
+    }
+
+    /// Checks for changes every `period` until the task is aborted.
+    pub fn spawn_refresh(&self, period: Duration) -> tokio::task::JoinHandle<()> {
+        let cache = self.clone();
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(period);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                if let Err(error) = cache.refresh().await {
+                    // Keep serving the last good snapshot; the database may be back next tick.
+                    tracing::warn!(error = format!("{error:#}"), "cannot refresh content");
+                }
+            }
+        })
+    }
+}
+
+/// Version first, then content: if an import lands in between, the next check sees a newer
+/// version and reloads again, so the cache never settles on stale content.
+async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
+    let version = store.content_version().await?;
+    let pack = store.load_content().await?;
+    Ok(Snapshot { version, pack })
+}

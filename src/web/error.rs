@@ -1,0 +1,61 @@
+//! The one error type at the HTTP boundary. Below it, code uses `anyhow` (with context) or the
+//! store's `StoreError`; handlers return `Result<_, AppError>`. The client sees a stable,
+//! generic page; the full cause chain goes to the server log only.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<crate::store::StoreError> for AppError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    message: &'static str,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, page) = match &self {
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                ErrorPage {
+                    title: "Page not found",
+                    message: "We could not find that page. It may have moved.",
+                },
+            ),
+            Self::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorPage {
+                        title: "Something went wrong",
+                        message: "Sorry, this page could not be shown just now. Please try again, or call us.",
+                    },
+                )
+            }
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, page.title).into_response(),
+        }
+    }
+}
+
+/// The fallback for unknown paths.
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -1,0 +1,26 @@
+//! `/healthz`: 200 when the database answers, 503 when it does not (for load balancers).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use super::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/healthz", get(health))
+}
+
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match state.store().ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable" })),
+            )
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The HTTP server. `Application::build` prepares everything and binds the listener (port 0
+//! works, for tests); `run_until_stopped` serves until shutdown, finishing requests in flight.
+
+mod cache;
+mod error;
+mod health;
+mod public;
+mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use cache::ContentCache;
+pub use error::AppError;
+pub use state::AppState;
+
+use crate::config::Settings;
+use crate::content::ContentPack;
+use crate::store::{self, ImportMode, Store};
+
+/// A ready-to-run server: database migrated, content loaded, socket bound.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    grace: Duration,
+    refresh: Duration,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads the sample content into an empty one (when
+    /// enabled), fills the content cache and binds the listening socket.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let store = store::connect(settings.database_url())
+            .await
+            .context("cannot open the database")?;
+        store.migrate().await.context("cannot migrate the database")?;
+        if settings.sample_content && store.load_content().await?.is_none() {
+            load_sample(store.as_ref()).await?;
+        }
+        let cache = ContentCache::load(store.clone()).await?;
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        Ok(Self {
+            listener,
+            state: AppState::new(store, cache),
+            grace: Duration::from_secs(settings.shutdown_grace_seconds),
+            refresh: Duration::from_secs(settings.content_refresh_seconds.max(1)),
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr().map_or(0, |a| a.port())
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting and lets requests in flight
+    /// finish for up to the configured grace period.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let refresher = self.state.content().spawn_refresh(self.refresh);
+        let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = stopping_tx.send(true);
+        };
+        let server = axum::serve(self.listener, router(self.state.clone())).with_graceful_shutdown(signal);
+        let grace = self.grace;
+        let deadline = async move {
+            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            result = server => result.context("server error")?,
+            () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still open"),
+        }
+        refresher.abort();
+        self.state.store().close().await;
+        Ok(())
+    }
+}
+
+/// Every route, with the state they share.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(public::router())
+        .fallback(error::not_found)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Imports the built-in sample pack; a broken pack is a build defect, reported plainly.
+pub async fn load_sample(store: &dyn Store) -> anyhow::Result<()> {
+    let pack = ContentPack::sample().map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the built-in sample content has problems:\n{}", list.join("\n"))
+    })?;
+    let report = store.import(&pack, ImportMode::Keep).await?;
+    tracing::info!(%report, "loaded the built-in sample content into an empty database");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
