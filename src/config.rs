@@ -95,7 +95,11 @@ impl Settings {
         let mut figment = Figment::new();
         match config {
             Some(path) => {
-                anyhow::ensure!(path.is_file(), "config file {} does not exist", path.display());
+                anyhow::ensure!(
+                    path.is_file(),
+                    "config file {} does not exist",
+                    path.display()
+                );
                 figment = figment.merge(Toml::file_exact(path));
             }
             None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {

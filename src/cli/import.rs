@@ -17,7 +17,11 @@ pub async fn run(settings: &Settings, dir: &Path, prune: bool) -> anyhow::Result
     };
     let store = store::connect(settings.database_url()).await?;
     store.migrate().await?;
-    let mode = if prune { ImportMode::Prune } else { ImportMode::Keep };
+    let mode = if prune {
+        ImportMode::Prune
+    } else {
+        ImportMode::Keep
+    };
     let report = store.import(&pack, mode).await?;
     store.close().await;
     println!("imported {}: {report}", super::folder_label(dir));

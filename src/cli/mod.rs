@@ -118,7 +118,11 @@ fn init_logging(filter: &str) {
 fn folder_label(dir: &std::path::Path) -> String {
     let shown = dir.display().to_string();
     let trimmed = shown.trim_end_matches('/');
-    if trimmed.is_empty() { shown } else { trimmed.to_owned() }
+    if trimmed.is_empty() {
+        shown
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 #[cfg(test)]

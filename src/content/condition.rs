@@ -58,12 +58,17 @@ pub struct MedicationLists {
 
 impl MedicationLists {
     pub fn is_empty(&self) -> bool {
-        self.over_the_counter.is_empty() && self.prescription.is_empty() && self.compounded.is_empty()
+        self.over_the_counter.is_empty()
+            && self.prescription.is_empty()
+            && self.compounded.is_empty()
     }
 
     /// Every listed medication with the availability it is listed under.
     pub fn all(&self) -> impl Iterator<Item = (Availability, &Slug)> {
-        fn tag(availability: Availability, list: &[Slug]) -> impl Iterator<Item = (Availability, &Slug)> {
+        fn tag(
+            availability: Availability,
+            list: &[Slug],
+        ) -> impl Iterator<Item = (Availability, &Slug)> {
             list.iter().map(move |s| (availability, s))
         }
         tag(Availability::OverTheCounter, &self.over_the_counter)
@@ -141,10 +146,18 @@ pub fn read(
     let related = table.parsed_list("related", Slug::parse);
     let testimonials = table.parsed_list("testimonials", Slug::parse);
     for (index, slug) in related.iter().enumerate() {
-        refs.push(Reference::new(RefKind::Condition, slug, format!("related[{index}]")));
+        refs.push(Reference::new(
+            RefKind::Condition,
+            slug,
+            format!("related[{index}]"),
+        ));
     }
     for (index, slug) in testimonials.iter().enumerate() {
-        refs.push(Reference::new(RefKind::Testimonial, slug, format!("testimonials[{index}]")));
+        refs.push(Reference::new(
+            RefKind::Testimonial,
+            slug,
+            format!("testimonials[{index}]"),
+        ));
     }
     let medications = table
         .table("medications")
@@ -226,17 +239,17 @@ fn read_review(mut table: Table<'_, '_>) -> Review {
             }
         }
     }
-    if let (Some(on), Some(next)) = (&on, &next) {
-        if next.value <= on.value {
-            table.report(
-                next.offset,
-                "next",
-                format!(
-                    "next review {} must be after the review date {}",
-                    next.value, on.value
-                ),
-            );
-        }
+    if let (Some(on), Some(next)) = (&on, &next)
+        && next.value <= on.value
+    {
+        table.report(
+            next.offset,
+            "next",
+            format!(
+                "next review {} must be after the review date {}",
+                next.value, on.value
+            ),
+        );
     }
     table.finish();
     Review {

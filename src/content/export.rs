@@ -18,7 +18,10 @@ pub fn write_folder(pack: &ContentPack, dir: &Path) -> anyhow::Result<usize> {
 
     let conditions = pack.conditions.iter().map(|c| {
         let front = to_toml(&c.meta)?;
-        Ok((format!("{}.md", c.slug), format!("+++\n{front}+++\n{}", c.body)))
+        Ok((
+            format!("{}.md", c.slug),
+            format!("+++\n{front}+++\n{}", c.body),
+        ))
     });
     written += write_kind(dir, "conditions", ".md", conditions)?;
 
@@ -43,14 +46,17 @@ fn write_kind(
     files: impl Iterator<Item = anyhow::Result<(String, String)>>,
 ) -> anyhow::Result<usize> {
     let folder = dir.join(kind);
-    std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
     let mut names = HashSet::new();
     for file in files {
         let (name, text) = file?;
         write(&folder, &name, &text)?;
         names.insert(name);
     }
-    for entry in std::fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))? {
+    for entry in
+        std::fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))?
+    {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(extension) && !names.contains(&name) && entry.file_type()?.is_file() {

@@ -64,7 +64,10 @@ impl Loader {
                 }
             }
             (Some(kind), Some(file_name), None) if ENTRY_KINDS.contains(&kind) => {
-                let kind = ENTRY_KINDS.into_iter().find(|k| *k == kind).unwrap_or_default();
+                let kind = ENTRY_KINDS
+                    .into_iter()
+                    .find(|k| *k == kind)
+                    .unwrap_or_default();
                 self.add_entry(kind, &name, file_name, &file.bytes);
             }
             // Notes for editors (README.md and the like) may sit at the top.
@@ -72,7 +75,8 @@ impl Loader {
             (Some(top), _, _) => {
                 let hint = did_you_mean(top, LAYOUT);
                 let message = if LAYOUT.contains(&top) {
-                    "unexpected nested folder; put each file directly in its kind's folder".to_owned()
+                    "unexpected nested folder; put each file directly in its kind's folder"
+                        .to_owned()
                 } else {
                     format!(
                         "unexpected file or folder `{top}`; a content folder holds site.toml, \
@@ -121,17 +125,19 @@ impl Loader {
                 }
             }
             "medications" => {
-                if let Some(parsed) = parse_toml(&source, &text, 0) {
-                    if let Some(m) = medication::read(slug.clone(), Table::root(&source, 0, &parsed)) {
-                        self.medications.insert(slug, m);
-                    }
+                if let Some(parsed) = parse_toml(&source, &text, 0)
+                    && let Some(m) =
+                        medication::read(slug.clone(), Table::root(&source, 0, &parsed))
+                {
+                    self.medications.insert(slug, m);
                 }
             }
             _ => {
-                if let Some(parsed) = parse_toml(&source, &text, 0) {
-                    if let Some(t) = testimonial::read(slug.clone(), Table::root(&source, 0, &parsed)) {
-                        self.testimonials.insert(slug, t);
-                    }
+                if let Some(parsed) = parse_toml(&source, &text, 0)
+                    && let Some(t) =
+                        testimonial::read(slug.clone(), Table::root(&source, 0, &parsed))
+                {
+                    self.testimonials.insert(slug, t);
                 }
             }
         }
@@ -260,7 +266,11 @@ fn whole_file(file: String, message: String) -> Problem {
 }
 
 /// Parses TOML that starts at byte `base` of the file, reporting a syntax error with its place.
-fn parse_toml<'t>(source: &SourceFile<'_>, text: &'t str, base: usize) -> Option<toml::Spanned<DeTable<'t>>> {
+fn parse_toml<'t>(
+    source: &SourceFile<'_>,
+    text: &'t str,
+    base: usize,
+) -> Option<toml::Spanned<DeTable<'t>>> {
     let toml_text = &text[base..];
     match DeTable::parse(toml_text) {
         Ok(table) => Some(table),
@@ -280,8 +290,15 @@ fn parse_condition(
     slug: Slug,
     refs: &mut Vec<Reference>,
 ) -> Option<Condition> {
-    let Some(after_open) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
-        source.report_at(0, None, "expected TOML front matter: the first line must be exactly +++");
+    let Some(after_open) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        source.report_at(
+            0,
+            None,
+            "expected TOML front matter: the first line must be exactly +++",
+        );
         return None;
     };
     let start = text.len() - after_open.len();
@@ -295,7 +312,11 @@ fn parse_condition(
         offset += line.len();
     }
     let Some((toml_end, body_start)) = close else {
-        source.report_at(0, None, "the front matter is not closed: add a line with exactly +++ after it");
+        source.report_at(
+            0,
+            None,
+            "the front matter is not closed: add a line with exactly +++ after it",
+        );
         return None;
     };
     let front = &text[..toml_end];

@@ -69,12 +69,15 @@ pub fn read(slug: Slug, mut table: Table<'_, '_>) -> Option<Medication> {
         (Some(status), Some(schedule)) if status != MedicationStatus::Controlled => table.report(
             schedule.offset,
             "schedule",
-            format!("only controlled medications have a schedule; this one's status is \"{status}\""),
+            format!(
+                "only controlled medications have a schedule; this one's status is \"{status}\""
+            ),
         ),
         _ => {}
     }
     table.finish();
-    let non_blank = |s: Option<super::reader::At<String>>| s.map(|s| s.value).filter(|s| !s.trim().is_empty());
+    let non_blank =
+        |s: Option<super::reader::At<String>>| s.map(|s| s.value).filter(|s| !s.trim().is_empty());
     let meta = MedicationMeta {
         name: name?.value,
         status: status?.value,
@@ -91,7 +94,10 @@ pub fn read(slug: Slug, mut table: Table<'_, '_>) -> Option<Medication> {
 fn read_compounding(mut table: Table<'_, '_>) -> Option<Compounding> {
     let forms = table.parsed_list("forms", DosageForm::parse);
     if forms.is_empty() && !table.has("forms") {
-        table.report_table("forms", "missing required field; list the dosage forms, like [\"cream\", \"gel\"]");
+        table.report_table(
+            "forms",
+            "missing required field; list the dosage forms, like [\"cream\", \"gel\"]",
+        );
     }
     let note = table.string("note");
     table.finish();

@@ -21,7 +21,9 @@ use anyhow::Context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use condition::{Availability, Condition, ConditionMeta, MedicationLists, RedFlag, Review, Source};
+pub use condition::{
+    Availability, Condition, ConditionMeta, MedicationLists, RedFlag, Review, Source,
+};
 pub use export::write_folder;
 pub use medication::{Compounding, Medication, MedicationMeta};
 pub use problem::{Position, Problem};
@@ -66,7 +68,8 @@ impl ContentPack {
 /// Every file under `dir`, with paths relative to it. I/O errors (not content problems) fail.
 pub fn read_folder(dir: &Path) -> anyhow::Result<Vec<RawFile>> {
     fn walk(dir: &Path, prefix: &str, out: &mut Vec<RawFile>) -> anyhow::Result<()> {
-        let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read folder {}", dir.display()))?;
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read folder {}", dir.display()))?;
         for entry in entries {
             let entry = entry.with_context(|| format!("cannot read folder {}", dir.display()))?;
             let name = entry.file_name().to_string_lossy().into_owned();

@@ -135,7 +135,10 @@ mod tests {
     #[test]
     fn suggests_only_close_names() {
         assert_eq!(nearest("sumary", ["summary", "title"]), Some("summary"));
-        assert_eq!(nearest("baclofin", ["baclofen", "ketoprofen"]), Some("baclofen"));
+        assert_eq!(
+            nearest("baclofin", ["baclofen", "ketoprofen"]),
+            Some("baclofen")
+        );
         assert_eq!(nearest("zzzzzz", ["summary", "title"]), None);
     }
 

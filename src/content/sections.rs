@@ -81,7 +81,11 @@ pub fn anchor(heading: &str) -> String {
         }
         out.push_str(&word.to_ascii_lowercase());
     }
-    if out.is_empty() { "section".to_owned() } else { out }
+    if out.is_empty() {
+        "section".to_owned()
+    } else {
+        out
+    }
 }
 
 /// Reports an empty body, empty headings and headings that repeat (their anchors would clash).
@@ -102,7 +106,13 @@ pub fn check_body(file: &SourceFile<'_>, body: &str, body_offset: usize) {
             if heading.is_empty() {
                 file.report_at(offset, None, "a `## ` heading has no text");
             } else if seen.contains(&id) {
-                file.report_at(offset, None, format!("the heading \"{heading}\" appears twice; section headings must differ"));
+                file.report_at(
+                    offset,
+                    None,
+                    format!(
+                        "the heading \"{heading}\" appears twice; section headings must differ"
+                    ),
+                );
             }
             seen.push(id);
         }
@@ -118,8 +128,18 @@ mod tests {
     fn splits_at_level_two_headings_only() {
         let body = "Intro text.\n\n## Causes\nToo much.\n### Detail\nx\n## Risk factors\nAge.\n";
         let got = sections(body);
-        let headings: Vec<_> = got.iter().map(|s| (s.heading.as_str(), s.id.as_str())).collect();
-        assert_eq!(headings, [("Overview", "overview"), ("Causes", "causes"), ("Risk factors", "risk-factors")]);
+        let headings: Vec<_> = got
+            .iter()
+            .map(|s| (s.heading.as_str(), s.id.as_str()))
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                ("Overview", "overview"),
+                ("Causes", "causes"),
+                ("Risk factors", "risk-factors")
+            ]
+        );
         assert_eq!(got[1].markdown, "Too much.\n### Detail\nx");
     }
 

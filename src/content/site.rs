@@ -87,7 +87,10 @@ pub fn read(mut table: Table<'_, '_>) -> Option<Site> {
     let tagline = table.required_string("tagline");
     let default_location = table.parsed("default_location", false, Slug::parse);
     if !table.has("locations") {
-        table.report_table("locations", "missing required field; add at least one [[locations]] table");
+        table.report_table(
+            "locations",
+            "missing required field; add at least one [[locations]] table",
+        );
     }
     let mut locations: Vec<Location> = Vec::new();
     for (index, location) in table.table_list("locations").into_iter().enumerate() {
@@ -98,7 +101,10 @@ pub fn read(mut table: Table<'_, '_>) -> Option<Site> {
             table.report(
                 slug_offset,
                 &format!("locations[{index}].slug"),
-                format!("duplicate slug \"{}\"; each location needs its own", location.slug),
+                format!(
+                    "duplicate slug \"{}\"; each location needs its own",
+                    location.slug
+                ),
             );
         }
         locations.push(location);
@@ -133,11 +139,17 @@ fn read_location(mut table: Table<'_, '_>) -> Option<(usize, Location)> {
     let timezone = table.parsed("timezone", true, TimeZoneName::parse);
     let address = table.table("address").and_then(read_address);
     if !table.has("address") {
-        table.report_table("address", "missing required field; add a [locations.address] table");
+        table.report_table(
+            "address",
+            "missing required field; add a [locations.address] table",
+        );
     }
     let hours = table.table("hours").and_then(read_hours);
     if !table.has("hours") {
-        table.report_table("hours", "missing required field; add a [locations.hours] table");
+        table.report_table(
+            "hours",
+            "missing required field; add a [locations.hours] table",
+        );
     }
     table.finish();
     let slug = slug?;
@@ -175,7 +187,10 @@ fn read_hours(mut table: Table<'_, '_>) -> Option<WeeklyHours> {
     let mut day = |key: &'static str| {
         let hours = table.parsed(key, false, DayHours::parse);
         if hours.is_none() && !table.has(key) {
-            table.report_table(key, "missing opening hours; write \"09:00-18:00\" or \"closed\"");
+            table.report_table(
+                key,
+                "missing opening hours; write \"09:00-18:00\" or \"closed\"",
+            );
         }
         hours.map(|h| h.value)
     };

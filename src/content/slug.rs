@@ -15,13 +15,18 @@ pub struct Slug(String);
 impl Slug {
     /// Parses a slug, saying what is wrong with it when it is not one.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let valid_words = raw
-            .split('-')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        let valid_words = raw.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
         if raw.is_empty() {
             Err("expected a slug, found an empty name".into())
         } else if raw.len() > MAX_LEN {
-            Err(format!("a slug may be at most {MAX_LEN} characters, found {}", raw.len()))
+            Err(format!(
+                "a slug may be at most {MAX_LEN} characters, found {}",
+                raw.len()
+            ))
         } else if !valid_words {
             Err(format!(
                 "expected a slug (lowercase letters and digits in words joined by single hyphens, \
@@ -75,7 +80,17 @@ mod tests {
 
     #[test]
     fn rejects_everything_else_with_a_reason() {
-        for bad in ["", "Leg", "leg_cramps", "-leg", "leg-", "leg--cramps", "é", "a b", &"a".repeat(81)] {
+        for bad in [
+            "",
+            "Leg",
+            "leg_cramps",
+            "-leg",
+            "leg-",
+            "leg--cramps",
+            "é",
+            "a b",
+            &"a".repeat(81),
+        ] {
             let error = Slug::parse(bad).expect_err(bad);
             assert!(error.contains("slug"), "{bad}: {error}");
         }

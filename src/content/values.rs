@@ -59,7 +59,9 @@ impl CodeSystem {
                     && head[1].is_ascii_digit()
                     && (head[2].is_ascii_digit() || head[2].is_ascii_uppercase())
                     && (code.len() == 3 || (1..=4).contains(&tail.len()))
-                    && tail.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                    && tail
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
             }
             Self::RxNorm => digits(code) && code.len() <= 10,
             Self::SnomedCt => digits(code) && (6..=18).contains(&code.len()),
@@ -85,10 +87,7 @@ impl Code {
             ));
         };
         if !system.accepts(value) {
-            return Err(format!(
-                "\"{value}\" is not a valid {} code",
-                system.name()
-            ));
+            return Err(format!("\"{value}\" is not a valid {} code", system.name()));
         }
         Ok(Self {
             system: *system,
@@ -181,7 +180,10 @@ impl PhoneNumber {
     /// The number for a `tel:` link: `+1` and ten digits.
     pub fn tel(&self) -> String {
         let digits: String = self.0.chars().filter(char::is_ascii_digit).collect();
-        let national = digits.strip_prefix('1').filter(|d| d.len() == 10).unwrap_or(&digits);
+        let national = digits
+            .strip_prefix('1')
+            .filter(|d| d.len() == 10)
+            .unwrap_or(&digits);
         format!("+1{national}")
     }
 }
@@ -270,7 +272,12 @@ impl fmt::Display for DayHours {
         match self {
             Self::Closed => f.write_str("closed"),
             Self::Open { opens, closes } => {
-                write!(f, "{}-{}", opens.strftime("%H:%M"), closes.strftime("%H:%M"))
+                write!(
+                    f,
+                    "{}-{}",
+                    opens.strftime("%H:%M"),
+                    closes.strftime("%H:%M")
+                )
             }
         }
     }
@@ -295,12 +302,19 @@ mod tests {
 
     #[test]
     fn codes_check_their_system_and_shape() {
-        assert_eq!(Code::parse("ICD-10-CM:R25.2").map(|c| c.to_string()), Ok("ICD-10-CM:R25.2".into()));
+        assert_eq!(
+            Code::parse("ICD-10-CM:R25.2").map(|c| c.to_string()),
+            Ok("ICD-10-CM:R25.2".into())
+        );
         assert!(Code::parse("ICD-10-CM:G47.62").is_ok());
         assert!(Code::parse("ICD-10-CM:L22").is_ok());
         assert!(Code::parse("RxNorm:21949").is_ok());
         assert!(Code::parse("ICD-10-CM:R25.").is_err());
-        assert!(Code::parse("ICD10:R25.2").unwrap_err().contains("unknown code system"));
+        assert!(
+            Code::parse("ICD10:R25.2")
+                .unwrap_err()
+                .contains("unknown code system")
+        );
         assert!(Code::parse("RxNorm:abc").is_err());
         assert!(Code::parse("R25.2").is_err());
     }
@@ -309,7 +323,10 @@ mod tests {
     fn phone_numbers_need_ten_digits_and_give_a_tel_link() {
         let phone = PhoneNumber::parse("(310) 555-0134").unwrap();
         assert_eq!(phone.tel(), "+13105550134");
-        assert_eq!(PhoneNumber::parse("+1 310 555 0134").unwrap().tel(), "+13105550134");
+        assert_eq!(
+            PhoneNumber::parse("+1 310 555 0134").unwrap().tel(),
+            "+13105550134"
+        );
         assert!(PhoneNumber::parse("555-0134").is_err());
         assert!(PhoneNumber::parse("310 555 O134").is_err());
     }
@@ -319,7 +336,11 @@ mod tests {
         assert_eq!(DayHours::parse("closed"), Ok(DayHours::Closed));
         let open = DayHours::parse("09:00-18:00").unwrap();
         assert_eq!(open.to_string(), "09:00-18:00");
-        assert!(DayHours::parse("18:00-09:00").unwrap_err().contains("before"));
+        assert!(
+            DayHours::parse("18:00-09:00")
+                .unwrap_err()
+                .contains("before")
+        );
         assert!(DayHours::parse("9-5").is_err());
         assert!(DayHours::parse("25:00-26:00").is_err());
     }

@@ -199,10 +199,16 @@ mod tests {
     fn words_round_trip_through_serde_and_parse() {
         for (word, form) in DosageForm::WORDS {
             assert_eq!(DosageForm::parse(word), Ok(*form));
-            assert_eq!(serde_json::to_string(form).ok(), Some(format!("\"{word}\"")));
+            assert_eq!(
+                serde_json::to_string(form).ok(),
+                Some(format!("\"{word}\""))
+            );
         }
         for (word, status) in MedicationStatus::WORDS {
-            assert_eq!(serde_json::to_string(status).ok(), Some(format!("\"{word}\"")));
+            assert_eq!(
+                serde_json::to_string(status).ok(),
+                Some(format!("\"{word}\""))
+            );
         }
     }
 

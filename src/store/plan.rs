@@ -51,9 +51,14 @@ pub struct ImportReport {
 impl ImportReport {
     /// Whether anything was written.
     pub fn changed(&self) -> bool {
-        [self.site, self.conditions, self.medications, self.testimonials]
-            .iter()
-            .any(|k| k.added + k.updated + k.removed > 0)
+        [
+            self.site,
+            self.conditions,
+            self.medications,
+            self.testimonials,
+        ]
+        .iter()
+        .any(|k| k.added + k.updated + k.removed > 0)
     }
 }
 
@@ -97,19 +102,25 @@ impl<'p> ImportPlan<'p> {
         };
         let (conditions, delete_conditions) = diff(
             &stored.conditions,
-            pack.conditions.iter().map(|c| (c.slug.as_str(), c, fingerprint(c))),
+            pack.conditions
+                .iter()
+                .map(|c| (c.slug.as_str(), c, fingerprint(c))),
             mode,
             &mut report.conditions,
         );
         let (medications, delete_medications) = diff(
             &stored.medications,
-            pack.medications.iter().map(|m| (m.slug.as_str(), m, fingerprint(m))),
+            pack.medications
+                .iter()
+                .map(|m| (m.slug.as_str(), m, fingerprint(m))),
             mode,
             &mut report.medications,
         );
         let (testimonials, delete_testimonials) = diff(
             &stored.testimonials,
-            pack.testimonials.iter().map(|t| (t.slug.as_str(), t, fingerprint(t))),
+            pack.testimonials
+                .iter()
+                .map(|t| (t.slug.as_str(), t, fingerprint(t))),
             mode,
             &mut report.testimonials,
         );

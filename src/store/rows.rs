@@ -28,8 +28,7 @@ where
     for<'r> (String,): FromRow<'r, DB::Row>,
 {
     /// Fingerprints of the stored content, by slug.
-    pub async fn read_stored(conn: &mut DB::Connection) -> StoreResult<Stored>
-    {
+    pub async fn read_stored(conn: &mut DB::Connection) -> StoreResult<Stored> {
         let site: Option<(String,)> = sqlx::query_as("SELECT fingerprint FROM site WHERE id = 1")
             .fetch_optional(&mut *conn)
             .await?;
@@ -52,8 +51,11 @@ where
     }
 
     /// Executes `plan` on `conn` (inside the caller's transaction) and bumps the content version.
-    pub async fn write_plan(conn: &mut DB::Connection, plan: &ImportPlan<'_>, now: i64) -> StoreResult<()>
-    {
+    pub async fn write_plan(
+        conn: &mut DB::Connection,
+        plan: &ImportPlan<'_>,
+        now: i64,
+    ) -> StoreResult<()> {
         if !plan.report.changed() {
             return Ok(());
         }
@@ -117,8 +119,7 @@ where
         condition: &Condition,
         print: &str,
         now: i64,
-    ) -> StoreResult<()>
-    {
+    ) -> StoreResult<()> {
         let slug = condition.slug.to_string();
         sqlx::query(
             "INSERT INTO conditions (slug, title, category, data, body, fingerprint, updated_at) \
@@ -155,18 +156,19 @@ where
         Ok(())
     }
 
-    async fn delete(conn: &mut DB::Connection, table: &str, slugs: &[String]) -> StoreResult<()>
-    {
+    async fn delete(conn: &mut DB::Connection, table: &str, slugs: &[String]) -> StoreResult<()> {
         let sql = format!("DELETE FROM {table} WHERE slug = $1");
         for slug in slugs {
-            sqlx::query(&sql).bind(slug.clone()).execute(&mut *conn).await?;
+            sqlx::query(&sql)
+                .bind(slug.clone())
+                .execute(&mut *conn)
+                .await?;
         }
         Ok(())
     }
 
     /// Everything stored, or `None` before the first import.
-    pub async fn load_content(conn: &mut DB::Connection) -> StoreResult<Option<ContentPack>>
-    {
+    pub async fn load_content(conn: &mut DB::Connection) -> StoreResult<Option<ContentPack>> {
         let site: Option<(String,)> = sqlx::query_as("SELECT data FROM site WHERE id = 1")
             .fetch_optional(&mut *conn)
             .await?;
@@ -215,15 +217,20 @@ where
         }))
     }
 
-    async fn load_entries(conn: &mut DB::Connection, table: &str) -> StoreResult<Vec<(Slug, String)>>
-    {
+    async fn load_entries(
+        conn: &mut DB::Connection,
+        table: &str,
+    ) -> StoreResult<Vec<(Slug, String)>> {
         let rows: Vec<(String, String)> =
             sqlx::query_as(&format!("SELECT slug, data FROM {table} ORDER BY slug"))
                 .fetch_all(&mut *conn)
                 .await?;
         rows.into_iter()
             .map(|(slug, data)| {
-                let slug = decode(|| format!("{table} slug"), &serde_json::Value::String(slug).to_string())?;
+                let slug = decode(
+                    || format!("{table} slug"),
+                    &serde_json::Value::String(slug).to_string(),
+                )?;
                 Ok((slug, data))
             })
             .collect()
@@ -234,7 +241,6 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     // Our content types serialise to JSON infallibly (no maps with non-string keys).
     serde_json::to_string(value).unwrap_or_default()
 }
-
 
 fn parse_slug(raw: &str) -> StoreResult<Slug> {
     Slug::parse(raw).map_err(|detail| StoreError::Corrupt {

@@ -16,7 +16,10 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state.store().ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
         Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "health check: database unreachable");
+            tracing::error!(
+                error = format!("{error:#}"),
+                "health check: database unreachable"
+            );
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(json!({ "status": "unavailable" })),

@@ -38,7 +38,10 @@ impl Application {
         let store = store::connect(settings.database_url())
             .await
             .context("cannot open the database")?;
-        store.migrate().await.context("cannot migrate the database")?;
+        store
+            .migrate()
+            .await
+            .context("cannot migrate the database")?;
         if settings.sample_content && store.load_content().await?.is_none() {
             load_sample(store.as_ref()).await?;
         }
@@ -69,7 +72,10 @@ impl Application {
 
     /// Serves until `shutdown` completes, then stops accepting and lets requests in flight
     /// finish for up to the configured grace period.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let refresher = self.state.content().spawn_refresh(self.refresh);
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let signal = async move {
@@ -77,7 +83,8 @@ impl Application {
             tracing::info!("shutting down: finishing requests in flight");
             let _ = stopping_tx.send(true);
         };
-        let server = axum::serve(self.listener, router(self.state.clone())).with_graceful_shutdown(signal);
+        let server =
+            axum::serve(self.listener, router(self.state.clone())).with_graceful_shutdown(signal);
         let grace = self.grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
@@ -107,7 +114,10 @@ pub fn router(state: AppState) -> Router {
 pub async fn load_sample(store: &dyn Store) -> anyhow::Result<()> {
     let pack = ContentPack::sample().map_err(|problems| {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!("the built-in sample content has problems:\n{}", list.join("\n"))
+        anyhow::anyhow!(
+            "the built-in sample content has problems:\n{}",
+            list.join("\n")
+        )
     })?;
     let report = store.import(&pack, ImportMode::Keep).await?;
     tracing::info!(%report, "loaded the built-in sample content into an empty database");
@@ -138,4 +148,3 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
 }
-

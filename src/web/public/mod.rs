@@ -31,7 +31,10 @@ async fn home(State(content): State<ContentCache>) -> Result<Html<String>, AppEr
     let page = HomePage {
         pharmacy: &pack.site.name,
         tagline: &pack.site.tagline,
-        phone: pack.site.main_location().map(|l| (l.phone.as_str(), l.phone.tel())),
+        phone: pack
+            .site
+            .main_location()
+            .map(|l| (l.phone.as_str(), l.phone.tel())),
         conditions: &pack.conditions,
     };
     Ok(Html(page.render().map_err(anyhow::Error::from)?))

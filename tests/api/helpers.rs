@@ -1,0 +1,209 @@
+//! Shared test setup: fresh databases on either backend, a running app on a random port, the
+//! `pestle` binary, and the content folders under `tests/fixtures`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pestle::config::Settings;
+use pestle::content::{ContentPack, read_folder};
+use pestle::store::{self, Store};
+use pestle::web::Application;
+use rand::distr::{Alphanumeric, SampleString};
+use sqlx::Connection;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per backend for each listed `async fn name(Backend)` of the
+/// calling module, in submodules `sqlite` and `postgres` (so both show in the test names).
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            })*
+        }
+    };
+}
+pub(crate) use on_both_backends;
+
+/// A fresh, empty database that is removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    /// Keeps a SQLite database's folder alive until the test ends; `None` for PostgreSQL.
+    _dir: Option<tempfile::TempDir>,
+    /// The admin URL and database name to drop, for PostgreSQL.
+    postgres: Option<(String, String)>,
+}
+
+/// The PostgreSQL server tests use. Never skipped: if it cannot be reached, tests fail and say
+/// how to point them at one (`scripts/test` starts a throwaway server when none is running).
+pub fn postgres_admin_url() -> String {
+    std::env::var("PESTLE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("pestle.db").display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    postgres: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!(
+                    "pestle_test_{}",
+                    Alphanumeric
+                        .sample_string(&mut rand::rng(), 16)
+                        .to_lowercase()
+                );
+                let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL tests need a server at {admin} (set PESTLE_TEST_POSTGRES_URL, \
+                         or run ./scripts/test which starts one): {e}"
+                    )
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+                conn.close().await.unwrap();
+                let url = match admin.rsplit_once('/') {
+                    Some((server, _)) => format!("{server}/{name}"),
+                    None => panic!("PESTLE_TEST_POSTGRES_URL must end with /DATABASE"),
+                };
+                Self {
+                    url,
+                    _dir: None,
+                    postgres: Some((admin, name)),
+                }
+            }
+        }
+    }
+
+    pub async fn store(&self) -> Arc<dyn Store> {
+        let store = store::connect(&self.url).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs outside async; a short-lived runtime on its own thread removes the database.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await
+            })?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: could not drop a test database: {dropped:?}");
+        }
+    }
+}
+
+/// A running pestle on a random port with its own fresh database.
+pub struct TestApp {
+    pub address: String,
+    pub db: TestDb,
+    pub client: reqwest::Client,
+}
+
+/// Starts the app in-process on 127.0.0.1:0 with a fresh database holding the sample content.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let db = TestDb::new(backend).await;
+    let settings = settings_for(&db.url);
+    let app = Application::build(&settings).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        db,
+        client,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// Default settings with the given database and a random port.
+pub fn settings_for(database_url: &str) -> Settings {
+    let overrides = pestle::config::Overrides {
+        database_url: Some(database_url.to_owned()),
+        bind: Some("127.0.0.1:0".parse().unwrap()),
+    };
+    Settings::load(None, &overrides).unwrap()
+}
+
+/// The repository's root (where `content/` and `tests/fixtures/` are).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(name)
+}
+
+/// The sample content folder, checked and loaded.
+pub fn sample_pack() -> ContentPack {
+    let files = read_folder(&repo_root().join("content")).unwrap();
+    ContentPack::from_files("content", &files).unwrap()
+}
+
+/// Runs the `pestle` binary with `args` and extra environment; returns status, stdout, stderr.
+pub fn pestle(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pestle"));
+    command
+        .args(args)
+        .env_remove("PESTLE_DATABASE_URL")
+        .env_remove("PESTLE_CONFIG");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

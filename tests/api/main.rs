@@ -1,0 +1,13 @@
+//! pestle's integration tests: one binary (faster to link), one module per area.
+//! Tests that touch a database run on SQLite and on PostgreSQL (see `helpers::on_both_backends`).
+
+// Test setup may panic: a failed precondition should stop the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod check;
+mod cli;
+mod import;
+mod server;
+mod store_contract;

@@ -1,0 +1,59 @@
+//! The `Store` contract: the same behaviour on SQLite and on PostgreSQL.
+
+use pestle::store::{ImportMode, KindReport};
+
+use crate::helpers::{Backend, TestDb, on_both_backends, sample_pack};
+
+on_both_backends!(
+    a_fresh_database_is_empty,
+    migrations_can_run_twice,
+    import_stores_exactly_the_pack,
+    concurrent_imports_do_not_conflict,
+);
+
+async fn a_fresh_database_is_empty(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    store.ping().await.unwrap();
+    assert_eq!(store.content_version().await.unwrap(), 0);
+    assert!(store.load_content().await.unwrap().is_none());
+}
+
+async fn migrations_can_run_twice(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    store.migrate().await.unwrap();
+    assert_eq!(store.content_version().await.unwrap(), 0);
+}
+
+async fn import_stores_exactly_the_pack(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let pack = sample_pack();
+    let report = store.import(&pack, ImportMode::Keep).await.unwrap();
+    let added = |n| KindReport {
+        added: n,
+        ..KindReport::default()
+    };
+    assert_eq!(report.site, added(1));
+    assert_eq!(report.conditions, added(pack.conditions.len()));
+    assert_eq!(report.medications, added(pack.medications.len()));
+    assert_eq!(report.testimonials, added(pack.testimonials.len()));
+    assert_eq!(store.content_version().await.unwrap(), 1);
+    assert_eq!(store.load_content().await.unwrap(), Some(pack));
+}
+
+async fn concurrent_imports_do_not_conflict(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let pack = sample_pack();
+    let (a, b) = tokio::join!(
+        store.import(&pack, ImportMode::Keep),
+        store.import(&pack, ImportMode::Keep)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // Exactly one of them wrote; the other saw its work and changed nothing.
+    assert!(a.changed() != b.changed(), "{a}\n{b}");
+    assert_eq!(store.content_version().await.unwrap(), 1);
+    assert_eq!(store.load_content().await.unwrap(), Some(pack));
+}
