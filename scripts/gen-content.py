@@ -49,7 +49,7 @@ def q(items):
 
 for i in range(n):
     slug = f"generated-condition-{i:05d}"
-    related = [f"generated-condition-{rng.randrange(n):05d}" for _ in range(2)]
+    related = [f"generated-condition-{r:05d}" for r in rng.sample(range(n), 2)]
     front = f"""title = "Generated condition {i}"
 summary = "{sentence()}"
 also_called = {q([f"lay name {i}", f"another name {i}"])}

@@ -140,7 +140,7 @@ impl<'a, 'i> Table<'a, 'i> {
         }
     }
 
-    /// A list of strings; a missing key is an empty list. Each element keeps its own offset.
+    /// A list of distinct strings; a missing key is an empty list. Each element keeps its offset.
     pub fn string_list(&mut self, key: &'static str) -> Vec<At<String>> {
         let Some(value) = self.value(key) else {
             return Vec::new();
@@ -156,6 +156,11 @@ impl<'a, 'i> Table<'a, 'i> {
                     self.offset(item.span()),
                     &format!("{key}[{index}]"),
                     "must not be empty",
+                ),
+                DeValue::String(s) if out.iter().any(|o: &At<String>| o.value == **s) => self.report(
+                    self.offset(item.span()),
+                    &format!("{key}[{index}]"),
+                    format!("\"{s}\" is listed twice"),
                 ),
                 DeValue::String(s) => out.push(At {
                     value: s.to_string(),

@@ -17,13 +17,22 @@ pub struct Stored {
     pub testimonials: HashMap<String, String>,
 }
 
-/// The writes an import needs. Entries carry their new fingerprint.
+/// One entry to write.
+#[derive(Debug)]
+pub struct Write<'p, T> {
+    pub entry: &'p T,
+    pub fingerprint: String,
+    /// Whether a stored row is replaced (so rows hanging off it must be cleared first).
+    pub replaces: bool,
+}
+
+/// The writes an import needs.
 #[derive(Debug)]
 pub struct ImportPlan<'p> {
-    pub site: Option<(&'p Site, String)>,
-    pub conditions: Vec<(&'p Condition, String)>,
-    pub medications: Vec<(&'p Medication, String)>,
-    pub testimonials: Vec<(&'p Testimonial, String)>,
+    pub site: Option<Write<'p, Site>>,
+    pub conditions: Vec<Write<'p, Condition>>,
+    pub medications: Vec<Write<'p, Medication>>,
+    pub testimonials: Vec<Write<'p, Testimonial>>,
     pub delete_conditions: Vec<String>,
     pub delete_medications: Vec<String>,
     pub delete_testimonials: Vec<String>,
@@ -97,7 +106,11 @@ impl<'p> ImportPlan<'p> {
                 } else {
                     report.site.added = 1;
                 }
-                Some((&pack.site, site_print))
+                Some(Write {
+                    entry: &pack.site,
+                    fingerprint: site_print,
+                    replaces: old.is_some(),
+                })
             }
         };
         let (conditions, delete_conditions) = diff(
@@ -143,20 +156,24 @@ fn diff<'p, T: 'p>(
     incoming: impl Iterator<Item = (&'p str, &'p T, String)>,
     mode: ImportMode,
     report: &mut KindReport,
-) -> (Vec<(&'p T, String)>, Vec<String>) {
+) -> (Vec<Write<'p, T>>, Vec<String>) {
     let mut writes = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (slug, entry, print) in incoming {
         seen.insert(slug);
         match stored.get(slug) {
             Some(old) if *old == print => report.unchanged += 1,
-            Some(_) => {
-                report.updated += 1;
-                writes.push((entry, print));
-            }
-            None => {
-                report.added += 1;
-                writes.push((entry, print));
+            old => {
+                if old.is_some() {
+                    report.updated += 1;
+                } else {
+                    report.added += 1;
+                }
+                writes.push(Write {
+                    entry,
+                    fingerprint: print,
+                    replaces: old.is_some(),
+                });
             }
         }
     }

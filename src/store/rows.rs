@@ -8,7 +8,7 @@ use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 
 use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial};
 
-use super::plan::{ImportPlan, Stored};
+use super::plan::{ImportPlan, Stored, Write};
 use super::{StoreError, StoreResult, decode};
 
 /// The shared content queries, for any backend whose driver supports what they bind and read.
@@ -59,21 +59,21 @@ where
         if !plan.report.changed() {
             return Ok(());
         }
-        if let Some((site, print)) = &plan.site {
+        if let Some(Write { entry: site, fingerprint, .. }) = &plan.site {
             sqlx::query(
                 "INSERT INTO site (id, data, fingerprint, updated_at) VALUES (1, $1, $2, $3) \
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
                  fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
             )
             .bind(json(site))
-            .bind(print.clone())
+            .bind(fingerprint.clone())
             .bind(now)
             .execute(&mut *conn)
             .await?;
         }
         // Order matters for the foreign keys: medications exist before conditions link to them,
         // and pruned conditions (with their links) go before pruned medications.
-        for (medication, print) in &plan.medications {
+        for Write { entry: medication, fingerprint, .. } in &plan.medications {
             sqlx::query(
                 "INSERT INTO medications (slug, name, status, data, fingerprint, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
@@ -84,12 +84,12 @@ where
             .bind(medication.meta.name.clone())
             .bind(medication.meta.status.to_string())
             .bind(json(&medication.meta))
-            .bind(print.clone())
+            .bind(fingerprint.clone())
             .bind(now)
             .execute(&mut *conn)
             .await?;
         }
-        for (testimonial, print) in &plan.testimonials {
+        for Write { entry: testimonial, fingerprint, .. } in &plan.testimonials {
             sqlx::query(
                 "INSERT INTO testimonials (slug, data, fingerprint, updated_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (slug) DO UPDATE SET data = excluded.data, \
@@ -97,14 +97,14 @@ where
             )
             .bind(testimonial.slug.to_string())
             .bind(json(&testimonial.meta))
-            .bind(print.clone())
+            .bind(fingerprint.clone())
             .bind(now)
             .execute(&mut *conn)
             .await?;
         }
         Self::delete(conn, "conditions", &plan.delete_conditions).await?;
-        for (condition, print) in &plan.conditions {
-            Self::write_condition(conn, condition, print, now).await?;
+        for write in &plan.conditions {
+            Self::write_condition(conn, write, now).await?;
         }
         Self::delete(conn, "medications", &plan.delete_medications).await?;
         Self::delete(conn, "testimonials", &plan.delete_testimonials).await?;
@@ -116,10 +116,10 @@ where
 
     async fn write_condition(
         conn: &mut DB::Connection,
-        condition: &Condition,
-        print: &str,
+        write: &Write<'_, Condition>,
         now: i64,
     ) -> StoreResult<()> {
+        let condition = write.entry;
         let slug = condition.slug.to_string();
         sqlx::query(
             "INSERT INTO conditions (slug, title, category, data, body, fingerprint, updated_at) \
@@ -133,26 +133,38 @@ where
         .bind(condition.meta.category.clone())
         .bind(json(&condition.meta))
         .bind(condition.body.clone())
-        .bind(print.to_owned())
+        .bind(write.fingerprint.clone())
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM condition_medications WHERE condition_slug = $1")
-            .bind(slug.clone())
-            .execute(&mut *conn)
-            .await?;
-        for (position, (availability, medication)) in condition.meta.medications.all().enumerate() {
-            sqlx::query(
-                "INSERT INTO condition_medications \
-                 (condition_slug, medication_slug, availability, position) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(slug.clone())
-            .bind(medication.to_string())
-            .bind(availability.key().to_owned())
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .execute(&mut *conn)
-            .await?;
+        if write.replaces {
+            sqlx::query("DELETE FROM condition_medications WHERE condition_slug = $1")
+                .bind(slug.clone())
+                .execute(&mut *conn)
+                .await?;
         }
+        // All links in one statement: a round trip per link made large imports slow.
+        let links: Vec<_> = condition.meta.medications.all().collect();
+        if links.is_empty() {
+            return Ok(());
+        }
+        let values: Vec<String> = (0..links.len())
+            .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+            .collect();
+        let sql = format!(
+            "INSERT INTO condition_medications \
+             (condition_slug, medication_slug, availability, position) VALUES {}",
+            values.join(", ")
+        );
+        let mut insert = sqlx::query(&sql);
+        for (position, (availability, medication)) in links.into_iter().enumerate() {
+            insert = insert
+                .bind(slug.clone())
+                .bind(medication.to_string())
+                .bind(availability.key().to_owned())
+                .bind(i64::try_from(position).unwrap_or(i64::MAX));
+        }
+        insert.execute(&mut *conn).await?;
         Ok(())
     }
 
