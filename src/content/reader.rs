@@ -157,11 +157,12 @@ impl<'a, 'i> Table<'a, 'i> {
                     &format!("{key}[{index}]"),
                     "must not be empty",
                 ),
-                DeValue::String(s) if out.iter().any(|o: &At<String>| o.value == **s) => self.report(
-                    self.offset(item.span()),
-                    &format!("{key}[{index}]"),
-                    format!("\"{s}\" is listed twice"),
-                ),
+                DeValue::String(s) if out.iter().any(|o: &At<String>| o.value == **s) => self
+                    .report(
+                        self.offset(item.span()),
+                        &format!("{key}[{index}]"),
+                        format!("\"{s}\" is listed twice"),
+                    ),
                 DeValue::String(s) => out.push(At {
                     value: s.to_string(),
                     offset: self.offset(item.span()),

@@ -59,7 +59,12 @@ where
         if !plan.report.changed() {
             return Ok(());
         }
-        if let Some(Write { entry: site, fingerprint, .. }) = &plan.site {
+        if let Some(Write {
+            entry: site,
+            fingerprint,
+            ..
+        }) = &plan.site
+        {
             sqlx::query(
                 "INSERT INTO site (id, data, fingerprint, updated_at) VALUES (1, $1, $2, $3) \
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
@@ -73,7 +78,12 @@ where
         }
         // Order matters for the foreign keys: medications exist before conditions link to them,
         // and pruned conditions (with their links) go before pruned medications.
-        for Write { entry: medication, fingerprint, .. } in &plan.medications {
+        for Write {
+            entry: medication,
+            fingerprint,
+            ..
+        } in &plan.medications
+        {
             sqlx::query(
                 "INSERT INTO medications (slug, name, status, data, fingerprint, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
@@ -89,7 +99,12 @@ where
             .execute(&mut *conn)
             .await?;
         }
-        for Write { entry: testimonial, fingerprint, .. } in &plan.testimonials {
+        for Write {
+            entry: testimonial,
+            fingerprint,
+            ..
+        } in &plan.testimonials
+        {
             sqlx::query(
                 "INSERT INTO testimonials (slug, data, fingerprint, updated_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (slug) DO UPDATE SET data = excluded.data, \
@@ -149,7 +164,15 @@ where
             return Ok(());
         }
         let values: Vec<String> = (0..links.len())
-            .map(|i| format!("(${}, ${}, ${}, ${})", 4 * i + 1, 4 * i + 2, 4 * i + 3, 4 * i + 4))
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${})",
+                    4 * i + 1,
+                    4 * i + 2,
+                    4 * i + 3,
+                    4 * i + 4
+                )
+            })
             .collect();
         let sql = format!(
             "INSERT INTO condition_medications \
