@@ -24,6 +24,13 @@ const EXPECTED: &[(&str, usize, usize, Option<&str>, &str)] = &[
     ("conditions/broken-toml.md", 2, 21, None, "broken TOML"),
     ("conditions/empty-body.md", 5, 1, None, "the body is empty"),
     (
+        "conditions/listed-twice.md",
+        6,
+        29,
+        Some("medications.prescription[1]"),
+        "\"baclofen\" is listed twice",
+    ),
+    (
         "conditions/missing-condition.md",
         4,
         12,
