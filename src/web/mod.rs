@@ -3,7 +3,9 @@
 
 mod cache;
 mod error;
+mod headers;
 mod health;
+mod markdown;
 mod public;
 mod state;
 
@@ -102,10 +104,14 @@ impl Application {
 
 /// Every route, with the state they share.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .merge(health::router())
         .merge(public::router())
-        .fallback(error::not_found)
+        .fallback(error::not_found);
+    for layer in headers::layers() {
+        router = router.layer(layer);
+    }
+    router
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -77,3 +77,96 @@ fn escape(text: &str) -> String {
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
+
+#[tokio::test]
+async fn a_condition_page_shows_urgency_medications_and_provenance() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let response = app.get("/conditions/foot-and-leg-cramps").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<h1>Foot &#38; Leg Cramps</h1>"));
+    // Urgency in words, not colour alone, before the first section and again at "When to get help".
+    assert_eq!(
+        html.matches("Emergency: Call 911 now.").count(),
+        2,
+        "{html}"
+    );
+    assert_eq!(html.matches("Urgent: See a doctor today.").count(), 2);
+    let cards = html.find("Urgent: See a doctor today.").unwrap();
+    assert!(
+        cards < html.find("id=\"overview\"").unwrap(),
+        "cards come before the first section"
+    );
+    // Prescription-only drugs are never under the over-the-counter heading.
+    let rx = html.find("<h3>Prescription</h3>").unwrap();
+    let compounded = html.find("<h3>Compounded here</h3>").unwrap();
+    let prescription_list = &html[rx..compounded];
+    for drug in [
+        "orphenadrine",
+        "cyclobenzaprine",
+        "baclofen",
+        "Flexeril",
+        "Lioresal",
+        "Norflex",
+    ] {
+        assert!(
+            prescription_list.contains(drug),
+            "{drug} not under Prescription"
+        );
+    }
+    if let Some(otc) = html.find("<h3>Over-the-counter</h3>") {
+        assert!(!html[otc..rx].contains("baclofen"));
+    }
+    assert!(html[compounded..].contains("guaifenesin"), "spelled right");
+    assert!(!html.contains("Flexiril") && !html.contains("Guafenesin"));
+    assert!(html.contains("Sample content — not yet reviewed by a pharmacist."));
+    assert!(html.contains("ICD-10-CM:R25.2") && html.contains("ICD-10-CM:G47.62"));
+    assert!(html.contains("It is rare to find health professionals"));
+    assert!(html.contains("href=\"tel:+13105550134\""));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for path in [
+        "/",
+        "/conditions/foot-and-leg-cramps",
+        "/conditions/no-such-page",
+        "/healthz",
+    ] {
+        let response = app.get(path).await;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let csp = header("content-security-policy");
+        for directive in [
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{path}: {csp}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(
+            header("referrer-policy"),
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert_eq!(
+            header("cross-origin-opener-policy"),
+            "same-origin",
+            "{path}"
+        );
+    }
+    assert_eq!(app.get("/conditions/no-such-page").await.status(), 404);
+}

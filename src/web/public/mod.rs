@@ -1,4 +1,6 @@
-//! Public pages. For now, the home page listing the loaded conditions; the full site builds here.
+//! Public pages: the home page listing the conditions, and one page per condition.
+
+mod condition;
 
 use askama::Template;
 use axum::Router;
@@ -10,7 +12,9 @@ use super::{AppError, AppState, ContentCache};
 use crate::content::Condition;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
+    Router::new()
+        .route("/", get(home))
+        .route("/conditions/{slug}", get(condition::show))
 }
 
 #[derive(Template)]
