@@ -170,3 +170,40 @@ async fn every_response_carries_the_security_headers() {
     }
     assert_eq!(app.get("/conditions/no-such-page").await.status(), 404);
 }
+
+#[tokio::test]
+async fn medication_pages_state_status_in_words_and_link_conditions() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let html = app
+        .get("/medications/cyclobenzaprine")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<h1>cyclobenzaprine</h1>"), "{html}");
+    assert!(html.contains("Flexeril") && html.contains("Prescription only"));
+    assert!(!html.contains("Over-the-counter"));
+    assert!(html.contains("href=\"/conditions/foot-and-leg-cramps\""));
+    let pregabalin = app
+        .get("/medications/pregabalin")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(pregabalin.contains("controlled substance, Schedule V"));
+
+    // Every prescription or controlled drug in the catalog reads "Prescription only".
+    let index = app.get("/medications").await.text().await.unwrap();
+    for medication in sample_pack().medications {
+        let line = index
+            .lines()
+            .find(|l| l.contains(&format!("href=\"/medications/{}\"", medication.slug)))
+            .unwrap_or_else(|| panic!("{} is not listed", medication.slug));
+        assert_eq!(
+            line.contains("Prescription only"),
+            medication.meta.status.needs_prescription(),
+            "{line}"
+        );
+    }
+    assert_eq!(app.get("/medications/no-such-drug").await.status(), 404);
+}

@@ -1,6 +1,7 @@
-//! Public pages: the home page listing the conditions, and one page per condition.
+//! Public pages: the home page listing the conditions, condition pages and the medication catalog.
 
 mod condition;
+mod medication;
 
 use askama::Template;
 use axum::Router;
@@ -15,6 +16,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/conditions/{slug}", get(condition::show))
+        .route("/medications", get(medication::index))
+        .route("/medications/{slug}", get(medication::show))
 }
 
 #[derive(Template)]
