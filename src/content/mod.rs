@@ -59,6 +59,21 @@ impl ContentPack {
         folder::load(root, files)
     }
 
+    /// The condition with this slug.
+    pub fn condition(&self, slug: &str) -> Option<&Condition> {
+        self.conditions.iter().find(|c| c.slug.as_str() == slug)
+    }
+
+    /// The medication with this slug.
+    pub fn medication(&self, slug: &str) -> Option<&Medication> {
+        self.medications.iter().find(|m| m.slug.as_str() == slug)
+    }
+
+    /// The testimonial with this slug.
+    pub fn testimonial(&self, slug: &str) -> Option<&Testimonial> {
+        self.testimonials.iter().find(|t| t.slug.as_str() == slug)
+    }
+
     /// The sample content pack built into the binary.
     pub fn sample() -> Result<Self, Vec<Problem>> {
         Self::from_files("(built-in sample content)", &sample_files())

@@ -18,6 +18,13 @@ pub struct Snapshot {
     pub pack: Option<ContentPack>,
 }
 
+impl Snapshot {
+    /// The published content; a database with none yet has no public pages (404).
+    pub fn published(&self) -> Result<&ContentPack, crate::web::AppError> {
+        self.pack.as_ref().ok_or(crate::web::AppError::NotFound)
+    }
+}
+
 /// Shared handle to the current snapshot; swapping in a new one never blocks readers.
 #[derive(Clone)]
 pub struct ContentCache {

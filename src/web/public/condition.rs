@@ -56,12 +56,8 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let snapshot = content.snapshot();
-    let pack = snapshot.pack.as_ref().ok_or(AppError::NotFound)?;
-    let condition = pack
-        .conditions
-        .iter()
-        .find(|c| c.slug.as_str() == slug)
-        .ok_or(AppError::NotFound)?;
+    let pack = snapshot.published()?;
+    let condition = pack.condition(&slug).ok_or(AppError::NotFound)?;
     Ok(Html(
         page(pack, condition)
             .render()
@@ -72,7 +68,7 @@ pub async fn show(
 fn page<'a>(pack: &'a ContentPack, condition: &'a Condition) -> ConditionPage<'a> {
     let meds = |list: &[crate::content::Slug]| -> Vec<&'a Medication> {
         list.iter()
-            .filter_map(|slug| pack.medications.iter().find(|m| &m.slug == slug))
+            .filter_map(|slug| pack.medication(slug.as_str()))
             .collect()
     };
     let mut red_flags: Vec<&RedFlag> = condition.meta.red_flags.iter().collect();
@@ -97,13 +93,13 @@ fn page<'a>(pack: &'a ContentPack, condition: &'a Condition) -> ConditionPage<'a
             .meta
             .testimonials
             .iter()
-            .filter_map(|slug| pack.testimonials.iter().find(|t| &t.slug == slug))
+            .filter_map(|slug| pack.testimonial(slug.as_str()))
             .collect(),
         related: condition
             .meta
             .related
             .iter()
-            .filter_map(|slug| pack.conditions.iter().find(|c| &c.slug == slug))
+            .filter_map(|slug| pack.condition(slug.as_str()))
             .collect(),
         call: pack.site.main_location(),
     }

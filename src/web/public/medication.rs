@@ -42,7 +42,7 @@ pub fn status_words(medication: &Medication) -> String {
 #[tracing::instrument(skip(content))]
 pub async fn index(State(content): State<ContentCache>) -> Result<Html<String>, AppError> {
     let snapshot = content.snapshot();
-    let pack = snapshot.pack.as_ref().ok_or(AppError::NotFound)?;
+    let pack = snapshot.published()?;
     let page = MedicationsPage {
         pharmacy: &pack.site.name,
         medications: pack
@@ -60,12 +60,8 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let snapshot = content.snapshot();
-    let pack = snapshot.pack.as_ref().ok_or(AppError::NotFound)?;
-    let medication = pack
-        .medications
-        .iter()
-        .find(|m| m.slug.as_str() == slug)
-        .ok_or(AppError::NotFound)?;
+    let pack = snapshot.published()?;
+    let medication = pack.medication(&slug).ok_or(AppError::NotFound)?;
     let page = MedicationPage {
         pharmacy: &pack.site.name,
         medication,

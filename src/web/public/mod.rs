@@ -32,9 +32,7 @@ struct HomePage<'a> {
 #[tracing::instrument(skip_all)]
 async fn home(State(content): State<ContentCache>) -> Result<Html<String>, AppError> {
     let snapshot = content.snapshot();
-    let Some(pack) = &snapshot.pack else {
-        return Err(AppError::NotFound);
-    };
+    let pack = snapshot.published()?;
     let page = HomePage {
         pharmacy: &pack.site.name,
         tagline: &pack.site.tagline,
