@@ -49,17 +49,49 @@ pub struct Settings {
     /// Env: `PESTLE_LOG`. Default: `info`.
     #[serde(default = "default_log")]
     pub log: String,
+
+    /// The address patients reach the site at, used for canonical links, the sitemap and Open
+    /// Graph tags. Env: `PESTLE_PUBLIC_URL`. Default: `http://localhost:8080`.
+    #[serde(default = "default_public_url")]
+    pub public_url: url::Url,
+
+    /// Send `Strict-Transport-Security` (one year, subdomains). Unset means: on when
+    /// `public_url` is `https://`, off otherwise (HSTS over plain HTTP would be ignored, and on
+    /// localhost it would pin the browser to HTTPS). Env: `PESTLE_HSTS`. Default: unset.
+    #[serde(default)]
+    pub hsts: Option<bool>,
+
+    /// An SVG or PNG file shown as the pharmacy's logo instead of the built-in mark.
+    /// Env: `PESTLE_LOGO_FILE`. Default: unset.
+    #[serde(default)]
+    pub logo_file: Option<std::path::PathBuf>,
+
+    /// A CSS file appended after the built-in stylesheet, for a pharmacy's own touches.
+    /// Env: `PESTLE_EXTRA_CSS_FILE`. Default: unset.
+    #[serde(default)]
+    pub extra_css_file: Option<std::path::PathBuf>,
+}
+
+impl Settings {
+    /// Whether responses carry HSTS.
+    pub fn hsts_enabled(&self) -> bool {
+        self.hsts.unwrap_or(self.public_url.scheme() == "https")
+    }
 }
 
 /// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
 /// settings and must not trip the unknown-key check).
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 10] = [
     "database_url",
     "bind",
     "sample_content",
     "content_refresh_seconds",
     "shutdown_grace_seconds",
     "log",
+    "public_url",
+    "hsts",
+    "logo_file",
+    "extra_css_file",
 ];
 
 fn default_database_url() -> SecretString {
@@ -76,6 +108,9 @@ fn default_refresh() -> u64 {
 }
 fn default_grace() -> u64 {
     30
+}
+fn default_public_url() -> url::Url {
+    url::Url::parse("http://localhost:8080/").unwrap_or_else(|_| unreachable!())
 }
 fn default_log() -> String {
     "info".to_owned()

@@ -56,11 +56,15 @@ impl Loader {
             (Some("site.toml"), None, _) => {
                 self.site_seen = true;
                 if let Some(text) = self.decode(&name, &file.bytes) {
-                    let source = SourceFile::new(name, &text);
+                    let source = SourceFile::new(name.clone(), &text);
+                    let mut refs = Vec::new();
                     if let Some(parsed) = parse_toml(&source, &text, 0) {
-                        self.site = site::read(Table::root(&source, 0, &parsed));
+                        self.site = site::read(Table::root(&source, 0, &parsed), &mut refs);
                     }
                     self.problems.extend(source.into_problems());
+                    if !refs.is_empty() {
+                        self.pending.push((name, text, refs));
+                    }
                 }
             }
             (Some(kind), Some(file_name), None) if ENTRY_KINDS.contains(&kind) => {

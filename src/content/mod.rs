@@ -4,6 +4,7 @@
 mod condition;
 mod export;
 mod folder;
+mod hours;
 mod medication;
 mod problem;
 mod reader;
@@ -25,13 +26,14 @@ pub use condition::{
     Availability, Condition, ConditionMeta, MedicationLists, RedFlag, Review, Source,
 };
 pub use export::write_folder;
+pub use hours::{OpenStatus, clock, weekday_name};
 pub use medication::{Compounding, Medication, MedicationMeta};
 pub use problem::{Position, Problem};
 pub use sections::{Section, anchor, sections};
-pub use site::{Address, Location, Site, WeeklyHours};
+pub use site::{Address, Brand, Location, Site, WeeklyHours};
 pub use slug::Slug;
 pub use testimonial::{Testimonial, TestimonialMeta};
-pub use values::{Code, CodeSystem, DayHours, Email, PhoneNumber, TimeZoneName, WebUrl};
+pub use values::{Code, CodeSystem, Colour, DayHours, Email, PhoneNumber, TimeZoneName, WebUrl};
 pub use vocabulary::{DosageForm, MedicationStatus, RedFlagLevel, Schedule, Vocabulary};
 
 /// One file of a content folder: its path inside the folder (`/`-separated) and its bytes.

@@ -1,11 +1,13 @@
-//! The pharmacy itself: name, tagline and locations with their opening hours (`site.toml`).
+//! The pharmacy itself (`site.toml`): name, tagline, brand colours, the conditions featured on
+//! the home page, and locations with their opening hours.
 
 use serde::{Deserialize, Serialize};
 
 use super::problem::did_you_mean;
 use super::reader::Table;
+use super::refs::{RefKind, Reference};
 use super::slug::Slug;
-use super::values::{DayHours, Email, PhoneNumber, TimeZoneName};
+use super::values::{Colour, DayHours, Email, PhoneNumber, TimeZoneName};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Site {
@@ -14,7 +16,30 @@ pub struct Site {
     /// The location whose phone number "Call us" uses; the first location when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_location: Option<Slug>,
+    #[serde(default)]
+    pub brand: Brand,
+    /// Conditions shown first on the home page, in this order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub featured: Vec<Slug>,
     pub locations: Vec<Location>,
+}
+
+/// The two brand colours. `primary` colours the header, links and buttons; `accent` the "Call
+/// us" button. Both are checked for contrast with white when read.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Brand {
+    pub primary: Colour,
+    pub accent: Colour,
+}
+
+impl Default for Brand {
+    /// Calm, clinical teal and a deep rust for the call button; both above 7:1 on white.
+    fn default() -> Self {
+        Self {
+            primary: Colour::rgb(0x1d, 0x5c, 0x63),
+            accent: Colour::rgb(0x9a, 0x3a, 0x12),
+        }
+    }
 }
 
 impl Site {
@@ -79,13 +104,27 @@ impl WeeklyHours {
     }
 }
 
-/// Reads `site.toml`'s root table; `None` when anything is wrong.
-pub fn read(mut table: Table<'_, '_>) -> Option<Site> {
+/// Reads `site.toml`'s root table; `None` when anything is wrong. References to conditions
+/// (`featured`) are returned for the cross-file check.
+pub fn read(mut table: Table<'_, '_>, refs: &mut Vec<Reference>) -> Option<Site> {
     let file = table.file();
     let before = file.problem_count();
     let name = table.required_string("name");
     let tagline = table.required_string("tagline");
     let default_location = table.parsed("default_location", false, Slug::parse);
+    let brand = table.table("brand").map(read_brand);
+    for (index, slug) in table
+        .parsed_list("featured", Slug::parse)
+        .iter()
+        .enumerate()
+    {
+        refs.push(Reference::new(
+            RefKind::Condition,
+            slug,
+            format!("featured[{index}]"),
+        ));
+    }
+    let featured = refs.iter().map(|r| r.slug.clone()).collect();
     if !table.has("locations") {
         table.report_table(
             "locations",
@@ -125,6 +164,8 @@ pub fn read(mut table: Table<'_, '_>) -> Option<Site> {
         name: name?.value,
         tagline: tagline?.value,
         default_location: default_location.map(|d| d.value),
+        brand: brand.unwrap_or_default(),
+        featured,
         locations,
     };
     (file.problem_count() == before).then_some(site)
@@ -165,6 +206,18 @@ fn read_location(mut table: Table<'_, '_>) -> Option<(usize, Location)> {
             hours: hours?,
         },
     ))
+}
+
+/// `[brand]`: either colour may be left out to keep the default.
+fn read_brand(mut table: Table<'_, '_>) -> Brand {
+    let default = Brand::default();
+    let primary = table.parsed("primary", false, Colour::parse);
+    let accent = table.parsed("accent", false, Colour::parse);
+    table.finish();
+    Brand {
+        primary: primary.map_or(default.primary, |c| c.value),
+        accent: accent.map_or(default.accent, |c| c.value),
+    }
 }
 
 fn read_address(mut table: Table<'_, '_>) -> Option<Address> {

@@ -296,6 +296,75 @@ impl From<DayHours> for String {
     }
 }
 
+/// A brand colour, written `#rrggbb`. Brand colours carry white text and sit as text on white, so
+/// each must keep WCAG AA contrast (4.5:1) against white; a paler colour is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Colour([u8; 3]);
+
+impl Colour {
+    /// The least contrast against white that WCAG 2.2 AA allows for normal text.
+    pub const MIN_CONTRAST: f64 = 4.5;
+
+    pub const fn rgb(r: u8, g: u8, b: u8) -> Self {
+        Self([r, g, b])
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let hex = raw
+            .strip_prefix('#')
+            .filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))
+            .ok_or_else(|| format!("expected a colour like \"#1d5c63\", found \"{raw}\""))?;
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or_default();
+        let colour = Self([channel(0), channel(2), channel(4)]);
+        let contrast = colour.contrast_with_white();
+        if contrast < Self::MIN_CONTRAST {
+            return Err(format!(
+                "\"{raw}\" is too light: its contrast with white is {contrast:.1}:1 and text needs \
+                 at least 4.5:1; choose a darker shade"
+            ));
+        }
+        Ok(colour)
+    }
+
+    /// WCAG relative luminance, 0 (black) to 1 (white).
+    fn luminance(self) -> f64 {
+        let linear = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.040_45 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(self.0[0]) + 0.7152 * linear(self.0[1]) + 0.0722 * linear(self.0[2])
+    }
+
+    /// The WCAG contrast ratio against white (1 to 21).
+    pub fn contrast_with_white(self) -> f64 {
+        1.05 / (self.luminance() + 0.05)
+    }
+}
+
+impl fmt::Display for Colour {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{:02x}{:02x}{:02x}", self.0[0], self.0[1], self.0[2])
+    }
+}
+
+impl TryFrom<String> for Colour {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Colour> for String {
+    fn from(value: Colour) -> Self {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,5 +422,17 @@ mod tests {
         assert!(WebUrl::parse("javascript:alert(1)").is_err());
         assert!(TimeZoneName::parse("America/Los_Angeles").is_ok());
         assert!(TimeZoneName::parse("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn brand_colours_must_keep_text_readable_on_white() {
+        let teal = Colour::parse("#1d5c63").unwrap();
+        assert_eq!(teal.to_string(), "#1d5c63");
+        assert!(teal.contrast_with_white() > 7.0);
+        assert!((Colour::parse("#000000").unwrap().contrast_with_white() - 21.0).abs() < 0.01);
+        let pale = Colour::parse("#7fb3b8").unwrap_err();
+        assert!(pale.contains("too light"), "{pale}");
+        assert!(Colour::parse("1d5c63").unwrap_err().contains("expected a colour"));
+        assert!(Colour::parse("#1d5c6").is_err());
     }
 }

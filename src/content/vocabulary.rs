@@ -191,6 +191,13 @@ macro_rules! display_as_word {
 }
 display_as_word!(MedicationStatus, Schedule, RedFlagLevel, DosageForm);
 
+impl DosageForm {
+    /// The form as patients read it: "transdermal gel", "rapid dissolve tablet".
+    pub fn label(self) -> String {
+        self.word().replace('-', " ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,3 +227,4 @@ mod tests {
         assert!(MedicationStatus::parse("otc").is_err());
     }
 }
+

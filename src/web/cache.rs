@@ -47,6 +47,12 @@ impl ContentCache {
         self.current.load_full()
     }
 
+    /// Whether `snapshot` is still the current one (a pointer comparison, no reference count
+    /// traffic: this runs on every page request).
+    pub fn is_current(&self, snapshot: &Arc<Snapshot>) -> bool {
+        Arc::ptr_eq(&self.current.load(), snapshot)
+    }
+
     /// Reloads if the stored version differs from the cached one; returns whether it did.
     pub async fn refresh(&self) -> anyhow::Result<bool> {
         let version = self.store.content_version().await?;

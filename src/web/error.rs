@@ -54,8 +54,3 @@ impl IntoResponse for AppError {
         }
     }
 }
-
-/// The fallback for unknown paths.
-pub async fn not_found() -> AppError {
-    AppError::NotFound
-}

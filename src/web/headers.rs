@@ -9,12 +9,15 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
      style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; \
      frame-ancestors 'none'; form-action 'self'";
 
+/// One year, subdomains too; sent only when the site is served over HTTPS (see `Settings::hsts`).
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
+
 /// The layers to add to the router, one per header; existing values set by a handler win.
-pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
+pub fn layers(hsts: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    [
+    let mut layers = vec![
         header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
@@ -22,5 +25,12 @@ pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; 4] {
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
         ),
-    ]
+    ];
+    if hsts {
+        layers.push(header(
+            header::STRICT_TRANSPORT_SECURITY,
+            STRICT_TRANSPORT_SECURITY,
+        ));
+    }
+    layers
 }

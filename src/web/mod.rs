@@ -7,6 +7,7 @@ mod headers;
 mod health;
 mod markdown;
 mod public;
+mod render;
 mod state;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use tokio::net::TcpListener;
 
 pub use cache::ContentCache;
 pub use error::AppError;
+pub use render::{Branding, Renderer};
 pub use state::AppState;
 
 use crate::config::Settings;
@@ -31,6 +33,7 @@ pub struct Application {
     state: AppState,
     grace: Duration,
     refresh: Duration,
+    hsts: bool,
 }
 
 impl Application {
@@ -48,12 +51,15 @@ impl Application {
             load_sample(store.as_ref()).await?;
         }
         let cache = ContentCache::load(store.clone()).await?;
+        let branding = Branding::load(settings)?;
+        let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         Ok(Self {
             listener,
-            state: AppState::new(store, cache),
+            state: AppState::new(store, cache, renderer),
+            hsts: settings.hsts_enabled(),
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
             refresh: Duration::from_secs(settings.content_refresh_seconds.max(1)),
         })
@@ -86,7 +92,7 @@ impl Application {
             let _ = stopping_tx.send(true);
         };
         let server =
-            axum::serve(self.listener, router(self.state.clone())).with_graceful_shutdown(signal);
+            axum::serve(self.listener, router(self.state.clone(), self.hsts)).with_graceful_shutdown(signal);
         let grace = self.grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
@@ -102,13 +108,13 @@ impl Application {
     }
 }
 
-/// Every route, with the state they share.
-pub fn router(state: AppState) -> Router {
+/// Every route, with the state they share; `hsts` adds `Strict-Transport-Security`.
+pub fn router(state: AppState, hsts: bool) -> Router {
     let mut router = Router::new()
         .merge(health::router())
         .merge(public::router())
-        .fallback(error::not_found);
-    for layer in headers::layers() {
+        .fallback(public::fallback);
+    for layer in headers::layers(hsts) {
         router = router.layer(layer);
     }
     router

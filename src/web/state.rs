@@ -1,10 +1,12 @@
-//! The state every handler shares: the store and the in-memory content cache.
+//! The state every handler shares: the store, the in-memory content cache and the pages
+//! rendered from it.
 
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 
 use super::cache::ContentCache;
+use super::render::Renderer;
 use crate::store::Store;
 
 /// Cheap to clone: one `Arc` inside.
@@ -16,11 +18,17 @@ struct Inner {
     store: Arc<dyn Store>,
     /// The published content, in memory, reloaded when the content version changes.
     content: ContentCache,
+    /// Pages rendered from `content`, kept per content version.
+    renderer: Renderer,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, content: ContentCache) -> Self {
-        Self(Arc::new(Inner { store, content }))
+    pub fn new(store: Arc<dyn Store>, content: ContentCache, renderer: Renderer) -> Self {
+        Self(Arc::new(Inner {
+            store,
+            content,
+            renderer,
+        }))
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -35,5 +43,11 @@ impl AppState {
 impl FromRef<AppState> for ContentCache {
     fn from_ref(state: &AppState) -> Self {
         state.0.content.clone()
+    }
+}
+
+impl FromRef<AppState> for Renderer {
+    fn from_ref(state: &AppState) -> Self {
+        state.0.renderer.clone()
     }
 }

@@ -2,19 +2,19 @@
 //! table of contents, medications by how to get them, testimonials, review provenance, sources.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::Path;
+use axum::response::Response;
 
-use crate::content::{
-    Condition, ContentPack, Location, Medication, RedFlag, RedFlagLevel, Testimonial, sections,
-};
+use super::schema;
+use crate::content::{Condition, ContentPack, Medication, RedFlag, RedFlagLevel, Testimonial, sections};
+use crate::web::AppError;
 use crate::web::markdown::to_html;
-use crate::web::{AppError, ContentCache};
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
 #[derive(Template)]
 #[template(path = "condition.html")]
 struct ConditionPage<'a> {
-    pharmacy: &'a str,
+    layout: Layout<'a>,
     condition: &'a Condition,
     sections: Vec<SectionView>,
     red_flags: Vec<&'a RedFlag>,
@@ -23,7 +23,7 @@ struct ConditionPage<'a> {
     compounded: Vec<&'a Medication>,
     testimonials: Vec<&'a Testimonial>,
     related: Vec<&'a Condition>,
-    call: Option<&'a Location>,
+    has_medications: bool,
 }
 
 struct SectionView {
@@ -50,22 +50,19 @@ pub fn level_name(level: &RedFlagLevel) -> &'static str {
     }
 }
 
-#[tracing::instrument(skip(content))]
-pub async fn show(
-    State(content): State<ContentCache>,
-    Path(slug): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let snapshot = content.snapshot();
-    let pack = snapshot.published()?;
-    let condition = pack.condition(&slug).ok_or(AppError::NotFound)?;
-    Ok(Html(
-        page(pack, condition)
-            .render()
-            .map_err(anyhow::Error::from)?,
-    ))
+pub async fn show(page: PageRequest, Path(slug): Path<String>) -> Response {
+    page.html(|site| {
+        let pack = site.pack()?;
+        let condition = pack.condition(&slug).ok_or(AppError::NotFound)?;
+        Ok(view(site, pack, condition)?.render().map_err(anyhow::Error::from)?)
+    })
 }
 
-fn page<'a>(pack: &'a ContentPack, condition: &'a Condition) -> ConditionPage<'a> {
+fn view<'a>(
+    site: &'a Rendered,
+    pack: &'a ContentPack,
+    condition: &'a Condition,
+) -> Result<ConditionPage<'a>, AppError> {
     let meds = |list: &[crate::content::Slug]| -> Vec<&'a Medication> {
         list.iter()
             .filter_map(|slug| pack.medication(slug.as_str()))
@@ -74,8 +71,16 @@ fn page<'a>(pack: &'a ContentPack, condition: &'a Condition) -> ConditionPage<'a
     let mut red_flags: Vec<&RedFlag> = condition.meta.red_flags.iter().collect();
     red_flags.sort_by_key(|flag| flag.level);
     let lists = &condition.meta.medications;
-    ConditionPage {
-        pharmacy: &pack.site.name,
+    let meta = Meta::new(
+        condition.meta.title.clone(),
+        condition.meta.summary.clone(),
+        format!("/conditions/{}", condition.slug),
+    )
+    .section("conditions")
+    .article()
+    .json_ld(schema::script(&schema::condition(site, pack, condition)));
+    Ok(ConditionPage {
+        layout: site.layout(meta)?,
         condition,
         sections: sections(&condition.body)
             .into_iter()
@@ -89,6 +94,7 @@ fn page<'a>(pack: &'a ContentPack, condition: &'a Condition) -> ConditionPage<'a
         over_the_counter: meds(&lists.over_the_counter),
         prescription: meds(&lists.prescription),
         compounded: meds(&lists.compounded),
+        has_medications: !lists.is_empty(),
         testimonials: condition
             .meta
             .testimonials
@@ -101,6 +107,5 @@ fn page<'a>(pack: &'a ContentPack, condition: &'a Condition) -> ConditionPage<'a
             .iter()
             .filter_map(|slug| pack.condition(slug.as_str()))
             .collect(),
-        call: pack.site.main_location(),
-    }
+    })
 }

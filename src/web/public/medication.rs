@@ -2,16 +2,18 @@
 //! words (a prescription drug is never shown as over-the-counter) and the conditions listing it.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::Path;
+use axum::response::Response;
 
+use super::schema;
 use crate::content::{Condition, Medication, MedicationStatus};
-use crate::web::{AppError, ContentCache};
+use crate::web::AppError;
+use crate::web::render::{Layout, Meta, PageRequest};
 
 #[derive(Template)]
 #[template(path = "medication.html")]
 struct MedicationPage<'a> {
-    pharmacy: &'a str,
+    layout: Layout<'a>,
     medication: &'a Medication,
     status: String,
     conditions: Vec<&'a Condition>,
@@ -20,7 +22,7 @@ struct MedicationPage<'a> {
 #[derive(Template)]
 #[template(path = "medications.html")]
 struct MedicationsPage<'a> {
-    pharmacy: &'a str,
+    layout: Layout<'a>,
     medications: Vec<(&'a Medication, String)>,
 }
 
@@ -39,38 +41,56 @@ pub fn status_words(medication: &Medication) -> String {
     }
 }
 
-#[tracing::instrument(skip(content))]
-pub async fn index(State(content): State<ContentCache>) -> Result<Html<String>, AppError> {
-    let snapshot = content.snapshot();
-    let pack = snapshot.published()?;
-    let page = MedicationsPage {
-        pharmacy: &pack.site.name,
-        medications: pack
-            .medications
-            .iter()
-            .map(|m| (m, status_words(m)))
-            .collect(),
-    };
-    Ok(Html(page.render().map_err(anyhow::Error::from)?))
+pub async fn index(page: PageRequest) -> Response {
+    page.html(|site| {
+        let pack = site.pack()?;
+        let meta = Meta::new(
+            "Medications",
+            format!(
+                "Medicines {} stocks and compounds, with whether each needs a prescription.",
+                pack.site.name
+            ),
+            "/medications",
+        )
+        .section("medications");
+        let page = MedicationsPage {
+            layout: site.layout(meta)?,
+            medications: pack
+                .medications
+                .iter()
+                .map(|m| (m, status_words(m)))
+                .collect(),
+        };
+        Ok(page.render().map_err(anyhow::Error::from)?)
+    })
 }
 
-#[tracing::instrument(skip(content))]
-pub async fn show(
-    State(content): State<ContentCache>,
-    Path(slug): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let snapshot = content.snapshot();
-    let pack = snapshot.published()?;
-    let medication = pack.medication(&slug).ok_or(AppError::NotFound)?;
-    let page = MedicationPage {
-        pharmacy: &pack.site.name,
-        medication,
-        status: status_words(medication),
-        conditions: pack
-            .conditions
-            .iter()
-            .filter(|c| c.meta.medications.all().any(|(_, s)| *s == medication.slug))
-            .collect(),
-    };
-    Ok(Html(page.render().map_err(anyhow::Error::from)?))
+pub async fn show(page: PageRequest, Path(slug): Path<String>) -> Response {
+    page.html(|site| {
+        let pack = site.pack()?;
+        let medication = pack.medication(&slug).ok_or(AppError::NotFound)?;
+        let status = status_words(medication);
+        let description = match &medication.meta.summary {
+            Some(summary) => format!("{}: {status}. {summary}", medication.meta.name),
+            None => format!("{}: {status}.", medication.meta.name),
+        };
+        let meta = Meta::new(
+            medication.meta.name.clone(),
+            description,
+            format!("/medications/{}", medication.slug),
+        )
+        .section("medications")
+        .json_ld(schema::script(&schema::medication(site, medication)));
+        let page = MedicationPage {
+            layout: site.layout(meta)?,
+            medication,
+            status,
+            conditions: pack
+                .conditions
+                .iter()
+                .filter(|c| c.meta.medications.all().any(|(_, s)| *s == medication.slug))
+                .collect(),
+        };
+        Ok(page.render().map_err(anyhow::Error::from)?)
+    })
 }

@@ -1,46 +1,53 @@
-//! Public pages: the home page listing the conditions, condition pages and the medication catalog.
+//! Public pages. Each handler renders through `PageRequest`, so a page is rendered once per
+//! content version (and open-now wording) and then served from memory.
 
+mod compounding;
 mod condition;
+mod conditions;
+mod home;
+mod locations;
 mod medication;
+pub mod not_found;
+mod schema;
+mod search;
+mod seo;
+mod testimonials;
 
-use askama::Template;
 use axum::Router;
-use axum::extract::State;
-use axum::response::Html;
+use axum::extract::Path;
+use axum::response::Response;
 use axum::routing::get;
 
-use super::{AppError, AppState, ContentCache};
-use crate::content::Condition;
+use super::AppState;
+use super::render::PageRequest;
+
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(home::show))
+        .route("/conditions", get(conditions::index))
         .route("/conditions/{slug}", get(condition::show))
         .route("/medications", get(medication::index))
         .route("/medications/{slug}", get(medication::show))
+        .route("/compounding", get(compounding::show))
+        .route("/locations", get(locations::show))
+        .route("/testimonials", get(testimonials::show))
+        .route("/search", get(search::show))
+        .route("/sitemap.xml", get(seo::sitemap))
+        .route("/robots.txt", get(seo::robots))
+        .route("/favicon.ico", get(favicon))
+        .route("/assets/{name}", get(asset))
 }
 
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage<'a> {
-    pharmacy: &'a str,
-    tagline: &'a str,
-    phone: Option<(&'a str, String)>,
-    conditions: &'a [Condition],
+async fn asset(page: PageRequest, Path(name): Path<String>) -> Response {
+    page.asset(&name)
 }
 
-#[tracing::instrument(skip_all)]
-async fn home(State(content): State<ContentCache>) -> Result<Html<String>, AppError> {
-    let snapshot = content.snapshot();
-    let pack = snapshot.published()?;
-    let page = HomePage {
-        pharmacy: &pack.site.name,
-        tagline: &pack.site.tagline,
-        phone: pack
-            .site
-            .main_location()
-            .map(|l| (l.phone.as_str(), l.phone.tel())),
-        conditions: &pack.conditions,
-    };
-    Ok(Html(page.render().map_err(anyhow::Error::from)?))
+async fn favicon(page: PageRequest) -> Response {
+    page.asset("favicon.ico")
+}
+
+/// The fallback for paths no route matches: the 404 page with suggestions.
+pub async fn fallback(page: PageRequest) -> Response {
+    page.not_found()
 }

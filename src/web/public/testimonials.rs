@@ -1,0 +1,42 @@
+//! `/testimonials`: what patients say, each with the conditions it is shown on.
+
+use askama::Template;
+use axum::response::Response;
+
+use crate::content::{Condition, Testimonial};
+use crate::web::render::{Layout, Meta, PageRequest};
+
+#[derive(Template)]
+#[template(path = "testimonials.html")]
+struct TestimonialsPage<'a> {
+    layout: Layout<'a>,
+    testimonials: Vec<(&'a Testimonial, Vec<&'a Condition>)>,
+}
+
+pub async fn show(page: PageRequest) -> Response {
+    page.html(|site| {
+        let pack = site.pack()?;
+        let meta = Meta::new(
+            "What patients say",
+            format!("Patients of {} in their own words.", pack.site.name),
+            "/testimonials",
+        );
+        let testimonials = pack
+            .testimonials
+            .iter()
+            .map(|t| {
+                let on: Vec<&Condition> = pack
+                    .conditions
+                    .iter()
+                    .filter(|c| c.meta.testimonials.contains(&t.slug))
+                    .collect();
+                (t, on)
+            })
+            .collect();
+        let page = TestimonialsPage {
+            layout: site.layout(meta)?,
+            testimonials,
+        };
+        Ok(page.render().map_err(anyhow::Error::from)?)
+    })
+}
