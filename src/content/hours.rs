@@ -182,7 +182,10 @@ mod tests {
         // 2026-11-26 is a Thursday.
         assert_eq!(
             text("2026-11-26T12:00"),
-            ("Open now · closes at 6 pm".into(), "2026-11-26T18:00:00".into())
+            (
+                "Open now · closes at 6 pm".into(),
+                "2026-11-26T18:00:00".into()
+            )
         );
         assert_eq!(
             text("2026-11-26T09:00").0,
@@ -212,11 +215,11 @@ mod tests {
     #[test]
     fn a_closed_day_points_at_the_next_open_day_by_name() {
         // Saturday after 2 pm: closed Sunday, so Monday.
+        assert_eq!(text("2026-11-28T15:00").0, "Closed · opens Monday at 9 am");
         assert_eq!(
-            text("2026-11-28T15:00").0,
-            "Closed · opens Monday at 9 am"
+            text("2026-11-29T10:00").0,
+            "Closed · opens tomorrow at 9 am"
         );
-        assert_eq!(text("2026-11-29T10:00").0, "Closed · opens tomorrow at 9 am");
     }
 
     #[test]

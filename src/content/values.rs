@@ -432,7 +432,11 @@ mod tests {
         assert!((Colour::parse("#000000").unwrap().contrast_with_white() - 21.0).abs() < 0.01);
         let pale = Colour::parse("#7fb3b8").unwrap_err();
         assert!(pale.contains("too light"), "{pale}");
-        assert!(Colour::parse("1d5c63").unwrap_err().contains("expected a colour"));
+        assert!(
+            Colour::parse("1d5c63")
+                .unwrap_err()
+                .contains("expected a colour")
+        );
         assert!(Colour::parse("#1d5c6").is_err());
     }
 }

@@ -227,4 +227,3 @@ mod tests {
         assert!(MedicationStatus::parse("otc").is_err());
     }
 }
-

@@ -91,8 +91,8 @@ impl Application {
             tracing::info!("shutting down: finishing requests in flight");
             let _ = stopping_tx.send(true);
         };
-        let server =
-            axum::serve(self.listener, router(self.state.clone(), self.hsts)).with_graceful_shutdown(signal);
+        let server = axum::serve(self.listener, router(self.state.clone(), self.hsts))
+            .with_graceful_shutdown(signal);
         let grace = self.grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;

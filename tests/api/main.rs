@@ -9,5 +9,6 @@ mod helpers;
 mod check;
 mod cli;
 mod import;
+mod pages;
 mod server;
 mod store_contract;

@@ -6,7 +6,9 @@ use axum::extract::Path;
 use axum::response::Response;
 
 use super::schema;
-use crate::content::{Condition, ContentPack, Medication, RedFlag, RedFlagLevel, Testimonial, sections};
+use crate::content::{
+    Condition, ContentPack, Medication, RedFlag, RedFlagLevel, Testimonial, sections,
+};
 use crate::web::AppError;
 use crate::web::markdown::to_html;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
@@ -54,7 +56,9 @@ pub async fn show(page: PageRequest, Path(slug): Path<String>) -> Response {
     page.html(|site| {
         let pack = site.pack()?;
         let condition = pack.condition(&slug).ok_or(AppError::NotFound)?;
-        Ok(view(site, pack, condition)?.render().map_err(anyhow::Error::from)?)
+        Ok(view(site, pack, condition)?
+            .render()
+            .map_err(anyhow::Error::from)?)
     })
 }
 

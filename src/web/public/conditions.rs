@@ -24,7 +24,11 @@ struct ConditionsPage<'a> {
 pub fn categories(pack: &ContentPack) -> BTreeMap<String, Vec<&Condition>> {
     let mut map: BTreeMap<String, Vec<&Condition>> = BTreeMap::new();
     for condition in &pack.conditions {
-        let name = condition.meta.category.clone().unwrap_or_else(|| "Other".to_owned());
+        let name = condition
+            .meta
+            .category
+            .clone()
+            .unwrap_or_else(|| "Other".to_owned());
         map.entry(name).or_default().push(condition);
     }
     for list in map.values_mut() {

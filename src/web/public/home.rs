@@ -48,7 +48,12 @@ pub async fn show(page: PageRequest) -> Response {
             layout: site.layout(meta)?,
             categories: super::conditions::categories(pack)
                 .into_iter()
-                .map(|(name, list)| (format!("{name} ({})", list.len()), super::conditions::category_id(&name)))
+                .map(|(name, list)| {
+                    (
+                        format!("{name} ({})", list.len()),
+                        super::conditions::category_id(&name),
+                    )
+                })
                 .collect(),
             featured,
             condition_count: pack.conditions.len(),

@@ -21,7 +21,6 @@ use axum::routing::get;
 use super::AppState;
 use super::render::PageRequest;
 
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))

@@ -40,14 +40,30 @@ pub fn render(site: &Rendered, path: &str) -> Result<String, AppError> {
 
 /// The last path segment as words: `/conditions/leg-cramp` gives "leg cramp".
 fn words_of(path: &str) -> String {
-    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let last = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     let last = last.split('.').next().unwrap_or_default();
     let decoded: String = url::form_urlencoded::parse(last.as_bytes())
-        .map(|(k, v)| if v.is_empty() { k.into_owned() } else { format!("{k}={v}") })
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.into_owned()
+            } else {
+                format!("{k}={v}")
+            }
+        })
         .collect();
     decoded
         .chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .take(8)
@@ -76,7 +92,11 @@ fn closest<'a>(pack: &'a ContentPack, words: &str) -> Vec<&'a Condition> {
         .filter(|(score, _)| *score >= ALIKE)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, c)| c).collect()
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 #[cfg(test)]
@@ -95,10 +115,19 @@ mod tests {
     fn suggests_the_closest_conditions() {
         let pack = ContentPack::sample().unwrap();
         let titles = |words: &str| -> Vec<String> {
-            closest(&pack, words).iter().map(|c| c.meta.title.clone()).collect()
+            closest(&pack, words)
+                .iter()
+                .map(|c| c.meta.title.clone())
+                .collect()
         };
-        assert_eq!(titles("leg cramp").first().map(String::as_str), Some("Foot & Leg Cramps"));
-        assert_eq!(titles("migrane").first().map(String::as_str), Some("Migraine"));
+        assert_eq!(
+            titles("leg cramp").first().map(String::as_str),
+            Some("Foot & Leg Cramps")
+        );
+        assert_eq!(
+            titles("migrane").first().map(String::as_str),
+            Some("Migraine")
+        );
         assert!(titles("zzzz qqqq").is_empty());
     }
 }

@@ -30,10 +30,13 @@ pub fn condition(site: &Rendered, pack: &ContentPack, condition: &Condition) -> 
             .map(|name| json!({ "@type": kind, "name": name }))
             .collect()
     };
+    // A medication can be both prescribed and compounded: name it once.
+    let mut seen = std::collections::HashSet::new();
     let drugs: Vec<Value> = condition
         .meta
         .medications
         .all()
+        .filter(|(_, slug)| seen.insert(*slug))
         .filter_map(|(_, slug)| pack.medication(slug.as_str()))
         .map(|m| json!({ "@type": "Drug", "name": m.meta.name, "url": site.url(&format!("/medications/{}", m.slug)) }))
         .collect();
@@ -41,12 +44,21 @@ pub fn condition(site: &Rendered, pack: &ContentPack, condition: &Condition) -> 
         "@type": "MedicalCondition",
         "name": condition.meta.title,
         "description": condition.meta.summary,
-        "code": condition.meta.codes.iter().map(code).collect::<Vec<_>>(),
-        "signOrSymptom": listed("Symptoms", "MedicalSignOrSymptom"),
-        "riskFactor": listed("Risk factors", "MedicalRiskFactor"),
-        "possibleTreatment": listed("Treatment", "MedicalTherapy"),
-        "drug": drugs,
     });
+    // Lists come from the page's own sections; a page without one leaves the key out rather
+    // than claim an empty list.
+    let lists = [
+        ("code", condition.meta.codes.iter().map(code).collect()),
+        ("signOrSymptom", listed("Symptoms", "MedicalSignOrSymptom")),
+        ("riskFactor", listed("Risk factors", "MedicalRiskFactor")),
+        ("possibleTreatment", listed("Treatment", "MedicalTherapy")),
+        ("drug", drugs),
+    ];
+    for (key, list) in lists {
+        if !list.is_empty() {
+            about[key] = Value::Array(list);
+        }
+    }
     if !condition.meta.also_called.is_empty() {
         about["alternateName"] = json!(condition.meta.also_called);
     }
@@ -158,7 +170,8 @@ fn code(code: &Code) -> Value {
 }
 
 fn section<'s>(body: &'s [Section], heading: &str) -> Option<&'s Section> {
-    body.iter().find(|s| s.heading.eq_ignore_ascii_case(heading))
+    body.iter()
+        .find(|s| s.heading.eq_ignore_ascii_case(heading))
 }
 
 /// The lead words of each top-level bullet: "**Tired muscles**, for example …" gives "Tired
@@ -178,7 +191,11 @@ fn list_items(markdown: &str) -> Vec<String> {
             }
             Event::End(TagEnd::Item) => {
                 if depth == 1 {
-                    let lead = if bold.trim().is_empty() { &current } else { &bold };
+                    let lead = if bold.trim().is_empty() {
+                        &current
+                    } else {
+                        &bold
+                    };
                     let lead = lead.split(['.', ':', ';']).next().unwrap_or_default();
                     let lead = lead.trim().trim_end_matches(',');
                     if !lead.is_empty() {

@@ -38,7 +38,16 @@ pub async fn show(page: PageRequest, RawQuery(raw): RawQuery) -> Response {
             .iter()
             .filter(|c| {
                 let m = &c.meta;
-                matches(format!("{} {} {} {}", m.title, m.also_called.join(" "), m.summary, c.slug).to_lowercase())
+                matches(
+                    format!(
+                        "{} {} {} {}",
+                        m.title,
+                        m.also_called.join(" "),
+                        m.summary,
+                        c.slug
+                    )
+                    .to_lowercase(),
+                )
             })
             .collect();
         let medications = pack
@@ -46,7 +55,15 @@ pub async fn show(page: PageRequest, RawQuery(raw): RawQuery) -> Response {
             .iter()
             .filter(|med| {
                 let m = &med.meta;
-                matches(format!("{} {} {}", m.name, m.brands.join(" "), m.class.clone().unwrap_or_default()).to_lowercase())
+                matches(
+                    format!(
+                        "{} {} {}",
+                        m.name,
+                        m.brands.join(" "),
+                        m.class.clone().unwrap_or_default()
+                    )
+                    .to_lowercase(),
+                )
             })
             .collect();
         let meta = Meta::new("Search", "Search conditions and medicines.", "/search").noindex();

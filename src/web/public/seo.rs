@@ -7,12 +7,27 @@ use crate::web::render::PageRequest;
 pub async fn sitemap(page: PageRequest) -> Response {
     page.cached("application/xml; charset=utf-8", |site| {
         let pack = site.pack()?;
-        let mut paths: Vec<String> = ["/", "/conditions", "/medications", "/compounding", "/locations", "/testimonials"]
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        paths.extend(pack.conditions.iter().map(|c| format!("/conditions/{}", c.slug)));
-        paths.extend(pack.medications.iter().map(|m| format!("/medications/{}", m.slug)));
+        let mut paths: Vec<String> = [
+            "/",
+            "/conditions",
+            "/medications",
+            "/compounding",
+            "/locations",
+            "/testimonials",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        paths.extend(
+            pack.conditions
+                .iter()
+                .map(|c| format!("/conditions/{}", c.slug)),
+        );
+        paths.extend(
+            pack.medications
+                .iter()
+                .map(|m| format!("/medications/{}", m.slug)),
+        );
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

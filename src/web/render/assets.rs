@@ -47,10 +47,7 @@ fn read_logo(path: &Path) -> anyhow::Result<(Vec<u8>, &'static str, &'static str
     let kind = match path.extension().and_then(|e| e.to_str()) {
         Some(e) if e.eq_ignore_ascii_case("svg") => ("svg", "image/svg+xml"),
         Some(e) if e.eq_ignore_ascii_case("png") => ("png", "image/png"),
-        _ => anyhow::bail!(
-            "logo_file {} must be an .svg or .png file",
-            path.display()
-        ),
+        _ => anyhow::bail!("logo_file {} must be an .svg or .png file", path.display()),
     };
     let bytes =
         std::fs::read(path).with_context(|| format!("cannot read logo_file {}", path.display()))?;
@@ -77,7 +74,9 @@ impl Assets {
         let (logo, ext, logo_type) = match &branding.logo {
             Some((bytes, ext, content_type)) => (bytes.clone(), *ext, *content_type),
             None => (
-                LOGO_SVG.replace("BRAND", &brand.primary.to_string()).into_bytes(),
+                LOGO_SVG
+                    .replace("BRAND", &brand.primary.to_string())
+                    .into_bytes(),
                 "svg",
                 "image/svg+xml",
             ),
@@ -89,7 +88,10 @@ impl Assets {
             css_name.clone(),
             Page::new("text/css; charset=utf-8", css, Caching::Immutable),
         );
-        files.insert(logo_name.clone(), Page::new(logo_type, logo, Caching::Immutable));
+        files.insert(
+            logo_name.clone(),
+            Page::new(logo_type, logo, Caching::Immutable),
+        );
         // Browsers ask for /favicon.ico by that name, so it cannot carry a hash: revalidate.
         files.insert(
             "favicon.ico".to_owned(),

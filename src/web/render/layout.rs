@@ -42,7 +42,11 @@ pub struct Meta {
 }
 
 impl Meta {
-    pub fn new(title: impl Into<String>, description: impl Into<String>, path: impl Into<String>) -> Self {
+    pub fn new(
+        title: impl Into<String>,
+        description: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Self {
         Self {
             title: title.into(),
             description: description.into(),

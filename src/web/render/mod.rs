@@ -21,8 +21,8 @@ pub use assets::Branding;
 pub use layout::{Layout, LocationView, Meta};
 pub use page::{Caching, Page};
 
-use super::cache::{ContentCache, Snapshot};
 use super::AppError;
+use super::cache::{ContentCache, Snapshot};
 use crate::content::{ContentPack, Location, OpenStatus};
 
 /// Hands out the current rendered set, replacing it when it has gone stale.
@@ -96,7 +96,11 @@ impl Rendered {
             .min()
             .unwrap_or(now + 1.hour())
             .max(now + 1.second());
-        let brand = snapshot.pack.as_ref().map(|p| p.site.brand).unwrap_or_default();
+        let brand = snapshot
+            .pack
+            .as_ref()
+            .map(|p| p.site.brand)
+            .unwrap_or_default();
         Self {
             assets: assets::Assets::build(&brand, branding),
             snapshot,
@@ -127,7 +131,11 @@ impl Rendered {
     /// A location's open-now status.
     pub fn status(&self, location: &Location) -> Option<&OpenStatus> {
         let pack = self.snapshot.pack.as_ref()?;
-        let index = pack.site.locations.iter().position(|l| l.slug == location.slug)?;
+        let index = pack
+            .site
+            .locations
+            .iter()
+            .position(|l| l.slug == location.slug)?;
         self.statuses.get(index)
     }
 
@@ -165,14 +173,19 @@ impl Rendered {
             return Ok(page.clone());
         }
         let page = Arc::new(Page::new(content_type, render(self)?, Caching::Revalidate));
-        let mut pages = self.pages.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut pages = self
+            .pages
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(pages.entry(path.to_owned()).or_insert(page).clone())
     }
 
     fn read_pages(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<Page>>> {
         // A panic while holding the lock cannot leave the map half-written (inserts are
         // single calls), so a poisoned lock is still safe to read.
-        self.pages.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.pages
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

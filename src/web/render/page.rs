@@ -59,16 +59,23 @@ impl Page {
         Self::build(content_type, body.into(), Caching::Revalidate, false)
     }
 
-    fn build(content_type: &'static str, identity: Bytes, caching: Caching, compress: bool) -> Self {
+    fn build(
+        content_type: &'static str,
+        identity: Bytes,
+        caching: Caching,
+        compress: bool,
+    ) -> Self {
         let hash = hex::encode(&Sha256::digest(&identity)[..10]);
         let etag = |suffix: &str| {
-            HeaderValue::from_str(&format!("\"{hash}{suffix}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+            HeaderValue::from_str(&format!("\"{hash}{suffix}\""))
+                .unwrap_or(HeaderValue::from_static("\"0\""))
         };
         let worth = |packed: Vec<u8>| (packed.len() < identity.len()).then(|| Bytes::from(packed));
-        let compressible = compress && (content_type.starts_with("text/")
-            || content_type.starts_with("application/xml")
-            || content_type.starts_with("image/svg")
-            || content_type.starts_with("image/x-icon"));
+        let compressible = compress
+            && (content_type.starts_with("text/")
+                || content_type.starts_with("application/xml")
+                || content_type.starts_with("image/svg")
+                || content_type.starts_with("image/x-icon"));
         let (gzip, brotli) = if compressible {
             (worth(gzip(&identity)), worth(brotli(&identity)))
         } else {
@@ -136,7 +143,11 @@ impl Page {
         };
         value.split(',').map(str::trim).any(|tag| {
             let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            tag == "*" || self.etags.iter().any(|ours| ours.as_bytes() == tag.as_bytes())
+            tag == "*"
+                || self
+                    .etags
+                    .iter()
+                    .any(|ours| ours.as_bytes() == tag.as_bytes())
         })
     }
 }
@@ -217,9 +228,15 @@ mod tests {
     fn picks_brotli_then_gzip_and_honours_q_zero() {
         let header = |v: &'static str| HeaderValue::from_static(v);
         assert_eq!(preferred(None), Encoding::Identity);
-        assert_eq!(preferred(Some(&header("gzip, deflate, br"))), Encoding::Brotli);
+        assert_eq!(
+            preferred(Some(&header("gzip, deflate, br"))),
+            Encoding::Brotli
+        );
         assert_eq!(preferred(Some(&header("gzip"))), Encoding::Gzip);
-        assert_eq!(preferred(Some(&header("br;q=0, gzip;q=0.5"))), Encoding::Gzip);
+        assert_eq!(
+            preferred(Some(&header("br;q=0, gzip;q=0.5"))),
+            Encoding::Gzip
+        );
         assert_eq!(preferred(Some(&header("identity"))), Encoding::Identity);
         assert_eq!(preferred(Some(&header("*"))), Encoding::Brotli);
     }
@@ -229,8 +246,7 @@ mod tests {
         let page = page();
         let mut plain = Vec::new();
         let gz = page.gzip.clone().unwrap();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain)
-            .unwrap();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain).unwrap();
         assert_eq!(plain, page.identity);
         let mut unbrotli = Vec::new();
         brotli::BrotliDecompress(&mut &page.brotli.clone().unwrap()[..], &mut unbrotli).unwrap();
@@ -242,9 +258,17 @@ mod tests {
         let page = page();
         let tag = page.etag().to_str().unwrap().to_owned();
         let gz_tag = tag.replace("\"", "").to_owned() + "-gz";
-        for presented in [tag.clone(), format!("W/{tag}"), format!("\"x\", \"{gz_tag}\""), "*".into()] {
+        for presented in [
+            tag.clone(),
+            format!("W/{tag}"),
+            format!("\"x\", \"{gz_tag}\""),
+            "*".into(),
+        ] {
             let mut headers = HeaderMap::new();
-            headers.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&presented).unwrap());
+            headers.insert(
+                header::IF_NONE_MATCH,
+                HeaderValue::from_str(&presented).unwrap(),
+            );
             let response = page.respond(&headers, StatusCode::OK);
             assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{presented}");
         }
