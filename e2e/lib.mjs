@@ -1,0 +1,61 @@
+// Shared by the check files: where the server is, how Chromium is launched, which pages to check.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+// Set by ./run after it starts `pestle serve`; set it yourself to point the checks elsewhere.
+export const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/+$/, '');
+if (!BASE_URL) {
+  throw new Error('BASE_URL is not set: run e2e/run, or export BASE_URL=http://127.0.0.1:PORT');
+}
+export const ORIGIN = new URL(BASE_URL).origin;
+
+// Debian's Chromium: Playwright's own browser download would need the internet.
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+// No sandbox (we may run as root in a container), no GPU, and no background traffic to Google.
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium() {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+}
+
+// The pages axe and the Nu checker look at, with the status each must answer.
+export const PAGES = [
+  { path: '/', status: 200 },
+  { path: '/conditions', status: 200 },
+  { path: '/conditions/foot-and-leg-cramps', status: 200 },
+  { path: '/medications', status: 200 },
+  { path: '/medications/magnesium-chloride', status: 200 },
+  { path: '/compounding', status: 200 },
+  { path: '/locations', status: 200 },
+  { path: '/testimonials', status: 200 },
+  { path: '/search?q=leg+cramps', status: 200 },
+  // A misspelt condition: the 404 page with suggestions.
+  { path: '/conditions/leg-cramp', status: 404 },
+];
+
+// e2e/reports/, created on first use (git-ignored).
+export function reportsDir(sub = '') {
+  const dir = fileURLToPath(new URL(`./reports/${sub}`, import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+// '/' -> 'home', '/conditions/leg-cramp' -> 'conditions_leg-cramp': a file name per page.
+export function slug(path) {
+  return path === '/' ? 'home' : path.replace(/^\/+/, '').replaceAll('/', '_');
+}
+
+// Says plainly when a status mismatch probably means the route isn't there yet.
+export function statusMessage(path, expected, actual) {
+  const hint = actual === 404 && expected !== 404 ? ' (route missing?)' : '';
+  return `${path}: expected HTTP ${expected}, got ${actual}${hint}`;
+}
