@@ -1,6 +1,7 @@
 //! Storage behind the `Store` trait. `connect` picks the implementation from the database URL's
 //! scheme (`sqlite://` or `postgres://`); nothing above this module knows which one it has.
 
+mod pinned;
 mod plan;
 mod postgres;
 mod rows;
@@ -13,6 +14,7 @@ use async_trait::async_trait;
 
 use crate::content::ContentPack;
 
+pub use pinned::Pinned;
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -28,6 +30,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored {what} cannot be read back: {detail}")]
     Corrupt { what: String, detail: String },
+    #[error("the database task stopped: {0}")]
+    Task(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

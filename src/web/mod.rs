@@ -8,6 +8,7 @@ mod health;
 mod markdown;
 mod public;
 mod render;
+mod serve;
 mod state;
 
 use std::future::Future;
@@ -16,7 +17,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use tokio::net::TcpListener;
 
 pub use cache::ContentCache;
 pub use error::AppError;
@@ -29,7 +29,8 @@ use crate::store::{self, ImportMode, Store};
 
 /// A ready-to-run server: database migrated, content loaded, socket bound.
 pub struct Application {
-    listener: TcpListener,
+    /// One per server thread, all on the same port.
+    listeners: Vec<std::net::TcpListener>,
     state: AppState,
     grace: Duration,
     refresh: Duration,
@@ -43,6 +44,8 @@ impl Application {
         let store = store::connect(settings.database_url())
             .await
             .context("cannot open the database")?;
+        // Requests are served on per-core runtimes (see `serve`); the pool stays on this one.
+        let store = store::Pinned::wrap(store, tokio::runtime::Handle::current());
         store
             .migrate()
             .await
@@ -53,11 +56,10 @@ impl Application {
         let cache = ContentCache::load(store.clone()).await?;
         let branding = Branding::load(settings)?;
         let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
-        let listener = TcpListener::bind(settings.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let listeners = serve::bind(settings.bind, threads)?;
         Ok(Self {
-            listener,
+            listeners,
             state: AppState::new(store, cache, renderer),
             hsts: settings.hsts_enabled(),
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
@@ -67,7 +69,10 @@ impl Application {
 
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.listener.local_addr()
+        self.listeners
+            .first()
+            .ok_or_else(|| std::io::Error::other("no listening socket"))?
+            .local_addr()
     }
 
     pub fn port(&self) -> u16 {
@@ -91,15 +96,16 @@ impl Application {
             tracing::info!("shutting down: finishing requests in flight");
             let _ = stopping_tx.send(true);
         };
-        let server = axum::serve(self.listener, router(self.state.clone(), self.hsts))
-            .with_graceful_shutdown(signal);
+        let app = router(self.state.clone(), self.hsts);
+        let server = serve::on_threads(self.listeners, app, stopping_rx.clone())?;
+        tokio::spawn(signal);
         let grace = self.grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;
         };
         tokio::select! {
-            result = server => result.context("server error")?,
+            result = server => result.context("server threads")??,
             () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still open"),
         }
         refresher.abort();

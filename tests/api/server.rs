@@ -206,3 +206,21 @@ async fn medication_pages_state_status_in_words_and_link_conditions() {
     }
     assert_eq!(app.get("/medications/no-such-drug").await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_port_held_by_another_process_is_an_error_not_a_shared_port() {
+    // The server threads share their port with SO_REUSEPORT; a port someone else holds must
+    // still be refused, not silently split with them.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let db = crate::helpers::TestDb::new(Backend::Sqlite).await;
+    let mut settings = crate::helpers::settings_for(&db.url);
+    settings.bind = taken.local_addr().unwrap();
+    let error = pestle::web::Application::build(&settings)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        format!("{error:#}").contains("cannot listen on"),
+        "{error:#}"
+    );
+}

@@ -1,0 +1,78 @@
+//! A `Store` whose every call runs on one chosen Tokio runtime. The HTTP server runs one
+//! single-threaded runtime per core (no cross-thread wake-ups, see `web::serve`); a database
+//! connection belongs to the runtime that opened it, so calls made from those threads are
+//! handed to the main runtime, which owns the pool and outlives them.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio::runtime::Handle;
+
+use super::{ImportMode, ImportReport, Store, StoreError, StoreResult};
+use crate::content::ContentPack;
+
+#[derive(Debug)]
+pub struct Pinned {
+    inner: Arc<dyn Store>,
+    runtime: Handle,
+}
+
+impl Pinned {
+    /// Wraps `inner` so its calls run on `runtime`.
+    pub fn wrap(inner: Arc<dyn Store>, runtime: Handle) -> Arc<dyn Store> {
+        Arc::new(Self { inner, runtime })
+    }
+
+    /// Runs `call` on the chosen runtime and waits for it from wherever we are.
+    async fn run<T, F, Fut>(&self, call: F) -> StoreResult<T>
+    where
+        F: FnOnce(Arc<dyn Store>) -> Fut,
+        Fut: Future<Output = StoreResult<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        match self.runtime.spawn(call(self.inner.clone())).await {
+            Ok(result) => result,
+            Err(error) => Err(StoreError::Task(error.to_string())),
+        }
+    }
+}
+
+#[async_trait]
+impl Store for Pinned {
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        self.run(|store| async move { store.migrate().await }).await
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.run(|store| async move { store.ping().await }).await
+    }
+
+    async fn content_version(&self) -> StoreResult<i64> {
+        self.run(|store| async move { store.content_version().await })
+            .await
+    }
+
+    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport> {
+        let pack = pack.clone();
+        self.run(|store| async move { store.import(&pack, mode).await })
+            .await
+    }
+
+    async fn load_content(&self) -> StoreResult<Option<ContentPack>> {
+        self.run(|store| async move { store.load_content().await })
+            .await
+    }
+
+    async fn close(&self) {
+        let _ = self
+            .run(|store| async move {
+                store.close().await;
+                Ok(())
+            })
+            .await;
+    }
+}

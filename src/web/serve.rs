@@ -1,0 +1,84 @@
+//! Serving HTTP on one single-threaded Tokio runtime per core, each with its own listening
+//! socket on the same port (`SO_REUSEPORT`, so the kernel spreads connections evenly) — the way
+//! nginx runs one worker per core. Measured against Tokio's
+//! work-stealing runtime on the pages benchmark (`scripts/bench-pages`), this removes the
+//! cross-thread wake-ups that cost about a third of the throughput (see docs/BENCHMARKS.md).
+//! Handlers keep no per-thread state; the database pool lives on the main runtime
+//! (`store::Pinned`), which outlives these threads.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::Router;
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Binds one listening socket per server thread on `address`. A first plain bind proves the port
+/// is free (another process holding it is an error, not a silent share) and picks the port when
+/// `address` asks for port 0; the per-thread sockets then bind that port together.
+pub fn bind(address: SocketAddr, threads: usize) -> anyhow::Result<Vec<std::net::TcpListener>> {
+    let probe = std::net::TcpListener::bind(address)
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let address = probe.local_addr()?;
+    drop(probe);
+    (0..threads.max(1))
+        .map(|_| shared_socket(address).with_context(|| format!("cannot listen on {address}")))
+        .collect()
+}
+
+fn shared_socket(address: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let socket = Socket::new(
+        Domain::for_address(address),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    socket.set_reuse_address(true)?;
+    socket.set_reuse_port(true)?;
+    socket.set_nonblocking(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
+
+/// Serves `app` on each listener in its own thread. Each stops accepting when `stopping` turns
+/// true and finishes its requests in flight; the returned task completes when all have.
+pub fn on_threads(
+    listeners: Vec<std::net::TcpListener>,
+    app: Router,
+    stopping: watch::Receiver<bool>,
+) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+    let mut handles = Vec::with_capacity(listeners.len());
+    for (index, listener) in listeners.into_iter().enumerate() {
+        let app = app.clone();
+        let mut stopping = stopping.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("http-{index}"))
+            .spawn(move || -> std::io::Result<()> {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async move {
+                    let listener = TcpListener::from_std(listener)?;
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(async move {
+                            // A dropped sender also means stop.
+                            let _ = stopping.wait_for(|stopping| *stopping).await;
+                        })
+                        .await
+                })
+            })
+            .context("cannot start a server thread")?;
+        handles.push(thread);
+    }
+    Ok(tokio::task::spawn_blocking(move || {
+        for handle in handles {
+            match handle.join() {
+                Ok(result) => result.context("server error")?,
+                Err(_) => anyhow::bail!("a server thread panicked"),
+            }
+        }
+        Ok(())
+    }))
+}
