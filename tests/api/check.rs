@@ -236,3 +236,53 @@ fn damaged_files_never_panic() {
         "only {checked} damaged folders were checked"
     );
 }
+
+#[test]
+fn a_pale_brand_colour_and_an_unknown_featured_condition_are_reported_in_site_toml() {
+    let mut files = read_folder(&repo_root().join("content")).unwrap();
+    let site = files.iter_mut().find(|f| f.path == "site.toml").unwrap();
+    let text = String::from_utf8(site.bytes.clone())
+        .unwrap()
+        .replace("primary = \"#1d5c63\"", "primary = \"#7fb3b8\"")
+        .replace(
+            "featured = [\"foot-and-leg-cramps\"",
+            "featured = [\"foot-and-leg-cramp\"",
+        );
+    site.bytes = text.into_bytes();
+    let problems = ContentPack::from_files("content", &files).unwrap_err();
+    let line_of = |needle: &str| text_line(&files, needle);
+    let found: Vec<(Option<usize>, Option<&str>, &str)> = problems
+        .iter()
+        .map(|p| (p.line, p.field.as_deref(), p.message.as_str()))
+        .collect();
+    assert_eq!(problems.len(), 2, "{found:?}");
+    let featured = problems
+        .iter()
+        .find(|p| p.field.as_deref() == Some("featured[0]"))
+        .unwrap();
+    assert_eq!(featured.line, Some(line_of("featured =")));
+    assert!(
+        featured
+            .message
+            .contains("did you mean `foot-and-leg-cramps`"),
+        "{}",
+        featured.message
+    );
+    let colour = problems
+        .iter()
+        .find(|p| p.field.as_deref() == Some("brand.primary"))
+        .unwrap();
+    assert_eq!(colour.line, Some(line_of("primary =")));
+    assert!(
+        colour.message.contains("too light") && colour.message.contains("4.5:1"),
+        "{}",
+        colour.message
+    );
+}
+
+/// The 1-based line of `site.toml` that contains `needle`.
+fn text_line(files: &[RawFile], needle: &str) -> usize {
+    let site = files.iter().find(|f| f.path == "site.toml").unwrap();
+    let text = std::str::from_utf8(&site.bytes).unwrap();
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
