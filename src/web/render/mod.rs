@@ -267,3 +267,31 @@ impl PageRequest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered_at(now: &str) -> Rendered {
+        let snapshot = Arc::new(Snapshot {
+            version: 1,
+            pack: Some(ContentPack::sample().unwrap()),
+        });
+        let url = url::Url::parse("http://localhost:8080/").unwrap();
+        Rendered::new(snapshot, now.parse().unwrap(), &Branding::default(), &url)
+    }
+
+    #[test]
+    fn a_set_lasts_until_the_first_location_changes_its_wording() {
+        // Friday 20:00 UTC: West Hollywood (12:00) closes at 18:00 PST = 02:00 UTC; Denver (13:00)
+        // closes at 17:30 MST = 00:30 UTC, which comes first.
+        let set = rendered_at("2026-11-27T20:00:00Z");
+        assert_eq!(set.valid_until.to_string(), "2026-11-28T00:30:00Z");
+        assert_eq!(set.statuses.len(), 2);
+        assert!(set.statuses.iter().all(|s| s.open));
+        // Sunday noon in Los Angeles: both closed; the wording holds until Denver's midnight.
+        let set = rendered_at("2026-11-29T20:00:00Z");
+        assert!(set.statuses.iter().all(|s| !s.open));
+        assert_eq!(set.valid_until.to_string(), "2026-11-30T07:00:00Z");
+    }
+}
