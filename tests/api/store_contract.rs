@@ -9,6 +9,7 @@ on_both_backends!(
     migrations_can_run_twice,
     import_stores_exactly_the_pack,
     concurrent_imports_do_not_conflict,
+    a_pinned_store_serves_calls_from_other_runtimes,
 );
 
 async fn a_fresh_database_is_empty(backend: Backend) {
@@ -56,4 +57,35 @@ async fn concurrent_imports_do_not_conflict(backend: Backend) {
     assert!(a.changed() != b.changed(), "{a}\n{b}");
     assert_eq!(store.content_version().await.unwrap(), 1);
     assert_eq!(store.load_content().await.unwrap(), Some(pack));
+}
+
+/// The HTTP threads run their own runtimes; `Pinned` must carry their calls to the runtime that
+/// owns the pool, and keep working after those threads' runtimes are gone.
+async fn a_pinned_store_serves_calls_from_other_runtimes(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = pestle::store::Pinned::wrap(db.store().await, tokio::runtime::Handle::current());
+    for round in 0..2 {
+        let store = store.clone();
+        let version = tokio::task::spawn_blocking(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                store.ping().await.unwrap();
+                if round == 0 {
+                    store
+                        .import(&sample_pack(), ImportMode::Keep)
+                        .await
+                        .unwrap();
+                }
+                assert!(store.load_content().await.unwrap().is_some());
+                store.content_version().await.unwrap()
+            })
+        })
+        .await
+        .unwrap();
+        assert_eq!(version, 1, "round {round}");
+    }
+    store.close().await;
 }
