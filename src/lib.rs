@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 /// The content domain: conditions, medications, testimonials, site; parsing and validation.
 pub mod content;
+/// Site search: a tantivy index over conditions and medications, typo-tolerant.
+pub mod search;
 /// Storage behind the `Store` trait, with SQLite and PostgreSQL implementations.
 pub mod store;
 /// The HTTP server: state, routes, errors.

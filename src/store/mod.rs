@@ -36,6 +36,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// How many distinct missed searches are kept (see `Store::record_search_miss`).
+pub const MAX_SEARCH_MISSES: i64 = 10_000;
+
 /// What to do with database entries that are not in the imported folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportMode {
@@ -68,6 +71,13 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn load_content(&self) -> StoreResult<Option<ContentPack>>;
 
     /// Closes the connection pool, waiting for connections in use.
+    /// Counts a search that found nothing: the normalised query text and a count, nothing
+    /// about who searched.
+    async fn record_search_miss(&self, query: &str) -> StoreResult<()>;
+
+    /// The most frequent searches that found nothing, with their counts, most frequent first.
+    async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>>;
+
     async fn close(&self);
 }
 

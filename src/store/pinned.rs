@@ -67,6 +67,17 @@ impl Store for Pinned {
             .await
     }
 
+    async fn record_search_miss(&self, query: &str) -> StoreResult<()> {
+        let query = query.to_owned();
+        self.run(|store| async move { store.record_search_miss(&query).await })
+            .await
+    }
+
+    async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
+        self.run(|store| async move { store.search_misses(limit).await })
+            .await
+    }
+
     async fn close(&self) {
         let _ = self
             .run(|store| async move {

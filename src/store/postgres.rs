@@ -79,6 +79,16 @@ impl Store for PostgresStore {
         Ok(pack)
     }
 
+    async fn record_search_miss(&self, query: &str) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Db::record_search_miss(&mut conn, query).await
+    }
+
+    async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
+        let mut conn = self.pool.acquire().await?;
+        Db::search_misses(&mut conn, limit).await
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

@@ -1,6 +1,7 @@
 //! Published content held in memory. Requests read a snapshot without touching the database;
 //! a background task reloads it when the store's content version moves (after an import here,
-//! on another instance, or by `pestle import`).
+//! on another instance, or by `pestle import`). The search index is built from each snapshot
+//! before it is swapped in, so no request sees a half-built index.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +9,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 
 use crate::content::ContentPack;
+use crate::search::SearchIndex;
 use crate::store::Store;
 
 /// One consistent view of the content and the version it was read at.
@@ -16,6 +18,8 @@ pub struct Snapshot {
     pub version: i64,
     /// `None` until content is imported (a fresh database without the sample pack).
     pub pack: Option<ContentPack>,
+    /// The search index of `pack`, built with it (so a search never sees other content).
+    pub search: Option<Arc<SearchIndex>>,
 }
 
 impl Snapshot {
@@ -87,5 +91,18 @@ impl ContentCache {
 async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
     let version = store.content_version().await?;
     let pack = store.load_content().await?;
-    Ok(Snapshot { version, pack })
+    let search = match &pack {
+        Some(pack) => {
+            let pack = pack.clone();
+            // Indexing is CPU work: off the async threads.
+            let index = tokio::task::spawn_blocking(move || SearchIndex::build(&pack)).await??;
+            Some(Arc::new(index))
+        }
+        None => None,
+    };
+    Ok(Snapshot {
+        version,
+        pack,
+        search,
+    })
 }

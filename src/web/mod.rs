@@ -1,6 +1,7 @@
 //! The HTTP server. `Application::build` prepares everything and binds the listener (port 0
 //! works, for tests); `run_until_stopped` serves until shutdown, finishing requests in flight.
 
+mod api;
 mod cache;
 mod error;
 mod headers;
@@ -119,6 +120,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
     let mut router = Router::new()
         .merge(health::router())
         .merge(public::router())
+        .merge(api::router())
         .fallback(public::fallback);
     for layer in headers::layers(hsts) {
         router = router.layer(layer);

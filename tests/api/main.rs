@@ -10,5 +10,6 @@ mod check;
 mod cli;
 mod import;
 mod pages;
+mod search;
 mod server;
 mod store_contract;

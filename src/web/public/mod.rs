@@ -9,7 +9,7 @@ mod locations;
 mod medication;
 pub mod not_found;
 mod schema;
-mod search;
+pub mod search;
 mod seo;
 mod testimonials;
 

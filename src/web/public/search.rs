@@ -1,76 +1,88 @@
-//! `/search?q=`: conditions and medications whose names, other names or summaries contain every
-//! word asked for. Simple on purpose; the full-text index replaces the matching, not the page.
+//! `/search?q=`: results with highlighted snippets, "did you mean" for misspellings, and for no
+//! results the closest titles and "Call us". Works without JavaScript; `static/search.js` adds
+//! as-you-type suggestions from `/api/v1/suggest`.
+
+use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::RawQuery;
+use axum::extract::{RawQuery, State};
 use axum::response::Response;
 
-use crate::content::{Condition, Medication};
+use crate::search::{Entry, Hit, MAX_QUERY_CHARS, split};
+use crate::store::Store;
+use crate::web::AppState;
 use crate::web::render::{Layout, Meta, PageRequest};
+
+/// How many results a page shows.
+const PAGE_RESULTS: usize = 20;
 
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage<'a> {
     layout: Layout<'a>,
     query: String,
-    conditions: Vec<&'a Condition>,
-    medications: Vec<&'a Medication>,
+    hits: Vec<Hit<'a>>,
+    did_you_mean: Option<(String, String)>,
+    closest: Vec<&'a Entry>,
     search_id: &'static str,
     search_value: String,
 }
 
-/// Longer queries are cut here: nobody types more, and it bounds the work per request.
-const MAX_QUERY_CHARS: usize = 200;
-
-pub async fn show(page: PageRequest, RawQuery(raw): RawQuery) -> Response {
-    let query: String = url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+/// The `q` parameter, cut to `MAX_QUERY_CHARS`; absent, empty or undecodable gives "".
+pub fn query_text(raw: Option<String>) -> String {
+    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .find(|(key, _)| key == "q")
-        .map(|(_, value)| value.chars().take(MAX_QUERY_CHARS).collect())
-        .unwrap_or_default();
+        .map(|(_, value)| value.trim().chars().take(MAX_QUERY_CHARS).collect())
+        .unwrap_or_default()
+}
+
+/// `/search?q=…` for a query, for links.
+pub fn search_href(query: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
+    format!("/search?q={encoded}")
+}
+
+/// Counts a search that found nothing, in the background: the page does not wait for it, and a
+/// failure is logged without the query (it is what a patient typed).
+pub fn record_miss(store: &Arc<dyn Store>, query: &str) {
+    let normalised: String = split(query).collect::<Vec<_>>().join(" ");
+    let normalised: String = normalised.chars().take(100).collect();
+    if normalised.is_empty() {
+        return;
+    }
+    let store = store.clone();
+    tokio::spawn(async move {
+        if let Err(error) = store.record_search_miss(&normalised).await {
+            tracing::warn!(%error, "cannot count a search that found nothing");
+        }
+    });
+}
+
+pub async fn show(
+    page: PageRequest,
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let query = query_text(raw);
     page.dynamic(|site| {
-        let pack = site.pack()?;
-        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        let matches = |haystack: String| {
-            !words.is_empty() && words.iter().all(|w| haystack.contains(w.as_str()))
+        let index = site.search_index()?;
+        let outcome = if query.is_empty() {
+            Default::default()
+        } else {
+            index.search(&query, PAGE_RESULTS)?
         };
-        let conditions = pack
-            .conditions
-            .iter()
-            .filter(|c| {
-                let m = &c.meta;
-                matches(
-                    format!(
-                        "{} {} {} {}",
-                        m.title,
-                        m.also_called.join(" "),
-                        m.summary,
-                        c.slug
-                    )
-                    .to_lowercase(),
-                )
-            })
-            .collect();
-        let medications = pack
-            .medications
-            .iter()
-            .filter(|med| {
-                let m = &med.meta;
-                matches(
-                    format!(
-                        "{} {} {}",
-                        m.name,
-                        m.brands.join(" "),
-                        m.class.clone().unwrap_or_default()
-                    )
-                    .to_lowercase(),
-                )
-            })
-            .collect();
+        let closest = if outcome.hits.is_empty() && !query.is_empty() {
+            record_miss(state.store(), &query);
+            index.closest(&query, 5)
+        } else {
+            Vec::new()
+        };
         let meta = Meta::new("Search", "Search conditions and medicines.", "/search").noindex();
         let page = SearchPage {
             layout: site.layout(meta)?,
-            conditions,
-            medications,
+            did_you_mean: outcome.did_you_mean.map(|q| (search_href(&q), q)),
+            hits: outcome.hits,
+            closest,
             search_id: "search-page",
             search_value: query.clone(),
             query,

@@ -1,5 +1,5 @@
 //! Static assets: the stylesheet (built-in CSS with the brand colours, then the pharmacy's extra
-//! CSS), the logo and the favicon. Each is served from memory under a URL holding a hash of its
+//! CSS), the logo, the search box script and the favicon. Each is served from memory under a URL holding a hash of its
 //! bytes (`/assets/site.3f2a….css`), so browsers may keep it for a year.
 
 use std::collections::HashMap;
@@ -16,6 +16,7 @@ const BASE_CSS: &str = include_str!("../../../static/site.css");
 /// The built-in mark; `BRAND` is replaced by the primary colour.
 const LOGO_SVG: &str = include_str!("../../../static/logo.svg");
 const FAVICON: &[u8] = include_bytes!("../../../static/favicon.ico");
+const SEARCH_JS: &str = include_str!("../../../static/search.js");
 
 /// The pharmacy's own files, named in the configuration and read once at start-up.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +59,7 @@ fn read_logo(path: &Path) -> anyhow::Result<(Vec<u8>, &'static str, &'static str
 pub struct Assets {
     css_href: String,
     logo_href: String,
+    script_href: String,
     files: HashMap<String, Page>,
 }
 
@@ -84,6 +86,15 @@ impl Assets {
         let mut files = HashMap::new();
         let css_name = fingerprinted("site", "css", css.as_bytes());
         let logo_name = fingerprinted("logo", ext, &logo);
+        let script_name = fingerprinted("search", "js", SEARCH_JS.as_bytes());
+        files.insert(
+            script_name.clone(),
+            Page::new(
+                "text/javascript; charset=utf-8",
+                SEARCH_JS,
+                Caching::Immutable,
+            ),
+        );
         files.insert(
             css_name.clone(),
             Page::new("text/css; charset=utf-8", css, Caching::Immutable),
@@ -100,6 +111,7 @@ impl Assets {
         Self {
             css_href: format!("/assets/{css_name}"),
             logo_href: format!("/assets/{logo_name}"),
+            script_href: format!("/assets/{script_name}"),
             files,
         }
     }
@@ -110,6 +122,11 @@ impl Assets {
 
     pub fn logo_href(&self) -> &str {
         &self.logo_href
+    }
+
+    /// The as-you-type suggestions script.
+    pub fn script_href(&self) -> &str {
+        &self.script_href
     }
 
     pub fn get(&self, name: &str) -> Option<&Page> {

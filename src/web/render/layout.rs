@@ -8,6 +8,8 @@ pub struct Layout<'a> {
     pub site: &'a Site,
     pub css: &'a str,
     pub logo: &'a str,
+    /// The search box's progressive-enhancement script.
+    pub script: &'a str,
     pub locations: Vec<LocationView<'a>>,
     /// The location "Call us" rings.
     pub call: Option<LocationView<'a>>,

@@ -121,6 +121,11 @@ impl Rendered {
         self.snapshot.version
     }
 
+    /// The search index of this content, or 404 when none has been imported.
+    pub fn search_index(&self) -> Result<&crate::search::SearchIndex, AppError> {
+        self.snapshot.search.as_deref().ok_or(AppError::NotFound)
+    }
+
     /// An absolute URL for a path on this site.
     pub fn url(&self, path: &str) -> String {
         self.public_url
@@ -150,6 +155,7 @@ impl Rendered {
             site: &pack.site,
             css: self.assets.css_href(),
             logo: self.assets.logo_href(),
+            script: self.assets.script_href(),
             locations: pack.site.locations.iter().filter_map(view).collect(),
             call: pack.site.main_location().and_then(view),
             canonical: self.url(&meta.path),
@@ -276,6 +282,7 @@ mod tests {
         let snapshot = Arc::new(Snapshot {
             version: 1,
             pack: Some(ContentPack::sample().unwrap()),
+            search: None,
         });
         let url = url::Url::parse("http://localhost:8080/").unwrap();
         Rendered::new(snapshot, now.parse().unwrap(), &Branding::default(), &url)
