@@ -61,19 +61,42 @@ impl ContentPack {
         folder::load(root, files)
     }
 
-    /// The condition with this slug.
+    /// The same pack with every list in slug order (byte order), which the lookups below rely on.
+    pub fn sorted(mut self) -> Self {
+        self.conditions
+            .sort_by(|a, b| a.slug.as_str().cmp(b.slug.as_str()));
+        self.medications
+            .sort_by(|a, b| a.slug.as_str().cmp(b.slug.as_str()));
+        self.testimonials
+            .sort_by(|a, b| a.slug.as_str().cmp(b.slug.as_str()));
+        self
+    }
+
+    /// The condition with this slug (a binary search: the lists are sorted by slug).
     pub fn condition(&self, slug: &str) -> Option<&Condition> {
-        self.conditions.iter().find(|c| c.slug.as_str() == slug)
+        let i = self
+            .conditions
+            .binary_search_by(|c| c.slug.as_str().cmp(slug))
+            .ok()?;
+        self.conditions.get(i)
     }
 
     /// The medication with this slug.
     pub fn medication(&self, slug: &str) -> Option<&Medication> {
-        self.medications.iter().find(|m| m.slug.as_str() == slug)
+        let i = self
+            .medications
+            .binary_search_by(|m| m.slug.as_str().cmp(slug))
+            .ok()?;
+        self.medications.get(i)
     }
 
     /// The testimonial with this slug.
     pub fn testimonial(&self, slug: &str) -> Option<&Testimonial> {
-        self.testimonials.iter().find(|t| t.slug.as_str() == slug)
+        let i = self
+            .testimonials
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()?;
+        self.testimonials.get(i)
     }
 
     /// The sample content pack built into the binary.

@@ -121,13 +121,18 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// One document before indexing.
-struct Source {
-    entry: Entry,
-    names: String,
-    summary: String,
-    body: String,
-    drugs: String,
+/// One page's text as indexed, field by field (public for the benchmark, which indexes the same
+/// text in SQLite FTS5 to compare).
+pub struct Document {
+    pub entry: Entry,
+    /// Title, other names, brand names.
+    pub names: String,
+    /// Summary with category or drug class.
+    pub summary: String,
+    /// Sections and red flags (conditions); forms and compounding note (medications).
+    pub body: String,
+    /// For conditions: the names and brands of the medications it lists.
+    pub drugs: String,
 }
 
 impl SearchIndex {
@@ -147,7 +152,7 @@ impl SearchIndex {
             drugs: schema.add_text_field("drugs", text),
         };
         let index = Index::create_in_ram(schema.build());
-        let sources = sources(pack);
+        let sources = documents(pack);
         // One thread, one commit: small catalogs index in milliseconds, 10,000 conditions in
         // about a second (docs/BENCHMARKS.md).
         let mut writer = index
@@ -410,7 +415,8 @@ struct Plan {
     drug_query: bool,
 }
 
-fn sources(pack: &ContentPack) -> Vec<Source> {
+/// The text of every condition and medication, as the index holds it.
+pub fn documents(pack: &ContentPack) -> Vec<Document> {
     let mut out = Vec::with_capacity(pack.conditions.len() + pack.medications.len());
     for condition in &pack.conditions {
         let meta = &condition.meta;
@@ -426,7 +432,7 @@ fn sources(pack: &ContentPack) -> Vec<Source> {
             .map(|m| format!("{} {}", m.meta.name, m.meta.brands.join(" ")))
             .collect();
         let body = body.join(" ");
-        out.push(Source {
+        out.push(Document {
             names: format!("{}. {}", meta.title, meta.also_called.join(". ")),
             summary: format!(
                 "{} {}",
@@ -469,7 +475,7 @@ fn sources(pack: &ContentPack) -> Vec<Source> {
                 .and_then(|c| c.note.clone())
                 .unwrap_or_default()
         );
-        out.push(Source {
+        out.push(Document {
             names: format!("{}. {}", meta.name, meta.brands.join(". ")),
             summary: format!("{summary} {}", meta.class.clone().unwrap_or_default()),
             drugs: String::new(),

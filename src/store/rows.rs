@@ -274,12 +274,17 @@ where
                 Ok(Testimonial { slug, meta })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Some(ContentPack {
-            site,
-            conditions,
-            medications,
-            testimonials,
-        }))
+        // `ORDER BY slug` follows the database's collation, which may not be byte order (and
+        // lookups binary-search): sort here, the same way everywhere.
+        Ok(Some(
+            ContentPack {
+                site,
+                conditions,
+                medications,
+                testimonials,
+            }
+            .sorted(),
+        ))
     }
 
     async fn load_entries(
