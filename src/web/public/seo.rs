@@ -45,7 +45,7 @@ pub async fn sitemap(page: PageRequest) -> Response {
 pub async fn robots(page: PageRequest) -> Response {
     page.cached("text/plain; charset=utf-8", |site| {
         Ok(format!(
-            "User-agent: *\nDisallow: /staff/\nDisallow: /search\n\nSitemap: {}\n",
+            "User-agent: *\nDisallow: /staff/\nDisallow: /search\nDisallow: /api/\n\nSitemap: {}\n",
             site.url("/sitemap.xml")
         ))
     })
