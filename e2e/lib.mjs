@@ -38,6 +38,10 @@ export const PAGES = [
   { path: '/locations', status: 200 },
   { path: '/testimonials', status: 200 },
   { path: '/search?q=leg+cramps', status: 200 },
+  { path: '/requests/callback', status: 200 },
+  { path: '/requests/refill', status: 200 },
+  { path: '/requests/transfer', status: 200 },
+  { path: '/requests/compounding?ingredients=ketoprofen', status: 200 },
   // A misspelt condition: the 404 page with suggestions.
   { path: '/conditions/leg-cramp', status: 404 },
 ];

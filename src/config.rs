@@ -70,9 +70,29 @@ pub struct Settings {
     /// Env: `PESTLE_EXTRA_CSS_FILE`. Default: unset.
     #[serde(default)]
     pub extra_css_file: Option<std::path::PathBuf>,
+
+    /// The file holding the data keys that seal patient requests (`<id> <64 hex digits>` per
+    /// line; the first seals). Created with mode 0600 on first start when missing. Back it up
+    /// apart from the database. Env: `PESTLE_DATA_KEY_FILE`. Default: `pestle-data/data.key`.
+    #[serde(default = "default_data_key_file")]
+    pub data_key_file: std::path::PathBuf,
+
+    /// The data keys themselves, instead of the file (same format, entries separated by `;`),
+    /// e.g. from a secrets manager. Never logged. Env: `PESTLE_DATA_KEY`. Default: unset.
+    #[serde(default)]
+    pub data_key: Option<SecretString>,
 }
 
 impl Settings {
+    /// The data keys: `data_key` when set, else the key file (created when missing).
+    pub fn data_keys(&self) -> anyhow::Result<crate::requests::DataKeys> {
+        match &self.data_key {
+            Some(keys) => crate::requests::DataKeys::parse(keys.expose_secret())
+                .context("invalid PESTLE_DATA_KEY / data_key"),
+            None => crate::requests::DataKeys::load_or_create(&self.data_key_file),
+        }
+    }
+
     /// Whether responses carry HSTS.
     pub fn hsts_enabled(&self) -> bool {
         self.hsts.unwrap_or(self.public_url.scheme() == "https")
@@ -81,7 +101,7 @@ impl Settings {
 
 /// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
 /// settings and must not trip the unknown-key check).
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 12] = [
     "database_url",
     "bind",
     "sample_content",
@@ -92,6 +112,8 @@ const KEYS: [&str; 10] = [
     "hsts",
     "logo_file",
     "extra_css_file",
+    "data_key_file",
+    "data_key",
 ];
 
 fn default_database_url() -> SecretString {
@@ -111,6 +133,9 @@ fn default_grace() -> u64 {
 }
 fn default_public_url() -> url::Url {
     url::Url::parse("http://localhost:8080/").unwrap_or_else(|_| unreachable!())
+}
+fn default_data_key_file() -> std::path::PathBuf {
+    std::path::PathBuf::from("pestle-data/data.key")
 }
 fn default_log() -> String {
     "info".to_owned()

@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 /// The content domain: conditions, medications, testimonials, site; parsing and validation.
 pub mod content;
+/// Patient requests: the four forms, sealing, references, durable submission.
+pub mod requests;
 /// Site search: a tantivy index over conditions and medications, typo-tolerant.
 pub mod search;
 /// Storage behind the `Store` trait, with SQLite and PostgreSQL implementations.

@@ -4,6 +4,7 @@
 mod pinned;
 mod plan;
 mod postgres;
+mod records;
 mod rows;
 mod sqlite;
 
@@ -17,6 +18,7 @@ use crate::content::ContentPack;
 pub use pinned::Pinned;
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
 pub use postgres::PostgresStore;
+pub use records::{NewNotification, NewRequest, StoredRequest};
 pub use sqlite::SqliteStore;
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
@@ -32,6 +34,8 @@ pub enum StoreError {
     Corrupt { what: String, detail: String },
     #[error("the database task stopped: {0}")]
     Task(String),
+    #[error("that {0} is already taken")]
+    Conflict(&'static str),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -70,7 +74,6 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// All published content, or `None` when nothing has been imported yet.
     async fn load_content(&self) -> StoreResult<Option<ContentPack>>;
 
-    /// Closes the connection pool, waiting for connections in use.
     /// Counts a search that found nothing: the normalised query text and a count, nothing
     /// about who searched.
     async fn record_search_miss(&self, query: &str) -> StoreResult<()>;
@@ -78,6 +81,21 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// The most frequent searches that found nothing, with their counts, most frequent first.
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>>;
 
+    /// Stores a patient request and its staff notification in one durable transaction:
+    /// both or neither. A reference already in use gives `StoreError::Conflict` (pick another).
+    async fn submit_request(
+        &self,
+        request: &NewRequest,
+        notification: &NewNotification,
+    ) -> StoreResult<()>;
+
+    /// A stored request by its reference.
+    async fn find_request(&self, reference: &str) -> StoreResult<Option<StoredRequest>>;
+
+    /// Every stored request's reference, oldest first (for checks and the back office).
+    async fn request_references(&self) -> StoreResult<Vec<String>>;
+
+    /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);
 }
 

@@ -8,7 +8,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio::runtime::Handle;
 
-use super::{ImportMode, ImportReport, Store, StoreError, StoreResult};
+use super::{
+    ImportMode, ImportReport, NewNotification, NewRequest, Store, StoreError, StoreResult,
+    StoredRequest,
+};
 use crate::content::ContentPack;
 
 #[derive(Debug)]
@@ -75,6 +78,27 @@ impl Store for Pinned {
 
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
         self.run(|store| async move { store.search_misses(limit).await })
+            .await
+    }
+
+    async fn submit_request(
+        &self,
+        request: &NewRequest,
+        notification: &NewNotification,
+    ) -> StoreResult<()> {
+        let (request, notification) = (request.clone(), notification.clone());
+        self.run(|store| async move { store.submit_request(&request, &notification).await })
+            .await
+    }
+
+    async fn find_request(&self, reference: &str) -> StoreResult<Option<StoredRequest>> {
+        let reference = reference.to_owned();
+        self.run(|store| async move { store.find_request(&reference).await })
+            .await
+    }
+
+    async fn request_references(&self) -> StoreResult<Vec<String>> {
+        self.run(|store| async move { store.request_references().await })
             .await
     }
 

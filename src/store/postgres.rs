@@ -7,7 +7,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::plan::ImportPlan;
 use super::rows::Rows;
-use super::{ImportMode, ImportReport, Store, StoreResult, now_millis};
+use super::{
+    ImportMode, ImportReport, NewNotification, NewRequest, Store, StoreResult, StoredRequest,
+    now_millis,
+};
 use crate::content::ContentPack;
 
 type Db = Rows<sqlx::Postgres>;
@@ -87,6 +90,29 @@ impl Store for PostgresStore {
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
         let mut conn = self.pool.acquire().await?;
         Db::search_misses(&mut conn, limit).await
+    }
+
+    async fn submit_request(
+        &self,
+        request: &NewRequest,
+        notification: &NewNotification,
+    ) -> StoreResult<()> {
+        // Committed before the patient sees "received": synchronous=FULL on SQLite, the
+        // default synchronous commit on PostgreSQL.
+        let mut tx = self.pool.begin().await?;
+        Db::insert_request(&mut tx, request, notification).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn find_request(&self, reference: &str) -> StoreResult<Option<StoredRequest>> {
+        let mut conn = self.pool.acquire().await?;
+        Db::find_request(&mut conn, reference).await
+    }
+
+    async fn request_references(&self) -> StoreResult<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        Db::request_references(&mut conn).await
     }
 
     async fn close(&self) {

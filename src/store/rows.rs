@@ -9,11 +9,15 @@ use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial};
 
 use super::plan::{ImportPlan, Stored, Write};
+use super::records::{NewNotification, NewRequest, StoredRequest};
 use super::{StoreError, StoreResult, decode};
 
 /// The shared content queries, for any backend whose driver supports what they bind and read.
 /// The bounds are written once here rather than on every function.
 pub struct Rows<DB>(PhantomData<DB>);
+
+/// A `requests` row: reference, kind, location, created_at, key_id, sealed, status.
+type RequestRow = (String, String, String, i64, String, Vec<u8>, String);
 
 impl<DB> Rows<DB>
 where
@@ -27,6 +31,8 @@ where
     for<'r> (String, String, String): FromRow<'r, DB::Row>,
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (String, i64): FromRow<'r, DB::Row>,
+    for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
+    for<'r> RequestRow: FromRow<'r, DB::Row>,
 {
     /// Fingerprints of the stored content, by slug.
     pub async fn read_stored(conn: &mut DB::Connection) -> StoreResult<Stored> {
@@ -230,6 +236,72 @@ where
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?)
+    }
+
+    /// Inserts a request and its notification (inside the caller's transaction).
+    pub async fn insert_request(
+        conn: &mut DB::Connection,
+        request: &NewRequest,
+        notification: &NewNotification,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO requests (reference, kind, location, created_at, key_id, sealed) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(request.reference.clone())
+        .bind(request.kind.clone())
+        .bind(request.location.clone())
+        .bind(request.created_at)
+        .bind(request.key_id.clone())
+        .bind(request.sealed.clone())
+        .execute(&mut *conn)
+        .await
+        .map_err(|error| match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict("reference")
+            }
+            _ => StoreError::Database(error),
+        })?;
+        sqlx::query("INSERT INTO outbox (reference, message, due_at) VALUES ($1, $2, $3)")
+            .bind(request.reference.clone())
+            .bind(notification.message.clone())
+            .bind(notification.due_at)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn find_request(
+        conn: &mut DB::Connection,
+        reference: &str,
+    ) -> StoreResult<Option<StoredRequest>> {
+        let row: Option<RequestRow> = sqlx::query_as(
+            "SELECT reference, kind, location, created_at, key_id, sealed, status \
+             FROM requests WHERE reference = $1",
+        )
+        .bind(reference.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(row.map(
+            |(reference, kind, location, created_at, key_id, sealed, status)| StoredRequest {
+                request: NewRequest {
+                    reference,
+                    kind,
+                    location,
+                    created_at,
+                    key_id,
+                    sealed,
+                },
+                status,
+            },
+        ))
+    }
+
+    pub async fn request_references(conn: &mut DB::Connection) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT reference FROM requests ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(rows.into_iter().map(|(r,)| r).collect())
     }
 
     /// Everything stored, or `None` before the first import.

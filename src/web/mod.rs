@@ -9,6 +9,7 @@ mod health;
 mod markdown;
 mod public;
 mod render;
+mod requests;
 mod serve;
 mod state;
 
@@ -61,7 +62,13 @@ impl Application {
         let listeners = serve::bind(settings.bind, threads)?;
         Ok(Self {
             listeners,
-            state: AppState::new(store, cache, renderer),
+            state: AppState::new(
+                store,
+                cache,
+                renderer,
+                settings.data_keys()?,
+                settings.public_url.scheme() == "https",
+            ),
             hsts: settings.hsts_enabled(),
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
             refresh: Duration::from_secs(settings.content_refresh_seconds.max(1)),
@@ -121,6 +128,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .merge(health::router())
         .merge(public::router())
         .merge(api::router())
+        .merge(requests::router())
         .fallback(public::fallback);
     for layer in headers::layers(hsts) {
         router = router.layer(layer);

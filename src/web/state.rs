@@ -1,5 +1,5 @@
-//! The state every handler shares: the store, the in-memory content cache and the pages
-//! rendered from it.
+//! The state every handler shares: the store, the in-memory content cache, the pages
+//! rendered from it, and the keys that seal patient requests.
 
 use std::sync::Arc;
 
@@ -20,15 +20,35 @@ struct Inner {
     content: ContentCache,
     /// Pages rendered from `content`, kept per content version.
     renderer: Renderer,
+    /// The keys that seal patient requests.
+    keys: crate::requests::DataKeys,
+    /// Whether cookies must be `Secure` (the site is served over HTTPS).
+    secure: bool,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, content: ContentCache, renderer: Renderer) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        content: ContentCache,
+        renderer: Renderer,
+        keys: crate::requests::DataKeys,
+        secure: bool,
+    ) -> Self {
         Self(Arc::new(Inner {
             store,
             content,
             renderer,
+            keys,
+            secure,
         }))
+    }
+
+    pub fn keys(&self) -> &crate::requests::DataKeys {
+        &self.0.keys
+    }
+
+    pub fn secure(&self) -> bool {
+        self.0.secure
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {

@@ -65,7 +65,9 @@ fn serve_logs_the_bound_address_and_stops_gracefully_on_sigterm() {
     let url = format!("sqlite://{}", dir.path().join("pestle.db").display());
     let mut child = Command::new(env!("CARGO_BIN_EXE_pestle"))
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
         .env("PESTLE_DATABASE_URL", &url)
+        .env("PESTLE_DATA_KEY", crate::helpers::TEST_DATA_KEY)
         .env("PESTLE_LOG", "info")
         .env("NO_COLOR", "1")
         .stderr(Stdio::piped())

@@ -131,6 +131,10 @@ impl Drop for TestDb {
     }
 }
 
+/// The data key test apps seal requests with (tests open what they stored with it).
+pub const TEST_DATA_KEY: &str =
+    "t1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
 /// A running pestle on a random port with its own fresh database.
 pub struct TestApp {
     pub address: String,
@@ -190,7 +194,10 @@ pub fn settings_for(database_url: &str) -> Settings {
         database_url: Some(database_url.to_owned()),
         bind: Some("127.0.0.1:0".parse().unwrap()),
     };
-    Settings::load(None, &overrides).unwrap()
+    let mut settings = Settings::load(None, &overrides).unwrap();
+    // Never the default key file: that would be created in the working directory.
+    settings.data_key = Some(TEST_DATA_KEY.to_owned().into());
+    settings
 }
 
 /// The repository's root (where `content/` and `tests/fixtures/` are).
@@ -214,7 +221,8 @@ pub fn pestle(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     command
         .args(args)
         .env_remove("PESTLE_DATABASE_URL")
-        .env_remove("PESTLE_CONFIG");
+        .env_remove("PESTLE_CONFIG")
+        .env("PESTLE_DATA_KEY", TEST_DATA_KEY);
     for (key, value) in env {
         command.env(key, value);
     }

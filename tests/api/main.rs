@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod import;
 mod pages;
+mod requests;
 mod search;
 mod server;
 mod store_contract;

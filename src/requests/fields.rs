@@ -1,0 +1,337 @@
+//! The validated values a request form holds. Each `parse` takes what the patient typed and
+//! returns the value or the sentence to show next to the field: what to enter, with an example.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// What went wrong with one field, in words for the patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The form field's `name` (and the id of its input, for the error summary's link).
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Any Unicode is accepted and kept verbatim, spaces included (staff see exactly what was
+/// typed); only length is limited.
+fn bounded(raw: &str, max: usize, what: &str) -> Result<String, String> {
+    let count = raw.chars().count();
+    if count > max {
+        return Err(format!(
+            "{what} must be {max} characters or fewer (this is {count})"
+        ));
+    }
+    Ok(raw.to_owned())
+}
+
+/// A person's name, as they write it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let text = bounded(raw, Self::MAX, "Your name")?;
+        if text.trim().is_empty() {
+            return Err("Enter your full name".to_owned());
+        }
+        Ok(Self(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A US phone number, stored as its ten digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let message = || "Enter a phone number with 10 digits, like 310 555 0134".to_owned();
+        if raw.trim().is_empty() {
+            return Err(message());
+        }
+        if raw
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || " ()-.+".contains(c)))
+        {
+            return Err(message());
+        }
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        let national = match digits.len() {
+            10 => digits,
+            11 if digits.starts_with('1') => digits[1..].to_owned(),
+            _ => return Err(message()),
+        };
+        Ok(Self(national))
+    }
+
+    /// "(310) 555-0134".
+    pub fn display(&self) -> String {
+        let d = &self.0;
+        match (d.get(..3), d.get(3..6), d.get(6..)) {
+            (Some(a), Some(b), Some(c)) => format!("({a}) {b}-{c}"),
+            _ => d.clone(),
+        }
+    }
+}
+
+/// A date of birth: in the past, and not before 1900.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateOfBirth(Date);
+
+impl DateOfBirth {
+    /// Accepts `YYYY-MM-DD` (what a date input sends) and `MM/DD/YYYY` (what people type).
+    pub fn parse(raw: &str, today: Date) -> Result<Self, String> {
+        let message = || "Enter your date of birth, like 03/14/1980".to_owned();
+        let raw = raw.trim();
+        let date = if let Some((m, rest)) = raw.split_once('/') {
+            let (d, y) = rest.split_once('/').ok_or_else(message)?;
+            let number = |s: &str| s.trim().parse::<i16>().map_err(|_| message());
+            Date::new(number(y)?, number(m)? as i8, number(d)? as i8).map_err(|_| message())?
+        } else {
+            raw.parse::<Date>().map_err(|_| message())?
+        };
+        if date > today {
+            return Err("Date of birth must be in the past".to_owned());
+        }
+        if date.year() < 1900 {
+            return Err("Check the year of birth".to_owned());
+        }
+        Ok(Self(date))
+    }
+
+    pub fn date(self) -> Date {
+        self.0
+    }
+}
+
+/// One or more prescription numbers, as printed on the label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RxNumbers(Vec<String>);
+
+impl RxNumbers {
+    pub const MAX: usize = 20;
+
+    /// Numbers separated by commas, spaces or new lines; each 4–20 letters, digits or dashes.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let numbers: Vec<String> = raw
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if numbers.is_empty() {
+            return Err("Enter at least one prescription number, like 6012345".to_owned());
+        }
+        if numbers.len() > Self::MAX {
+            return Err(format!(
+                "Enter up to {} prescription numbers; call us for more",
+                Self::MAX
+            ));
+        }
+        if let Some(bad) = numbers.iter().find(|n| {
+            !(4..=20).contains(&n.chars().count())
+                || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        }) {
+            let shown: String = bad.chars().take(24).collect();
+            return Err(format!(
+                "“{shown}” does not look like a prescription number: use the 4 to 20 letters and \
+                 digits printed on the label, like 6012345"
+            ));
+        }
+        Ok(Self(numbers))
+    }
+
+    pub fn numbers(&self) -> &[String] {
+        &self.0
+    }
+}
+
+/// Free text with a length limit; may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note(String);
+
+impl Note {
+    pub fn parse(raw: &str, max: usize, what: &str) -> Result<Self, String> {
+        bounded(raw, max, what).map(Self)
+    }
+
+    /// Required free text.
+    pub fn required(raw: &str, max: usize, what: &str, missing: &str) -> Result<Self, String> {
+        let note = Self::parse(raw, max, what)?;
+        if note.0.trim().is_empty() {
+            return Err(missing.to_owned());
+        }
+        Ok(note)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Declares a closed set of choices for a radio group or select: `(value, label)` pairs.
+macro_rules! choice {
+    ($(#[$doc:meta])* $name:ident, $missing:literal, { $($variant:ident => $value:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($value, $label)),+];
+
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                match raw.trim() {
+                    $($value => Ok(Self::$variant),)+
+                    _ => Err($missing.to_owned()),
+                }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+        }
+    };
+}
+
+choice!(
+    /// When a call-back suits the patient.
+    BestTime, "Choose when we should call you", {
+        Morning => "morning", "Morning";
+        Afternoon => "afternoon", "Afternoon";
+        Evening => "evening", "Early evening";
+        Anytime => "anytime", "Any time we are open";
+    }
+);
+
+choice!(
+    /// What a call-back is about.
+    Topic, "Choose what your call is about", {
+        General => "general", "A general question";
+        Refill => "refill", "A refill";
+        Compounding => "compounding", "A compounded medicine";
+        Other => "other", "Something else";
+    }
+);
+
+choice!(
+    /// How a refill reaches the patient.
+    Fulfilment, "Choose pickup or delivery", {
+        Pickup => "pickup", "I will pick it up";
+        Delivery => "delivery", "Please deliver it";
+    }
+);
+
+choice!(
+    /// Whether a transfer includes controlled substances, and which schedule.
+    Controlled, "Tell us whether any of the medicines is a controlled substance", {
+        No => "no", "No";
+        ScheduleIIIToV => "schedule-3-5", "Yes, Schedule III, IV or V";
+        ScheduleII => "schedule-2", "Yes, Schedule II (for example oxycodone, or ADHD stimulants)";
+        Unsure => "unsure", "I am not sure";
+    }
+);
+
+choice!(
+    /// Who is asking about a compounded medicine.
+    Asker, "Tell us who is asking", {
+        Patient => "patient", "The patient";
+        Prescriber => "prescriber", "A prescriber";
+        Caregiver => "caregiver", "A caregiver or family member";
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::constant(2026, 11, 26)
+    }
+
+    #[test]
+    fn phones_need_ten_digits_and_say_so() {
+        assert_eq!(
+            Phone::parse("(310) 555-0134").unwrap().display(),
+            "(310) 555-0134"
+        );
+        assert_eq!(
+            Phone::parse("+1 310 555 0134").unwrap().display(),
+            "(310) 555-0134"
+        );
+        for bad in ["", "555-0134", "310 555 01345", "310-555-O134", "call me"] {
+            assert_eq!(
+                Phone::parse(bad).unwrap_err(),
+                "Enter a phone number with 10 digits, like 310 555 0134",
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_of_birth_accept_both_spellings_and_must_be_past() {
+        assert_eq!(
+            DateOfBirth::parse("03/14/1980", today()).unwrap().date(),
+            Date::constant(1980, 3, 14)
+        );
+        assert!(DateOfBirth::parse("1980-03-14", today()).is_ok());
+        assert!(DateOfBirth::parse("02/30/1980", today()).is_err());
+        assert!(
+            DateOfBirth::parse("yesterday", today())
+                .unwrap_err()
+                .contains("like 03/14/1980")
+        );
+        assert!(
+            DateOfBirth::parse("2027-01-01", today())
+                .unwrap_err()
+                .contains("past")
+        );
+        assert!(
+            DateOfBirth::parse("1850-01-01", today())
+                .unwrap_err()
+                .contains("year")
+        );
+    }
+
+    #[test]
+    fn prescription_numbers_split_and_check_each() {
+        let numbers = RxNumbers::parse("6012345, 6012346\n RX-778899").unwrap();
+        assert_eq!(numbers.numbers(), ["6012345", "6012346", "RX-778899"]);
+        assert!(RxNumbers::parse("  ").unwrap_err().contains("at least one"));
+        assert!(RxNumbers::parse("12").unwrap_err().contains("“12”"));
+        assert!(RxNumbers::parse("60123<b>").is_err());
+    }
+
+    #[test]
+    fn names_keep_any_unicode_but_not_endless_text() {
+        assert_eq!(
+            PersonName::parse("  Zoë O'Brien-李  ").unwrap().as_str(),
+            "  Zoë O'Brien-李  ",
+            "kept verbatim"
+        );
+        assert_eq!(PersonName::parse(" ").unwrap_err(), "Enter your full name");
+        let long = "x".repeat(101);
+        assert!(
+            PersonName::parse(&long)
+                .unwrap_err()
+                .contains("100 characters or fewer (this is 101)")
+        );
+    }
+
+    #[test]
+    fn choices_accept_only_their_values() {
+        assert_eq!(
+            Controlled::parse("schedule-2").unwrap(),
+            Controlled::ScheduleII
+        );
+        assert_eq!(
+            Topic::parse("nonsense").unwrap_err(),
+            "Choose what your call is about"
+        );
+        assert_eq!(BestTime::OPTIONS.len(), 4);
+    }
+}

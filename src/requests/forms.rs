@@ -1,0 +1,267 @@
+//! The four request forms: what each holds once valid, and how a submitted form becomes one —
+//! every field checked at once, so the patient sees every problem in one go.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::fields::{
+    Asker, BestTime, Controlled, DateOfBirth, FieldError, Fulfilment, Note, PersonName, Phone,
+    RxNumbers, Topic,
+};
+use crate::content::Site;
+
+/// Longest free-text answer, in characters.
+pub const MAX_NOTE: usize = 1000;
+/// Longest short answer (a pharmacy's name, an ingredient list), in characters.
+pub const MAX_SHORT: usize = 200;
+
+/// Which form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Callback,
+    Refill,
+    Transfer,
+    Compounding,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Callback,
+        Kind::Refill,
+        Kind::Transfer,
+        Kind::Compounding,
+    ];
+
+    /// The URL segment and stored name.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Callback => "callback",
+            Self::Refill => "refill",
+            Self::Transfer => "transfer",
+            Self::Compounding => "compounding",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    /// "call-back request", for notices and titles.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Callback => "call-back request",
+            Self::Refill => "refill request",
+            Self::Transfer => "transfer request",
+            Self::Compounding => "compounding inquiry",
+        }
+    }
+}
+
+/// A valid request. Serialised (JSON) and sealed as one record; never logged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Request {
+    Callback {
+        name: PersonName,
+        phone: Phone,
+        best_time: BestTime,
+        topic: Topic,
+        message: Note,
+    },
+    Refill {
+        name: PersonName,
+        date_of_birth: DateOfBirth,
+        phone: Phone,
+        prescriptions: RxNumbers,
+        fulfilment: Fulfilment,
+        notes: Note,
+    },
+    Transfer {
+        name: PersonName,
+        date_of_birth: DateOfBirth,
+        phone: Phone,
+        current_pharmacy: Note,
+        current_pharmacy_phone: Phone,
+        medications: Note,
+        controlled: Controlled,
+    },
+    Compounding {
+        asker: Asker,
+        name: PersonName,
+        phone: Phone,
+        ingredients: Note,
+        dosage_form: Note,
+        strength: Note,
+        message: Note,
+    },
+}
+
+impl Request {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Callback { .. } => Kind::Callback,
+            Self::Refill { .. } => Kind::Refill,
+            Self::Transfer { .. } => Kind::Transfer,
+            Self::Compounding { .. } => Kind::Compounding,
+        }
+    }
+}
+
+/// A submitted form's fields, by name.
+pub struct Submitted<'a> {
+    fields: &'a HashMap<String, String>,
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Submitted<'a> {
+    pub fn new(fields: &'a HashMap<String, String>) -> Self {
+        Self {
+            fields,
+            errors: Vec::new(),
+        }
+    }
+
+    fn raw(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+
+    /// Parses one field, recording its error.
+    fn take<T>(
+        &mut self,
+        name: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match parse(self.raw(name)) {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.errors.push(FieldError {
+                    field: name,
+                    message,
+                });
+                None
+            }
+        }
+    }
+}
+
+/// A valid request for `kind`, and its location; or every field's problem, in form order.
+pub fn parse(
+    kind: Kind,
+    fields: &HashMap<String, String>,
+    site: &Site,
+    today: Date,
+) -> Result<(Request, String), Vec<FieldError>> {
+    let mut form = Submitted::new(fields);
+    let note = |what: &'static str| move |raw: &str| Note::parse(raw, MAX_NOTE, what);
+    let request = match kind {
+        Kind::Callback => {
+            let name = form.take("name", PersonName::parse);
+            let phone = form.take("phone", Phone::parse);
+            let best_time = form.take("best_time", BestTime::parse);
+            let topic = form.take("topic", Topic::parse);
+            let message = form.take("message", note("Your message"));
+            (|| {
+                Some(Request::Callback {
+                    name: name?,
+                    phone: phone?,
+                    best_time: best_time?,
+                    topic: topic?,
+                    message: message?,
+                })
+            })()
+        }
+        Kind::Refill => {
+            let name = form.take("name", PersonName::parse);
+            let date_of_birth = form.take("date_of_birth", |r| DateOfBirth::parse(r, today));
+            let phone = form.take("phone", Phone::parse);
+            let prescriptions = form.take("prescriptions", RxNumbers::parse);
+            let fulfilment = form.take("fulfilment", Fulfilment::parse);
+            let notes = form.take("notes", note("Your notes"));
+            (|| {
+                Some(Request::Refill {
+                    name: name?,
+                    date_of_birth: date_of_birth?,
+                    phone: phone?,
+                    prescriptions: prescriptions?,
+                    fulfilment: fulfilment?,
+                    notes: notes?,
+                })
+            })()
+        }
+        Kind::Transfer => {
+            let name = form.take("name", PersonName::parse);
+            let date_of_birth = form.take("date_of_birth", |r| DateOfBirth::parse(r, today));
+            let phone = form.take("phone", Phone::parse);
+            let current_pharmacy = form.take("current_pharmacy", |r| {
+                Note::required(
+                    r,
+                    MAX_SHORT,
+                    "The pharmacy's name",
+                    "Enter the name of the pharmacy that has your prescriptions now",
+                )
+            });
+            let current_pharmacy_phone = form.take("current_pharmacy_phone", |r| {
+                Phone::parse(r).map_err(|_| {
+                    "Enter that pharmacy's phone number with 10 digits, like 310 555 0134"
+                        .to_owned()
+                })
+            });
+            let medications = form.take("medications", |r| {
+                Note::required(r, MAX_NOTE, "The list of medicines", "List the medicines to transfer, with their prescription numbers if you know them")
+            });
+            let controlled = form.take("controlled", Controlled::parse);
+            (|| {
+                Some(Request::Transfer {
+                    name: name?,
+                    date_of_birth: date_of_birth?,
+                    phone: phone?,
+                    current_pharmacy: current_pharmacy?,
+                    current_pharmacy_phone: current_pharmacy_phone?,
+                    medications: medications?,
+                    controlled: controlled?,
+                })
+            })()
+        }
+        Kind::Compounding => {
+            let asker = form.take("asker", Asker::parse);
+            let name = form.take("name", PersonName::parse);
+            let phone = form.take("phone", Phone::parse);
+            let ingredients = form.take("ingredients", |r| {
+                Note::required(
+                    r,
+                    MAX_SHORT,
+                    "The ingredients",
+                    "Enter the medicine or ingredients you are asking about",
+                )
+            });
+            let dosage_form = form.take("dosage_form", |r| Note::parse(r, MAX_SHORT, "The form"));
+            let strength = form.take("strength", |r| Note::parse(r, MAX_SHORT, "The strength"));
+            let message = form.take("message", note("Your message"));
+            (|| {
+                Some(Request::Compounding {
+                    asker: asker?,
+                    name: name?,
+                    phone: phone?,
+                    ingredients: ingredients?,
+                    dosage_form: dosage_form?,
+                    strength: strength?,
+                    message: message?,
+                })
+            })()
+        }
+    };
+    let location = form.take("location", |raw| {
+        site.locations
+            .iter()
+            .find(|l| l.slug.as_str() == raw.trim())
+            .map(|l| l.slug.to_string())
+            .ok_or_else(|| "Choose the pharmacy location".to_owned())
+    });
+    match (request, location) {
+        (Some(request), Some(location)) if form.errors.is_empty() => Ok((request, location)),
+        _ => Err(form.errors),
+    }
+}

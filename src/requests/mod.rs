@@ -1,0 +1,73 @@
+//! Patient requests — call-back, refill, transfer, compounding inquiry: the domain (validated
+//! fields, the four forms), sealing their contents, references, and submitting one durably
+//! together with its staff notification. What a patient types here is protected health
+//! information: it is sealed before it reaches the store and never logged.
+
+pub mod fields;
+pub mod forms;
+mod reference;
+mod seal;
+
+use anyhow::Context;
+
+pub use fields::FieldError;
+pub use forms::{Kind, Request};
+pub use reference::Reference;
+pub use seal::{DataKeys, Sealed};
+
+use crate::store::{NewNotification, NewRequest, Store, StoreError, StoredRequest};
+
+/// How many fresh references to try if one is already taken (1 in 244 million each).
+const REFERENCE_ATTEMPTS: usize = 5;
+
+/// What binds a sealed record to its row: reference and kind.
+fn context(reference: &str, kind: &str) -> Vec<u8> {
+    format!("{reference}|{kind}").into_bytes()
+}
+
+/// Seals `request` and stores it with its notification, committed before this returns.
+/// `location_name` goes into the staff notification, which holds no patient data.
+pub async fn submit(
+    store: &dyn Store,
+    keys: &DataKeys,
+    request: &Request,
+    location: &str,
+    location_name: &str,
+    now_ms: i64,
+) -> anyhow::Result<Reference> {
+    let plaintext = serde_json::to_vec(request).context("cannot serialise a request")?;
+    let kind = request.kind();
+    for _ in 0..REFERENCE_ATTEMPTS {
+        let reference = Reference::generate();
+        let sealed = keys.seal(&plaintext, &context(reference.as_str(), kind.slug()))?;
+        let row = NewRequest {
+            reference: reference.to_string(),
+            kind: kind.slug().to_owned(),
+            location: location.to_owned(),
+            created_at: now_ms,
+            key_id: sealed.key_id,
+            sealed: sealed.blob,
+        };
+        let notification = NewNotification {
+            message: format!("New {} {reference} at {location_name}", kind.noun()),
+            due_at: now_ms,
+        };
+        match store.submit_request(&row, &notification).await {
+            Ok(()) => return Ok(reference),
+            Err(StoreError::Conflict(_)) => continue,
+            Err(error) => return Err(error).context("cannot store a request"),
+        }
+    }
+    anyhow::bail!("no free request reference after {REFERENCE_ATTEMPTS} tries")
+}
+
+/// Opens a stored request's sealed contents.
+pub fn open(keys: &DataKeys, stored: &StoredRequest) -> anyhow::Result<Request> {
+    let row = &stored.request;
+    let sealed = Sealed {
+        key_id: row.key_id.clone(),
+        blob: row.sealed.clone(),
+    };
+    let plaintext = keys.open(&sealed, &context(&row.reference, &row.kind))?;
+    serde_json::from_slice(&plaintext).context("a stored request does not decode")
+}

@@ -1,0 +1,36 @@
+//! Rows for patient requests and their staff notifications. The request's contents arrive
+//! already sealed: the store never sees them in clear, and keeps only non-identifying metadata
+//! (kind, location, status, time, reference) readable.
+
+/// A request to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRequest {
+    pub reference: String,
+    /// "callback", "refill", "transfer" or "compounding".
+    pub kind: String,
+    /// Location slug.
+    pub location: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// The id of the data key that sealed `sealed`.
+    pub key_id: String,
+    /// Nonce and ciphertext.
+    pub sealed: Vec<u8>,
+}
+
+/// A stored request, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRequest {
+    pub request: NewRequest,
+    /// "new" until staff act on it.
+    pub status: String,
+}
+
+/// A staff notification to deliver: words without patient data, and when to first try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    /// "New refill request R-7KQ3-9M at Main Street" — never a name, phone or message.
+    pub message: String,
+    /// Unix milliseconds.
+    pub due_at: i64,
+}

@@ -1,0 +1,535 @@
+//! Patient request forms: each form end to end (stored sealed, opens with what was typed),
+//! every problem reported at once, CSRF and origin checks, the honeypot, body limits, naughty
+//! strings, and no patient data in the database in clear or in the server's log.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+
+use pestle::requests::{self, DataKeys, Request};
+
+use crate::helpers::{Backend, TEST_DATA_KEY, TestApp, on_both_backends, spawn_app};
+
+/// Where the forms are: a client and the server's address (in-process or a real `pestle serve`).
+struct Web {
+    client: reqwest::Client,
+    address: String,
+}
+
+impl From<&TestApp> for Web {
+    fn from(app: &TestApp) -> Self {
+        Self {
+            client: app.client.clone(),
+            address: app.address.clone(),
+        }
+    }
+}
+
+impl Web {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A form session: the CSRF token from the page and the cookie that carries it.
+struct Session {
+    token: String,
+    cookie: String,
+}
+
+async fn open_form(app: &Web, kind: &str) -> Session {
+    let response = app.get(&format!("/requests/{kind}")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let html = response.text().await.unwrap();
+    let at = html.find("name=\"csrf_token\" value=\"").unwrap() + 25;
+    Session {
+        token: html[at..at + 64].to_owned(),
+        cookie,
+    }
+}
+
+fn encode(fields: &[(&str, &str)]) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields {
+        form.append_pair(name, value);
+    }
+    form.finish()
+}
+
+/// Posts `fields` (plus the session's token) with this site's Origin.
+async fn post(
+    app: &Web,
+    kind: &str,
+    session: &Session,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut all = vec![("csrf_token", session.token.as_str())];
+    all.extend_from_slice(fields);
+    post_raw(
+        app,
+        kind,
+        Some(&session.cookie),
+        Some(&app.address),
+        encode(&all),
+    )
+    .await
+}
+
+async fn post_raw(
+    app: &Web,
+    kind: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+    body: String,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(format!("{}/requests/{kind}", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    request.send().await.unwrap()
+}
+
+fn reference_in(html: &str) -> String {
+    let at = html.find("class=\"reference\">").unwrap() + 18;
+    html[at..at + 9].to_owned()
+}
+
+/// Valid answers for each form; the name, phone and first prescription are distinctive so
+/// they can be searched for in the database and logs.
+fn valid(kind: &str) -> Vec<(&'static str, &'static str)> {
+    let mut fields = vec![
+        ("name", "Wilhelmina Quartz"),
+        ("phone", "(213) 555-0147"),
+        ("location", "denver"),
+    ];
+    fields.extend(match kind {
+        "callback" => vec![
+            ("best_time", "morning"),
+            ("topic", "refill"),
+            ("message", "About my magnesium cream"),
+        ],
+        "refill" => vec![
+            ("date_of_birth", "03/14/1980"),
+            ("prescriptions", "7734251\n7734252"),
+            ("fulfilment", "delivery"),
+            ("notes", ""),
+        ],
+        "transfer" => vec![
+            ("date_of_birth", "1980-03-14"),
+            ("current_pharmacy", "Main Street Drugs, Pasadena"),
+            ("current_pharmacy_phone", "626 555 0199"),
+            ("medications", "baclofen 10 mg, Rx 7734251"),
+            ("controlled", "schedule-2"),
+        ],
+        _ => vec![
+            ("asker", "caregiver"),
+            ("ingredients", "ketoprofen"),
+            ("dosage_form", "gel"),
+            ("strength", "10%"),
+            ("message", ""),
+        ],
+    });
+    fields
+}
+
+on_both_backends!(every_form_is_stored_sealed_and_opens_with_what_was_typed);
+
+async fn every_form_is_stored_sealed_and_opens_with_what_was_typed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let web = Web::from(&app);
+    let keys = DataKeys::parse(TEST_DATA_KEY).unwrap();
+    let store = app.db.store().await;
+    for kind in ["callback", "refill", "transfer", "compounding"] {
+        let session = open_form(&web, kind).await;
+        let response = post(&web, kind, &session, &valid(kind)).await;
+        assert_eq!(response.status(), 200, "{kind}");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("Denver Highlands is"),
+            "hours-aware next step: {kind}"
+        );
+        if kind == "transfer" {
+            assert!(html.contains("Schedule II medicines cannot be transferred"));
+        }
+        let reference = reference_in(&html);
+        let stored = store
+            .find_request(&reference)
+            .await
+            .unwrap()
+            .expect("stored before the reply");
+        assert_eq!(stored.request.kind, kind);
+        assert_eq!(stored.request.location, "denver");
+        assert_eq!(stored.status, "new");
+        let opened = requests::open(&keys, &stored).unwrap();
+        let json = serde_json::to_string(&opened).unwrap();
+        assert!(
+            json.contains("Wilhelmina Quartz") && json.contains("2135550147"),
+            "{json}"
+        );
+        match (kind, &opened) {
+            ("refill", Request::Refill { prescriptions, .. }) => {
+                assert_eq!(prescriptions.numbers(), ["7734251", "7734252"]);
+            }
+            ("callback", Request::Callback { .. })
+            | ("transfer", Request::Transfer { .. })
+            | ("compounding", Request::Compounding { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(store.request_references().await.unwrap().len(), 4);
+    assert_no_plaintext(&app, backend).await;
+}
+
+/// Neither the database file (SQLite, with its WAL) nor any row (PostgreSQL) holds a submitted
+/// name, phone or prescription number in clear.
+async fn assert_no_plaintext(app: &TestApp, backend: Backend) {
+    let secrets = [
+        "Wilhelmina",
+        "Quartz",
+        "2135550147",
+        "555-0147",
+        "7734251",
+        "Main Street Drugs",
+    ];
+    match backend {
+        Backend::Sqlite => {
+            let path = app.db.url.trim_start_matches("sqlite://").to_owned();
+            let mut bytes = Vec::new();
+            for suffix in ["", "-wal"] {
+                if let Ok(mut file) = std::fs::File::open(format!("{path}{suffix}")) {
+                    file.read_to_end(&mut bytes).unwrap();
+                }
+            }
+            assert!(bytes.len() > 10_000);
+            for secret in secrets {
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                    "{secret} in the database file"
+                );
+            }
+        }
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&app.db.url).await.unwrap();
+            for table in ["requests", "outbox"] {
+                for secret in secrets {
+                    let (count,): (i64,) = sqlx::query_as(&format!(
+                        "SELECT count(*) FROM {table} t WHERE t::text LIKE '%' || $1 || '%'"
+                    ))
+                    .bind(secret)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap();
+                    assert_eq!(count, 0, "{secret} readable in {table}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_problem_is_listed_at_once_with_the_values_kept() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let web = Web::from(&app);
+    let session = open_form(&web, "refill").await;
+    let response = post(
+        &web,
+        "refill",
+        &session,
+        &[
+            ("name", "Ada <b>Lovelace</b>"),
+            ("phone", "555-0134"),
+            ("date_of_birth", "14/03/1980"),
+            ("prescriptions", ""),
+            ("location", "west-hollywood"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>Error: Request a refill"));
+    let summary = &html[html.find("There is a problem").unwrap()..html.find("<form").unwrap()];
+    for (field, message) in [
+        ("date_of_birth", "Enter your date of birth, like 03/14/1980"),
+        (
+            "phone",
+            "Enter a phone number with 10 digits, like 310 555 0134",
+        ),
+        (
+            "prescriptions",
+            "Enter at least one prescription number, like 6012345",
+        ),
+        ("fulfilment", "Choose pickup or delivery"),
+    ] {
+        assert!(
+            summary.contains(&format!("<a href=\"#{field}\">{message}</a>")),
+            "{field}: {summary}"
+        );
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{field} message by the field"
+        );
+    }
+    assert!(!summary.contains("#name"), "a valid field is not reported");
+    assert!(
+        html.contains("value=\"Ada &#60;b&#62;Lovelace&#60;/b&#62;\""),
+        "kept and escaped"
+    );
+    assert!(html.contains("value=\"555-0134\""));
+    assert!(html.contains("aria-invalid=\"true\""));
+    assert!(
+        app.db
+            .store()
+            .await
+            .request_references()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn posts_without_the_token_or_from_elsewhere_are_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let web = Web::from(&app);
+    let session = open_form(&web, "callback").await;
+    let body = encode(&[
+        ("csrf_token", &session.token),
+        ("name", "X"),
+        ("phone", "3105550134"),
+    ]);
+    let cases = [
+        (None, Some(app.address.as_str()), "no cookie"),
+        (
+            Some(session.cookie.as_str()),
+            Some("https://evil.example"),
+            "foreign origin",
+        ),
+        (Some(session.cookie.as_str()), None, "no origin"),
+        (
+            Some("pestle_csrf=0000000000000000000000000000000000000000000000000000000000000000"),
+            Some(app.address.as_str()),
+            "other token",
+        ),
+    ];
+    for (cookie, origin, case) in cases {
+        let response = post_raw(&web, "callback", cookie, origin, body.clone()).await;
+        assert_eq!(response.status(), 403, "{case}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("This form has expired")
+        );
+    }
+    let response = post(
+        &web,
+        "callback",
+        &session,
+        &[("website", "http://spam.example")],
+    )
+    .await;
+    assert_eq!(response.status(), 400, "honeypot");
+    assert!(
+        app.db
+            .store()
+            .await
+            .request_references()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let web = Web::from(&app);
+    let session = open_form(&web, "callback").await;
+    let huge = "x".repeat(40 * 1024);
+    let response = post(&web, "callback", &session, &[("message", &huge)]).await;
+    assert_eq!(response.status(), 413, "with a truthful Content-Length");
+
+    // Chunked, so the size is only known while reading.
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let cookie = session.cookie.clone();
+    let origin = app.address.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "POST /requests/callback HTTP/1.1\r\nHost: {address}\r\nOrigin: {origin}\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let chunk = "a".repeat(8 * 1024);
+        for _ in 0..8 {
+            if write!(stream, "{:x}\r\n{chunk}\r\n", chunk.len()).is_err() {
+                break;
+            }
+        }
+        let _ = write!(stream, "0\r\n\r\n");
+        let mut line = String::new();
+        BufReader::new(stream).read_line(&mut line).unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+}
+
+#[tokio::test]
+async fn naughty_strings_never_break_a_form_and_come_back_escaped() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let web = Web::from(&app);
+    let keys = DataKeys::parse(TEST_DATA_KEY).unwrap();
+    let store = app.db.store().await;
+    let session = open_form(&web, "callback").await;
+    let mut stored = 0;
+    for naughty in naughty_strings::BLNS {
+        let response = post(
+            &web,
+            "callback",
+            &session,
+            &[
+                ("name", naughty),
+                ("phone", "3105550134"),
+                ("best_time", "morning"),
+                ("topic", "other"),
+                ("message", naughty),
+                ("location", "denver"),
+            ],
+        )
+        .await;
+        let status = response.status().as_u16();
+        let html = response.text().await.unwrap();
+        assert!(status == 200 || status == 422, "{naughty:?} gave {status}");
+        assert!(
+            !html.contains("<script>alert"),
+            "{naughty:?} echoed unescaped"
+        );
+        if status == 200 {
+            let reference = reference_in(&html);
+            let record = store.find_request(&reference).await.unwrap().unwrap();
+            match requests::open(&keys, &record).unwrap() {
+                Request::Callback { name, message, .. } => {
+                    assert_eq!(name.as_str(), *naughty, "stored verbatim");
+                    assert_eq!(message.as_str(), *naughty);
+                }
+                other => panic!("{other:?}"),
+            }
+            stored += 1;
+        } else {
+            // Refused only for a blank name or one over the length limit, and it says which.
+            let blank = naughty.trim().is_empty() && html.contains("Enter your full name");
+            let long = naughty.chars().count() > 100 && html.contains("characters or fewer");
+            assert!(blank || long, "{naughty:?} refused for another reason");
+        }
+    }
+    eprintln!(
+        "naughty strings: {} sent, {stored} stored verbatim",
+        naughty_strings::BLNS.len()
+    );
+    assert!(stored > 400);
+}
+
+#[test]
+fn submitted_values_never_reach_the_server_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pestle.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pestle"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("PESTLE_DATABASE_URL", &url)
+        .env("PESTLE_DATA_KEY", TEST_DATA_KEY)
+        // The most verbose the server gets, request tracing included.
+        .env("PESTLE_LOG", "trace")
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines_tx, lines_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let mut log = Vec::new();
+    let address = loop {
+        let line = lines_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("serve starts");
+        log.push(line.clone());
+        if let Some(at) = line.find("listening on http://") {
+            let rest = &line[at + "listening on ".len()..];
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .chars()
+                .take_while(|c| !c.is_control())
+                .collect::<String>();
+        }
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let web = Web {
+            client: reqwest::Client::new(),
+            address,
+        };
+        for kind in ["callback", "refill", "transfer", "compounding"] {
+            let session = open_form(&web, kind).await;
+            assert_eq!(post(&web, kind, &session, &valid(kind)).await.status(), 200);
+            // And once with mistakes, so error paths are exercised too.
+            let mut wrong: HashMap<&str, &str> = valid(kind).into_iter().collect();
+            wrong.insert("phone", "213-555-014");
+            let wrong: Vec<(&str, &str)> = wrong.into_iter().collect();
+            assert_eq!(post(&web, kind, &session, &wrong).await.status(), 422);
+        }
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+    while let Ok(line) = lines_rx.recv_timeout(std::time::Duration::from_secs(2)) {
+        log.push(line);
+    }
+    let log = log.join("\n");
+    assert!(
+        log.contains("request received"),
+        "the log does say requests arrived"
+    );
+    for secret in [
+        "Wilhelmina",
+        "Quartz",
+        "2135550147",
+        "555-0147",
+        "7734251",
+        "Main Street Drugs",
+        "ketoprofen",
+    ] {
+        assert!(!log.contains(secret), "{secret} appears in the server log");
+    }
+}
