@@ -81,6 +81,22 @@ pub struct Settings {
     /// e.g. from a secrets manager. Never logged. Env: `PESTLE_DATA_KEY`. Default: unset.
     #[serde(default)]
     pub data_key: Option<SecretString>,
+
+    /// The mail server staff notifications go through, as `smtp://[USER:PASSWORD@]HOST:PORT`
+    /// (plain SMTP to a relay on the pharmacy's network; never logged). Without it and `notify_email_to`, notifications
+    /// wait in the outbox. Env: `PESTLE_SMTP_URL`. Default: unset.
+    #[serde(default)]
+    pub smtp_url: Option<SecretString>,
+
+    /// Who receives staff notifications (the pharmacy team's address).
+    /// Env: `PESTLE_NOTIFY_EMAIL_TO`. Default: unset.
+    #[serde(default)]
+    pub notify_email_to: Option<String>,
+
+    /// The sender of staff notifications. Env: `PESTLE_NOTIFY_EMAIL_FROM`.
+    /// Default: `pestle@localhost`.
+    #[serde(default = "default_from")]
+    pub notify_email_from: String,
 }
 
 impl Settings {
@@ -93,6 +109,19 @@ impl Settings {
         }
     }
 
+    /// The staff notification mailer, when both the server and the recipient are set.
+    pub fn mailer(&self) -> anyhow::Result<Option<crate::notify::Mailer>> {
+        match (&self.smtp_url, &self.notify_email_to) {
+            (Some(url), Some(to)) => Ok(Some(crate::notify::Mailer::new(
+                url.expose_secret(),
+                &self.notify_email_from,
+                to,
+                self.public_url.clone(),
+            )?)),
+            _ => Ok(None),
+        }
+    }
+
     /// Whether responses carry HSTS.
     pub fn hsts_enabled(&self) -> bool {
         self.hsts.unwrap_or(self.public_url.scheme() == "https")
@@ -101,7 +130,7 @@ impl Settings {
 
 /// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
 /// settings and must not trip the unknown-key check).
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 15] = [
     "database_url",
     "bind",
     "sample_content",
@@ -114,6 +143,9 @@ const KEYS: [&str; 12] = [
     "extra_css_file",
     "data_key_file",
     "data_key",
+    "smtp_url",
+    "notify_email_to",
+    "notify_email_from",
 ];
 
 fn default_database_url() -> SecretString {
@@ -133,6 +165,9 @@ fn default_grace() -> u64 {
 }
 fn default_public_url() -> url::Url {
     url::Url::parse("http://localhost:8080/").unwrap_or_else(|_| unreachable!())
+}
+fn default_from() -> String {
+    "pestle@localhost".to_owned()
 }
 fn default_data_key_file() -> std::path::PathBuf {
     std::path::PathBuf::from("pestle-data/data.key")

@@ -6,6 +6,8 @@ pub mod cli;
 pub mod config;
 /// The content domain: conditions, medications, testimonials, site; parsing and validation.
 pub mod content;
+/// Delivering staff notifications from the outbox, with retries.
+pub mod notify;
 /// Patient requests: the four forms, sealing, references, durable submission.
 pub mod requests;
 /// Site search: a tantivy index over conditions and medications, typo-tolerant.

@@ -18,7 +18,7 @@ use crate::content::ContentPack;
 pub use pinned::Pinned;
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
 pub use postgres::PostgresStore;
-pub use records::{NewNotification, NewRequest, StoredRequest};
+pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
 pub use sqlite::SqliteStore;
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
@@ -94,6 +94,25 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Every stored request's reference, oldest first (for checks and the back office).
     async fn request_references(&self) -> StoreResult<Vec<String>>;
+
+    /// Claims up to `limit` undelivered notifications due at `now`: each is held until `until`
+    /// (so no other instance sends it meanwhile) and returned. One that is neither delivered
+    /// nor failed by then becomes due again — delivery is at least once, never lost.
+    async fn claim_notifications(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>>;
+
+    /// Marks a notification delivered.
+    async fn notification_delivered(&self, id: i64, at: i64) -> StoreResult<()>;
+
+    /// Records a failed attempt and when to try again. `error` must hold no patient data.
+    async fn notification_failed(&self, id: i64, retry_at: i64, error: &str) -> StoreResult<()>;
+
+    /// Notifications not yet delivered.
+    async fn pending_notifications(&self) -> StoreResult<i64>;
 
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use tokio::runtime::Handle;
 
 use super::{
-    ImportMode, ImportReport, NewNotification, NewRequest, Store, StoreError, StoreResult,
-    StoredRequest,
+    ImportMode, ImportReport, NewNotification, NewRequest, Notification, Store, StoreError,
+    StoreResult, StoredRequest,
 };
 use crate::content::ContentPack;
 
@@ -99,6 +99,32 @@ impl Store for Pinned {
 
     async fn request_references(&self) -> StoreResult<Vec<String>> {
         self.run(|store| async move { store.request_references().await })
+            .await
+    }
+
+    async fn claim_notifications(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        self.run(|store| async move { store.claim_notifications(now, until, limit).await })
+            .await
+    }
+
+    async fn notification_delivered(&self, id: i64, at: i64) -> StoreResult<()> {
+        self.run(|store| async move { store.notification_delivered(id, at).await })
+            .await
+    }
+
+    async fn notification_failed(&self, id: i64, retry_at: i64, error: &str) -> StoreResult<()> {
+        let error = error.to_owned();
+        self.run(|store| async move { store.notification_failed(id, retry_at, &error).await })
+            .await
+    }
+
+    async fn pending_notifications(&self) -> StoreResult<i64> {
+        self.run(|store| async move { store.pending_notifications().await })
             .await
     }
 

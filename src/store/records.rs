@@ -34,3 +34,13 @@ pub struct NewNotification {
     /// Unix milliseconds.
     pub due_at: i64,
 }
+
+/// A notification claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: i64,
+    pub reference: String,
+    pub message: String,
+    /// Failed attempts so far.
+    pub attempts: i64,
+}

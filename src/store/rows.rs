@@ -9,7 +9,7 @@ use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial};
 
 use super::plan::{ImportPlan, Stored, Write};
-use super::records::{NewNotification, NewRequest, StoredRequest};
+use super::records::{NewNotification, NewRequest, Notification, StoredRequest};
 use super::{StoreError, StoreResult, decode};
 
 /// The shared content queries, for any backend whose driver supports what they bind and read.
@@ -31,6 +31,8 @@ where
     for<'r> (String, String, String): FromRow<'r, DB::Row>,
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (String, i64): FromRow<'r, DB::Row>,
+    for<'r> (i64, String, String, i64): FromRow<'r, DB::Row>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
     for<'r> RequestRow: FromRow<'r, DB::Row>,
 {
@@ -295,6 +297,76 @@ where
                 status,
             },
         ))
+    }
+
+    /// One statement, so claiming is atomic. The outer `due_at <= now` matters on PostgreSQL:
+    /// a concurrent claimer re-checks it after waiting for the row, and skips a row just claimed.
+    pub async fn claim_notifications(
+        conn: &mut DB::Connection,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "UPDATE outbox SET due_at = $1 \
+             WHERE delivered_at IS NULL AND due_at <= $2 AND id IN \
+               (SELECT id FROM outbox WHERE delivered_at IS NULL AND due_at <= $2 \
+                ORDER BY due_at, id LIMIT $3) \
+             RETURNING id, reference, message, CAST(attempts AS BIGINT)",
+        )
+        .bind(until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, reference, message, attempts)| Notification {
+                id,
+                reference,
+                message,
+                attempts,
+            })
+            .collect())
+    }
+
+    pub async fn notification_delivered(
+        conn: &mut DB::Connection,
+        id: i64,
+        at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn notification_failed(
+        conn: &mut DB::Connection,
+        id: i64,
+        retry_at: i64,
+        error: &str,
+    ) -> StoreResult<()> {
+        let error: String = error.chars().take(500).collect();
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, due_at = $1, last_error = $2 WHERE id = $3",
+        )
+        .bind(retry_at)
+        .bind(error)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn pending_notifications(conn: &mut DB::Connection) -> StoreResult<i64> {
+        let (count,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL")
+                .fetch_one(&mut *conn)
+                .await?;
+        Ok(count)
     }
 
     pub async fn request_references(conn: &mut DB::Connection) -> StoreResult<Vec<String>> {

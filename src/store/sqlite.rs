@@ -12,8 +12,8 @@ use sqlx::sqlite::{
 use super::plan::ImportPlan;
 use super::rows::Rows;
 use super::{
-    ImportMode, ImportReport, NewNotification, NewRequest, Store, StoreResult, StoredRequest,
-    now_millis,
+    ImportMode, ImportReport, NewNotification, NewRequest, Notification, Store, StoreResult,
+    StoredRequest, now_millis,
 };
 use crate::content::ContentPack;
 
@@ -122,6 +122,31 @@ impl Store for SqliteStore {
     async fn request_references(&self) -> StoreResult<Vec<String>> {
         let mut conn = self.pool.acquire().await?;
         Db::request_references(&mut conn).await
+    }
+
+    async fn claim_notifications(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        let mut conn = self.pool.acquire().await?;
+        Db::claim_notifications(&mut conn, now, until, limit).await
+    }
+
+    async fn notification_delivered(&self, id: i64, at: i64) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Db::notification_delivered(&mut conn, id, at).await
+    }
+
+    async fn notification_failed(&self, id: i64, retry_at: i64, error: &str) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Db::notification_failed(&mut conn, id, retry_at, error).await
+    }
+
+    async fn pending_notifications(&self) -> StoreResult<i64> {
+        let mut conn = self.pool.acquire().await?;
+        Db::pending_notifications(&mut conn).await
     }
 
     async fn close(&self) {

@@ -37,6 +37,7 @@ pub struct Application {
     grace: Duration,
     refresh: Duration,
     hsts: bool,
+    mailer: Option<crate::notify::Mailer>,
 }
 
 impl Application {
@@ -70,6 +71,7 @@ impl Application {
                 settings.public_url.scheme() == "https",
             ),
             hsts: settings.hsts_enabled(),
+            mailer: settings.mailer()?,
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
             refresh: Duration::from_secs(settings.content_refresh_seconds.max(1)),
         })
@@ -98,6 +100,15 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let refresher = self.state.content().spawn_refresh(self.refresh);
+        let notifier = match self.mailer {
+            Some(mailer) => Some(crate::notify::spawn(self.state.store().clone(), mailer)),
+            None => {
+                tracing::warn!(
+                    "no smtp_url and notify_email_to set: staff notifications wait in the outbox"
+                );
+                None
+            }
+        };
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let signal = async move {
             shutdown.await;
@@ -117,6 +128,9 @@ impl Application {
             () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still open"),
         }
         refresher.abort();
+        if let Some(notifier) = notifier {
+            notifier.abort();
+        }
         self.state.store().close().await;
         Ok(())
     }

@@ -9,6 +9,7 @@ mod helpers;
 mod check;
 mod cli;
 mod import;
+mod notify;
 mod pages;
 mod requests;
 mod search;

@@ -1,0 +1,134 @@
+//! Staff notifications: with the mail server down, requests still commit and their
+//! notifications wait; once it is up, each is delivered exactly once, with no patient data.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use pestle::requests::fields::{BestTime, Note, PersonName, Phone, Topic};
+use pestle::requests::{self, DataKeys, Request};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+use crate::helpers::{Backend, TEST_DATA_KEY, on_both_backends, spawn_app_with};
+
+on_both_backends!(notifications_wait_for_the_mail_server_then_arrive_once_each);
+
+async fn notifications_wait_for_the_mail_server_then_arrive_once_each(backend: Backend) {
+    // A port nobody listens on yet: the mail server is "down".
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = spawn_app_with(backend, |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
+        s.notify_email_to = Some("team@willow.example".to_owned());
+    })
+    .await;
+    let store = app.db.store().await;
+    let keys = DataKeys::parse(TEST_DATA_KEY).unwrap();
+    let mut references = Vec::new();
+    for i in 0..3 {
+        let request = Request::Callback {
+            name: PersonName::parse("Theodora Vance").unwrap(),
+            phone: Phone::parse("213 555 0181").unwrap(),
+            best_time: BestTime::Morning,
+            topic: Topic::Refill,
+            message: Note::parse(&format!("message {i}"), 100, "x").unwrap(),
+        };
+        let now = jiff::Timestamp::now().as_millisecond();
+        let reference = requests::submit(
+            store.as_ref(),
+            &keys,
+            &request,
+            "denver",
+            "Denver Highlands",
+            now,
+        )
+        .await
+        .unwrap();
+        references.push(reference.to_string());
+    }
+    // Let the worker fail a few times against the closed port.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        store.pending_notifications().await.unwrap(),
+        3,
+        "failures keep them queued"
+    );
+
+    let received = Arc::new(Mutex::new(Vec::<String>::new()));
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+    tokio::spawn(smtp_server(listener, received.clone()));
+
+    let started = Instant::now();
+    while received.lock().unwrap().len() < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "not delivered: {:?}",
+            received.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // No second copies turn up later.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let messages = received.lock().unwrap().clone();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    for reference in &references {
+        let copies = messages
+            .iter()
+            .filter(|m| m.contains(reference.as_str()))
+            .count();
+        assert_eq!(copies, 1, "{reference}");
+    }
+    for message in &messages {
+        // Undo quoted-printable soft line breaks, should the mailer use them.
+        let message = &message.replace("=\n", "");
+        assert!(message.contains("New call-back request R-"), "{message}");
+        assert!(message.contains("at Denver Highlands"));
+        assert!(message.contains("/staff/requests/R-"), "{message}");
+        for secret in ["Theodora", "Vance", "2135550181", "555 0181", "message 0"] {
+            assert!(!message.contains(secret), "{secret} in a notification");
+        }
+    }
+    assert_eq!(store.pending_notifications().await.unwrap(), 0);
+}
+
+/// Just enough SMTP to accept mail: greets, says OK, and keeps each message's data.
+async fn smtp_server(listener: TcpListener, received: Arc<Mutex<Vec<String>>>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        let received = received.clone();
+        tokio::spawn(async move {
+            let (read, mut write) = stream.into_split();
+            let mut lines = BufReader::new(read).lines();
+            let _ = write.write_all(b"220 test ESMTP\r\n").await;
+            while let Ok(Some(line)) = lines.next_line().await {
+                let command = line.to_ascii_uppercase();
+                let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                    b"250 test\r\n"
+                } else if command.starts_with("DATA") {
+                    let _ = write.write_all(b"354 go ahead\r\n").await;
+                    let mut data = String::new();
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if line == "." {
+                            break;
+                        }
+                        data.push_str(&line);
+                        data.push('\n');
+                    }
+                    received.lock().unwrap().push(data);
+                    b"250 queued\r\n"
+                } else if command.starts_with("QUIT") {
+                    let _ = write.write_all(b"221 bye\r\n").await;
+                    return;
+                } else {
+                    b"250 OK\r\n"
+                };
+                let _ = write.write_all(reply).await;
+            }
+        });
+    }
+}
