@@ -97,6 +97,11 @@ pub struct Settings {
     /// Default: `pestle@localhost`.
     #[serde(default = "default_from")]
     pub notify_email_from: String,
+
+    /// Request-form submissions allowed per client address per hour (all usable at once);
+    /// more get `429` with `Retry-After`. Env: `PESTLE_REQUEST_LIMIT_PER_HOUR`. Default: `10`.
+    #[serde(default = "default_request_limit")]
+    pub request_limit_per_hour: u32,
 }
 
 impl Settings {
@@ -130,7 +135,7 @@ impl Settings {
 
 /// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
 /// settings and must not trip the unknown-key check).
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "database_url",
     "bind",
     "sample_content",
@@ -146,6 +151,7 @@ const KEYS: [&str; 15] = [
     "smtp_url",
     "notify_email_to",
     "notify_email_from",
+    "request_limit_per_hour",
 ];
 
 fn default_database_url() -> SecretString {
@@ -165,6 +171,9 @@ fn default_grace() -> u64 {
 }
 fn default_public_url() -> url::Url {
     url::Url::parse("http://localhost:8080/").unwrap_or_else(|_| unreachable!())
+}
+fn default_request_limit() -> u32 {
+    10
 }
 fn default_from() -> String {
     "pestle@localhost".to_owned()

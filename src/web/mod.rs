@@ -69,6 +69,7 @@ impl Application {
                 renderer,
                 settings.data_keys()?,
                 settings.public_url.scheme() == "https",
+                requests::Limiter::per_hour(settings.request_limit_per_hour),
             ),
             hsts: settings.hsts_enabled(),
             mailer: settings.mailer()?,

@@ -61,12 +61,16 @@ pub fn on_threads(
                     .build()?;
                 runtime.block_on(async move {
                     let listener = TcpListener::from_std(listener)?;
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(async move {
-                            // A dropped sender also means stop.
-                            let _ = stopping.wait_for(|stopping| *stopping).await;
-                        })
-                        .await
+                    // Peer addresses for the request forms' rate limit.
+                    axum::serve(
+                        listener,
+                        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+                    )
+                    .with_graceful_shutdown(async move {
+                        // A dropped sender also means stop.
+                        let _ = stopping.wait_for(|stopping| *stopping).await;
+                    })
+                    .await
                 })
             })
             .context("cannot start a server thread")?;

@@ -24,6 +24,8 @@ struct Inner {
     keys: crate::requests::DataKeys,
     /// Whether cookies must be `Secure` (the site is served over HTTPS).
     secure: bool,
+    /// Request-form submissions per client address.
+    request_limiter: super::requests::Limiter,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
         renderer: Renderer,
         keys: crate::requests::DataKeys,
         secure: bool,
+        request_limiter: super::requests::Limiter,
     ) -> Self {
         Self(Arc::new(Inner {
             store,
@@ -40,7 +43,12 @@ impl AppState {
             renderer,
             keys,
             secure,
+            request_limiter,
         }))
+    }
+
+    pub fn request_limiter(&self) -> &super::requests::Limiter {
+        &self.0.request_limiter
     }
 
     pub fn keys(&self) -> &crate::requests::DataKeys {

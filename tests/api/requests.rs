@@ -362,6 +362,41 @@ async fn posts_without_the_token_or_from_elsewhere_are_refused() {
 }
 
 #[tokio::test]
+async fn too_many_submissions_from_one_address_get_429_with_retry_after() {
+    let app =
+        crate::helpers::spawn_app_with(Backend::Sqlite, |s| s.request_limit_per_hour = 3).await;
+    let web = Web::from(&app);
+    let session = open_form(&web, "callback").await;
+    for attempt in 1..=3 {
+        let response = post(&web, "callback", &session, &valid("callback")).await;
+        assert_eq!(response.status(), 200, "attempt {attempt}");
+    }
+    let response = post(&web, "callback", &session, &valid("callback")).await;
+    assert_eq!(response.status(), 429);
+    let retry: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=1200).contains(&retry), "{retry}");
+    assert_eq!(
+        app.db
+            .store()
+            .await
+            .request_references()
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        web.get("/requests/callback").await.status(),
+        200,
+        "reading a form is not limited"
+    );
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused_with_413() {
     let app = spawn_app(Backend::Sqlite).await;
     let web = Web::from(&app);

@@ -4,17 +4,21 @@
 //! into a URL, a log line or an error page.
 
 mod csrf;
+mod limit;
 mod spec;
 
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 
+pub use self::limit::Limiter;
 use self::spec::{Input, Question};
 use super::render::{Layout, Meta, PageRequest, Rendered};
 use super::{AppError, AppState};
@@ -131,6 +135,7 @@ async fn show(
 async fn submit(
     page: PageRequest,
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(kind): Path<String>,
     headers: HeaderMap,
     Form(fields): Form<HashMap<String, String>>,
@@ -138,6 +143,13 @@ async fn submit(
     let Some(kind) = Kind::from_slug(&kind) else {
         return page.not_found();
     };
+    if let Err(wait) = state
+        .request_limiter()
+        .take(peer.ip(), std::time::Instant::now())
+    {
+        tracing::info!("refused a request form: rate limit");
+        return limit::too_many(wait);
+    }
     let site = &page.site;
     if let Err(reason) = csrf::check(&headers, &fields) {
         tracing::info!(

@@ -1,0 +1,107 @@
+//! Per-address rate limit on submitting request forms: a token bucket per client IP, so a
+//! script cannot flood the pharmacy's inbox. Over the limit gets `429 Too Many Requests` with
+//! `Retry-After`. Kept in memory per instance; addresses idle for a day are forgotten. Behind a
+//! reverse proxy every client has the proxy's address: limit there instead (see
+//! docs/CONFIGURATION.md).
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Buckets kept before idle ones are swept.
+const SWEEP_AT: usize = 10_000;
+
+/// `per_hour` submissions per address per hour, all of them usable at once.
+#[derive(Clone)]
+pub struct Limiter {
+    burst: f64,
+    refill: Duration,
+    buckets: Arc<Mutex<HashMap<IpAddr, Bucket>>>,
+}
+
+#[derive(Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Limiter {
+    pub fn per_hour(per_hour: u32) -> Self {
+        let per_hour = per_hour.max(1);
+        Self {
+            burst: f64::from(per_hour),
+            refill: Duration::from_secs(3600) / per_hour,
+            buckets: Arc::default(),
+        }
+    }
+
+    /// Takes one token for `ip`; on refusal, how long until the next one.
+    pub fn take(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if buckets.len() >= SWEEP_AT {
+            buckets.retain(|_, b| now.duration_since(b.at) < Duration::from_secs(86_400));
+        }
+        let burst = self.burst;
+        let bucket = buckets.entry(ip).or_insert(Bucket {
+            tokens: burst,
+            at: now,
+        });
+        let refilled = now.duration_since(bucket.at).as_secs_f64() / self.refill.as_secs_f64();
+        bucket.tokens = (bucket.tokens + refilled).min(burst);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(self.refill.mul_f64(1.0 - bucket.tokens))
+        }
+    }
+}
+
+/// The `429` answer: plain words and when to come back.
+pub fn too_many(wait: Duration) -> Response {
+    let seconds = wait.as_secs().max(1);
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests from your connection. Please wait and try again, or call us.",
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_then_a_steady_trickle() {
+        let limiter = Limiter::per_hour(5);
+        let ip: IpAddr = "203.0.113.9".parse().unwrap();
+        let start = Instant::now();
+        for _ in 0..5 {
+            assert!(limiter.take(ip, start).is_ok());
+        }
+        let wait = limiter.take(ip, start).unwrap_err();
+        assert!(
+            wait <= Duration::from_secs(720) && wait > Duration::from_secs(719),
+            "{wait:?}"
+        );
+        assert!(
+            limiter.take("203.0.113.10".parse().unwrap(), start).is_ok(),
+            "per address"
+        );
+        let later = start + Duration::from_secs(720);
+        assert!(limiter.take(ip, later).is_ok(), "one more every 12 minutes");
+        assert!(limiter.take(ip, later).is_err());
+    }
+}
