@@ -7,13 +7,21 @@
 //! (`store::Pinned`), which outlives these threads.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower::ServiceExt;
 
 /// Binds one listening socket per server thread on `address`. A first plain bind proves the port
 /// is free (another process holding it is an error, not a silent share) and picks the port when
@@ -42,6 +50,10 @@ fn shared_socket(address: SocketAddr) -> std::io::Result<std::net::TcpListener> 
     Ok(socket.into())
 }
 
+/// A client must send its request headers within this time, or the connection is closed — so
+/// slow clients (slowloris) cannot hold connections open.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Serves `app` on each listener in its own thread. Each stops accepting when `stopping` turns
 /// true and finishes its requests in flight; the returned task completes when all have.
 pub fn on_threads(
@@ -52,7 +64,7 @@ pub fn on_threads(
     let mut handles = Vec::with_capacity(listeners.len());
     for (index, listener) in listeners.into_iter().enumerate() {
         let app = app.clone();
-        let mut stopping = stopping.clone();
+        let stopping = stopping.clone();
         let thread = std::thread::Builder::new()
             .name(format!("http-{index}"))
             .spawn(move || -> std::io::Result<()> {
@@ -60,17 +72,9 @@ pub fn on_threads(
                     .enable_all()
                     .build()?;
                 runtime.block_on(async move {
-                    let listener = TcpListener::from_std(listener)?;
-                    // Peer addresses for the request forms' rate limit.
-                    axum::serve(
-                        listener,
-                        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-                    )
-                    .with_graceful_shutdown(async move {
-                        // A dropped sender also means stop.
-                        let _ = stopping.wait_for(|stopping| *stopping).await;
-                    })
-                    .await
+                    // Registering the socket needs this runtime's reactor: inside `block_on`.
+                    serve(TcpListener::from_std(listener)?, app, stopping).await;
+                    Ok(())
                 })
             })
             .context("cannot start a server thread")?;
@@ -85,4 +89,47 @@ pub fn on_threads(
         }
         Ok(())
     }))
+}
+
+/// One thread's accept loop: HTTP/1 and HTTP/2 via hyper, the peer address in each request's
+/// extensions (for the forms' rate limit), a header-read timeout, graceful shutdown.
+async fn serve(listener: TcpListener, app: Router, mut stopping: watch::Receiver<bool>) {
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            // A dropped sender also means stop.
+            _ = stopping.wait_for(|stopping| *stopping) => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = app.clone();
+        let service = service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            router.clone().oneshot(request)
+        });
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(error = %error, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }

@@ -224,3 +224,25 @@ async fn a_port_held_by_another_process_is_an_error_not_a_shared_port() {
         "{error:#}"
     );
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(Backend::Sqlite).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    // Slowloris: half a request, then nothing.
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buffer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut buffer)).await;
+    let waited = started.elapsed();
+    assert!(read.is_ok(), "the server kept the connection open for 30 s");
+    assert!(
+        waited >= Duration::from_secs(9) && waited <= Duration::from_secs(15),
+        "{waited:?}"
+    );
+}
