@@ -25,12 +25,12 @@ pub fn router() -> Router<AppState> {
 #[derive(Serialize)]
 struct SearchResponse<'a> {
     query: &'a str,
-    results: Vec<Result<'a>>,
+    results: Vec<SearchResult<'a>>,
     did_you_mean: Option<String>,
 }
 
 #[derive(Serialize)]
-struct Result<'a> {
+struct SearchResult<'a> {
     kind: Kind,
     slug: &'a str,
     title: &'a str,
@@ -56,62 +56,56 @@ async fn search(
     page: PageRequest,
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, AppError> {
     let query = query_text(raw);
-    let answer = (|| {
-        let index = page.site.search_index()?;
-        let outcome = if query.is_empty() {
-            Default::default()
-        } else {
-            index.search(&query, API_RESULTS)?
-        };
-        if outcome.hits.is_empty() && !query.is_empty() {
-            record_miss(state.store(), &query);
-        }
-        let body = SearchResponse {
-            query: &query,
-            results: outcome
-                .hits
-                .iter()
-                .map(|hit| Result {
-                    kind: hit.entry.kind,
-                    slug: &hit.entry.slug,
-                    title: &hit.entry.title,
-                    url: &hit.entry.url,
-                    snippet: &hit.snippet,
-                })
-                .collect(),
-            did_you_mean: outcome.did_you_mean.clone(),
-        };
-        Ok::<_, AppError>(json(&body))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+    let index = page.site.search_index()?;
+    let outcome = if query.is_empty() {
+        Default::default()
+    } else {
+        index.search(&query, API_RESULTS)?
+    };
+    if outcome.hits.is_empty() && !query.is_empty() {
+        record_miss(state.store(), &query);
+    }
+    let body = SearchResponse {
+        query: &query,
+        results: outcome
+            .hits
+            .iter()
+            .map(|hit| SearchResult {
+                kind: hit.entry.kind,
+                slug: &hit.entry.slug,
+                title: &hit.entry.title,
+                url: &hit.entry.url,
+                snippet: &hit.snippet,
+            })
+            .collect(),
+        did_you_mean: outcome.did_you_mean.clone(),
+    };
+    Ok(json(&body))
 }
 
-async fn suggest(page: PageRequest, RawQuery(raw): RawQuery) -> Response {
+async fn suggest(page: PageRequest, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let query = query_text(raw);
-    let answer = (|| {
-        let index = page.site.search_index()?;
-        let outcome = if query.chars().count() < 2 {
-            Default::default()
-        } else {
-            index.search(&query, SUGGESTIONS)?
-        };
-        let body = SuggestResponse {
-            query: &query,
-            suggestions: outcome
-                .hits
-                .iter()
-                .map(|hit| Suggestion {
-                    kind: hit.entry.kind,
-                    title: &hit.entry.title,
-                    url: &hit.entry.url,
-                })
-                .collect(),
-        };
-        Ok::<_, AppError>(json(&body))
-    })();
-    answer.unwrap_or_else(IntoResponse::into_response)
+    let index = page.site.search_index()?;
+    let outcome = if query.chars().count() < 2 {
+        Default::default()
+    } else {
+        index.search(&query, SUGGESTIONS)?
+    };
+    let body = SuggestResponse {
+        query: &query,
+        suggestions: outcome
+            .hits
+            .iter()
+            .map(|hit| Suggestion {
+                kind: hit.entry.kind,
+                title: &hit.entry.title,
+                url: &hit.entry.url,
+            })
+            .collect(),
+    };
+    Ok(json(&body))
 }
 
 /// JSON that browsers and proxies must not keep: answers change with content.

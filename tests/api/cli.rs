@@ -1,10 +1,6 @@
 //! The binary itself: configuration layers, `serve` on port 0, graceful stop on SIGTERM.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use crate::helpers::pestle;
+use crate::helpers::{pestle, serve_binary};
 
 #[test]
 fn settings_come_from_file_then_env_then_flags() {
@@ -61,60 +57,20 @@ fn an_unsupported_database_url_is_explained() {
 
 #[test]
 fn serve_logs_the_bound_address_and_stops_gracefully_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("pestle.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pestle"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env("PESTLE_DATABASE_URL", &url)
-        .env("PESTLE_DATA_KEY", crate::helpers::TEST_DATA_KEY)
-        .env("PESTLE_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
-        if let Some(at) = line.find("listening on http://") {
-            let rest = &line[at + "listening on ".len()..];
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .trim_end_matches('\u{1b}')
-                .to_owned();
-        }
-    };
-    let address: String = address.chars().take_while(|c| !c.is_control()).collect();
+    let mut served = serve_binary("info");
+    let address = served.address.clone();
     assert!(!address.ends_with(":0"), "{address}");
 
     let health = reqwest::blocking_get(&format!("{address}/healthz"));
     assert_eq!(health, 200);
 
-    let pid = child.id().to_string();
+    let status = served.stop();
+    assert!(status.success(), "exit status {status}");
     assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
+        served.log.iter().any(|l| l.contains("shutting down")),
+        "{:?}",
+        served.log
     );
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "exit status {status}");
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "serve did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
 }
 
 /// A tiny blocking GET, so this test needs no async runtime: returns the status code.

@@ -235,3 +235,90 @@ pub fn pestle(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// A real `pestle serve` process on a free port with a temporary SQLite database, its stderr
+/// (the log) read line by line in the background.
+pub struct Served {
+    pub child: std::process::Child,
+    pub address: String,
+    /// Every log line so far, then more as they arrive from `lines`.
+    pub log: Vec<String>,
+    lines: std::sync::mpsc::Receiver<String>,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts `pestle serve` with `PESTLE_LOG=log_level` and waits for its "listening on" line.
+pub fn serve_binary(log_level: &str) -> Served {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pestle.db").display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pestle"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("PESTLE_DATABASE_URL", &url)
+        .env("PESTLE_DATA_KEY", TEST_DATA_KEY)
+        .env("PESTLE_LOG", log_level)
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = sender.send(line);
+        }
+    });
+    let mut log = Vec::new();
+    let address = loop {
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("serve printed its address");
+        log.push(line.clone());
+        if let Some(at) = line.find("listening on http://") {
+            let rest = &line[at + "listening on ".len()..];
+            let word = rest.split_whitespace().next().unwrap();
+            break word
+                .chars()
+                .take_while(|c| !c.is_control())
+                .collect::<String>();
+        }
+    };
+    Served {
+        child,
+        address,
+        log,
+        lines,
+        _dir: dir,
+    }
+}
+
+impl Served {
+    /// Sends SIGTERM, waits (at most 20 s) for the exit status, and collects the rest of the log.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status();
+        assert!(sent.unwrap().success());
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "serve did not stop on SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        while let Ok(line) = self.lines.recv_timeout(std::time::Duration::from_secs(2)) {
+            self.log.push(line);
+        }
+        status
+    }
+}

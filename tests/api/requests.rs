@@ -4,11 +4,10 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Stdio};
 
 use pestle::requests::{self, DataKeys, Request};
 
-use crate::helpers::{Backend, TEST_DATA_KEY, TestApp, on_both_backends, spawn_app};
+use crate::helpers::{Backend, TEST_DATA_KEY, TestApp, on_both_backends, serve_binary, spawn_app};
 
 /// Where the forms are: a client and the server's address (in-process or a real `pestle serve`).
 struct Web {
@@ -490,49 +489,13 @@ async fn naughty_strings_never_break_a_form_and_come_back_escaped() {
 
 #[test]
 fn submitted_values_never_reach_the_server_log() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("pestle.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pestle"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env("PESTLE_DATABASE_URL", &url)
-        .env("PESTLE_DATA_KEY", TEST_DATA_KEY)
-        // The most verbose the server gets, request tracing included.
-        .env("PESTLE_LOG", "trace")
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (lines_tx, lines_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = lines_tx.send(line);
-        }
-    });
-    let mut log = Vec::new();
-    let address = loop {
-        let line = lines_rx
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .expect("serve starts");
-        log.push(line.clone());
-        if let Some(at) = line.find("listening on http://") {
-            let rest = &line[at + "listening on ".len()..];
-            break rest
-                .split_whitespace()
-                .next()
-                .unwrap()
-                .chars()
-                .take_while(|c| !c.is_control())
-                .collect::<String>();
-        }
-    };
+    // The most verbose the server gets, request tracing included.
+    let mut served = serve_binary("trace");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let web = Web {
             client: reqwest::Client::new(),
-            address,
+            address: served.address.clone(),
         };
         for kind in ["callback", "refill", "transfer", "compounding"] {
             let session = open_form(&web, kind).await;
@@ -544,14 +507,8 @@ fn submitted_values_never_reach_the_server_log() {
             assert_eq!(post(&web, kind, &session, &wrong).await.status(), 422);
         }
     });
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let _ = child.wait();
-    while let Ok(line) = lines_rx.recv_timeout(std::time::Duration::from_secs(2)) {
-        log.push(line);
-    }
-    let log = log.join("\n");
+    served.stop();
+    let log = served.log.join("\n");
     assert!(
         log.contains("request received"),
         "the log does say requests arrived"

@@ -45,21 +45,20 @@ struct FormPage<'a> {
     title: &'static str,
     lead: &'static str,
     errors: Vec<FieldError>,
-    fields: Vec<FieldView<'a>>,
+    fields: Vec<FieldView>,
     token: &'a str,
 }
 
 /// One question with what the patient typed and its error.
-struct FieldView<'a> {
+struct FieldView {
     question: Question,
     value: String,
     error: Option<String>,
     /// For radios and locations: (value, label, checked).
     options: Vec<(String, String, bool)>,
-    _site: std::marker::PhantomData<&'a ()>,
 }
 
-impl FieldView<'_> {
+impl FieldView {
     fn is_radios(&self) -> bool {
         matches!(self.question.input, Input::Radios(_) | Input::Location)
     }
@@ -279,7 +278,6 @@ fn form_page(
                 question: *question,
                 value,
                 options,
-                _site: std::marker::PhantomData,
             }
         })
         .collect();
