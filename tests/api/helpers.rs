@@ -244,25 +244,43 @@ pub struct Served {
     /// Every log line so far, then more as they arrive from `lines`.
     pub log: Vec<String>,
     lines: std::sync::mpsc::Receiver<String>,
-    _dir: tempfile::TempDir,
+    /// The working folder (and SQLite database) when this `Served` made its own.
+    _dir: Option<tempfile::TempDir>,
 }
 
-/// Starts `pestle serve` with `PESTLE_LOG=log_level` and waits for its "listening on" line.
+/// Starts `pestle serve` with `PESTLE_LOG=log_level` on a fresh SQLite database and waits for
+/// its "listening on" line.
 pub fn serve_binary(log_level: &str) -> Served {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("pestle.db").display());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pestle"))
+    let mut served = serve_binary_on(&url, dir.path(), log_level, &[]);
+    served._dir = Some(dir);
+    served
+}
+
+/// Starts `pestle serve` on the database at `url`, in folder `workdir`, with extra environment.
+pub fn serve_binary_on(
+    url: &str,
+    workdir: &std::path::Path,
+    log_level: &str,
+    env: &[(&str, &str)],
+) -> Served {
+    use std::io::BufRead;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pestle"));
+    command
         .args(["serve", "--bind", "127.0.0.1:0"])
-        .current_dir(dir.path())
-        .env("PESTLE_DATABASE_URL", &url)
+        .current_dir(workdir)
+        .env_remove("PESTLE_CONFIG")
+        .env("PESTLE_DATABASE_URL", url)
         .env("PESTLE_DATA_KEY", TEST_DATA_KEY)
         .env("PESTLE_LOG", log_level)
         .env("NO_COLOR", "1")
         .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .stdout(std::process::Stdio::null());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (sender, lines) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -293,7 +311,7 @@ pub fn serve_binary(log_level: &str) -> Served {
         address,
         log,
         lines,
-        _dir: dir,
+        _dir: None,
     }
 }
 

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod check;
+mod crash;
 mod cli;
 mod import;
 mod notify;

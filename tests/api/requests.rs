@@ -10,9 +10,9 @@ use pestle::requests::{self, DataKeys, Request};
 use crate::helpers::{Backend, TEST_DATA_KEY, TestApp, on_both_backends, serve_binary, spawn_app};
 
 /// Where the forms are: a client and the server's address (in-process or a real `pestle serve`).
-struct Web {
-    client: reqwest::Client,
-    address: String,
+pub(crate) struct Web {
+    pub(crate) client: reqwest::Client,
+    pub(crate) address: String,
 }
 
 impl From<&TestApp> for Web {
@@ -35,12 +35,12 @@ impl Web {
 }
 
 /// A form session: the CSRF token from the page and the cookie that carries it.
-struct Session {
+pub(crate) struct Session {
     token: String,
     cookie: String,
 }
 
-async fn open_form(app: &Web, kind: &str) -> Session {
+pub(crate) async fn open_form(app: &Web, kind: &str) -> Session {
     let response = app.get(&format!("/requests/{kind}")).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
@@ -67,7 +67,7 @@ fn encode(fields: &[(&str, &str)]) -> String {
 }
 
 /// Posts `fields` (plus the session's token) with this site's Origin.
-async fn post(
+pub(crate) async fn post(
     app: &Web,
     kind: &str,
     session: &Session,
@@ -106,14 +106,14 @@ async fn post_raw(
     request.send().await.unwrap()
 }
 
-fn reference_in(html: &str) -> String {
+pub(crate) fn reference_in(html: &str) -> String {
     let at = html.find("class=\"reference\">").unwrap() + 18;
     html[at..at + 9].to_owned()
 }
 
 /// Valid answers for each form; the name, phone and first prescription are distinctive so
 /// they can be searched for in the database and logs.
-fn valid(kind: &str) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn valid(kind: &str) -> Vec<(&'static str, &'static str)> {
     let mut fields = vec![
         ("name", "Wilhelmina Quartz"),
         ("phone", "(213) 555-0147"),
