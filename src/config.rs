@@ -82,9 +82,11 @@ pub struct Settings {
     #[serde(default)]
     pub data_key: Option<SecretString>,
 
-    /// The mail server staff notifications go through, as `smtp://[USER:PASSWORD@]HOST:PORT`
-    /// (plain SMTP to a relay on the pharmacy's network; never logged). Without it and `notify_email_to`, notifications
-    /// wait in the outbox. Env: `PESTLE_SMTP_URL`. Default: unset.
+    /// The mail server staff notifications go through: `smtps://[USER:PASSWORD@]HOST[:465]`
+    /// (TLS), `smtp://[USER:PASSWORD@]HOST[:587]?tls=starttls` (STARTTLS, required), or
+    /// `smtp://HOST[:25]` (plain, for a relay on the pharmacy's own network). Never logged.
+    /// Without it and `notify_email_to`, e-mail notifications wait in the outbox.
+    /// Env: `PESTLE_SMTP_URL`. Default: unset.
     #[serde(default)]
     pub smtp_url: Option<SecretString>,
 
@@ -97,6 +99,12 @@ pub struct Settings {
     /// Default: `pestle@localhost`.
     #[serde(default = "default_from")]
     pub notify_email_from: String,
+
+    /// A webhook that also receives every staff notification, as a JSON `POST` (`https://`
+    /// only, or `http://` to this machine). It may hold a token, so it is never logged.
+    /// Env: `PESTLE_NOTIFY_WEBHOOK_URL`. Default: unset.
+    #[serde(default)]
+    pub notify_webhook_url: Option<SecretString>,
 
     /// Request-form submissions allowed per client address per hour (all usable at once);
     /// more get `429` with `Retry-After`. Env: `PESTLE_REQUEST_LIMIT_PER_HOUR`. Default: `10`.
@@ -114,17 +122,26 @@ impl Settings {
         }
     }
 
-    /// The staff notification mailer, when both the server and the recipient are set.
-    pub fn mailer(&self) -> anyhow::Result<Option<crate::notify::Mailer>> {
-        match (&self.smtp_url, &self.notify_email_to) {
-            (Some(url), Some(to)) => Ok(Some(crate::notify::Mailer::new(
+    /// Where staff notifications go: e-mail when both the server and the recipient are set,
+    /// and the webhook when set.
+    pub fn notifier(&self) -> anyhow::Result<crate::notify::Notifier> {
+        let email = match (&self.smtp_url, &self.notify_email_to) {
+            (Some(url), Some(to)) => Some(crate::notify::Mailer::new(
                 url.expose_secret(),
                 &self.notify_email_from,
                 to,
                 self.public_url.clone(),
-            )?)),
-            _ => Ok(None),
-        }
+            )?),
+            _ => None,
+        };
+        let webhook = match &self.notify_webhook_url {
+            Some(url) => Some(crate::notify::Webhook::new(
+                url.expose_secret(),
+                self.public_url.clone(),
+            )?),
+            None => None,
+        };
+        Ok(crate::notify::Notifier { email, webhook })
     }
 
     /// Whether responses carry HSTS.
@@ -135,7 +152,7 @@ impl Settings {
 
 /// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
 /// settings and must not trip the unknown-key check).
-const KEYS: [&str; 16] = [
+const KEYS: [&str; 17] = [
     "database_url",
     "bind",
     "sample_content",
@@ -151,6 +168,7 @@ const KEYS: [&str; 16] = [
     "smtp_url",
     "notify_email_to",
     "notify_email_from",
+    "notify_webhook_url",
     "request_limit_per_hour",
 ];
 

@@ -14,5 +14,7 @@ pub mod requests;
 pub mod search;
 /// Storage behind the `Store` trait, with SQLite and PostgreSQL implementations.
 pub mod store;
+/// TLS for outgoing connections.
+mod tls;
 /// The HTTP server: state, routes, errors.
 pub mod web;

@@ -26,13 +26,14 @@ fn context(reference: &str, kind: &str) -> Vec<u8> {
 }
 
 /// Seals `request` and stores it with its notification, committed before this returns.
-/// `location_name` goes into the staff notification, which holds no patient data.
+/// `location_name` goes into the staff notification, which holds no patient data; it is queued
+/// once for each of `channels`.
 pub async fn submit(
     store: &dyn Store,
     keys: &DataKeys,
     request: &Request,
-    location: &str,
-    location_name: &str,
+    (location, location_name): (&str, &str),
+    channels: &[String],
     now_ms: i64,
 ) -> anyhow::Result<Reference> {
     let plaintext = serde_json::to_vec(request).context("cannot serialise a request")?;
@@ -51,6 +52,7 @@ pub async fn submit(
         let notification = NewNotification {
             message: format!("New {} {reference} at {location_name}", kind.noun()),
             due_at: now_ms,
+            channels: channels.to_vec(),
         };
         match store.submit_request(&row, &notification).await {
             Ok(()) => return Ok(reference),

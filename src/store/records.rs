@@ -33,6 +33,8 @@ pub struct NewNotification {
     pub message: String,
     /// Unix milliseconds.
     pub due_at: i64,
+    /// Where to deliver it ("email", "webhook"): one outbox row each, delivered independently.
+    pub channels: Vec<String>,
 }
 
 /// A notification claimed for delivery.
@@ -41,6 +43,8 @@ pub struct Notification {
     pub id: i64,
     pub reference: String,
     pub message: String,
+    /// "email" or "webhook".
+    pub channel: String,
     /// Failed attempts so far.
     pub attempts: i64,
 }

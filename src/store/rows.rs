@@ -31,7 +31,7 @@ where
     for<'r> (String, String, String): FromRow<'r, DB::Row>,
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (String, i64): FromRow<'r, DB::Row>,
-    for<'r> (i64, String, String, i64): FromRow<'r, DB::Row>,
+    for<'r> (i64, String, String, String, i64): FromRow<'r, DB::Row>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
     for<'r> RequestRow: FromRow<'r, DB::Row>,
@@ -264,12 +264,17 @@ where
             }
             _ => StoreError::Database(error),
         })?;
-        sqlx::query("INSERT INTO outbox (reference, message, due_at) VALUES ($1, $2, $3)")
+        for channel in &notification.channels {
+            sqlx::query(
+                "INSERT INTO outbox (reference, message, due_at, channel) VALUES ($1, $2, $3, $4)",
+            )
             .bind(request.reference.clone())
             .bind(notification.message.clone())
             .bind(notification.due_at)
+            .bind(channel.clone())
             .execute(&mut *conn)
             .await?;
+        }
         Ok(())
     }
 
@@ -307,12 +312,12 @@ where
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<Notification>> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
             "UPDATE outbox SET due_at = $1 \
              WHERE delivered_at IS NULL AND due_at <= $2 AND id IN \
                (SELECT id FROM outbox WHERE delivered_at IS NULL AND due_at <= $2 \
                 ORDER BY due_at, id LIMIT $3) \
-             RETURNING id, reference, message, CAST(attempts AS BIGINT)",
+             RETURNING id, reference, message, channel, CAST(attempts AS BIGINT)",
         )
         .bind(until)
         .bind(now)
@@ -321,10 +326,11 @@ where
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, reference, message, attempts)| Notification {
+            .map(|(id, reference, message, channel, attempts)| Notification {
                 id,
                 reference,
                 message,
+                channel,
                 attempts,
             })
             .collect())

@@ -37,7 +37,7 @@ pub struct Application {
     grace: Duration,
     refresh: Duration,
     hsts: bool,
-    mailer: Option<crate::notify::Mailer>,
+    notifier: crate::notify::Notifier,
 }
 
 impl Application {
@@ -59,6 +59,7 @@ impl Application {
         let cache = ContentCache::load(store.clone()).await?;
         let branding = Branding::load(settings)?;
         let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
+        let notifier = settings.notifier()?;
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let listeners = serve::bind(settings.bind, threads)?;
         Ok(Self {
@@ -70,9 +71,10 @@ impl Application {
                 settings.data_keys()?,
                 settings.public_url.scheme() == "https",
                 requests::Limiter::per_hour(settings.request_limit_per_hour),
+                notifier.channels(),
             ),
             hsts: settings.hsts_enabled(),
-            mailer: settings.mailer()?,
+            notifier,
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
             refresh: Duration::from_secs(settings.content_refresh_seconds.max(1)),
         })
@@ -101,14 +103,17 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let refresher = self.state.content().spawn_refresh(self.refresh);
-        let notifier = match self.mailer {
-            Some(mailer) => Some(crate::notify::spawn(self.state.store().clone(), mailer)),
-            None => {
-                tracing::warn!(
-                    "no smtp_url and notify_email_to set: staff notifications wait in the outbox"
-                );
-                None
-            }
+        let notifier = if self.notifier.is_configured() {
+            Some(crate::notify::spawn(
+                self.state.store().clone(),
+                self.notifier,
+            ))
+        } else {
+            tracing::warn!(
+                "no smtp_url and notify_email_to, nor notify_webhook_url, set: \
+                 staff notifications wait in the outbox"
+            );
+            None
         };
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
         let signal = async move {

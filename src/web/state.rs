@@ -26,6 +26,8 @@ struct Inner {
     secure: bool,
     /// Request-form submissions per client address.
     request_limiter: super::requests::Limiter,
+    /// The channels each request's staff notification is queued for.
+    channels: Vec<String>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
         keys: crate::requests::DataKeys,
         secure: bool,
         request_limiter: super::requests::Limiter,
+        channels: Vec<String>,
     ) -> Self {
         Self(Arc::new(Inner {
             store,
@@ -44,11 +47,17 @@ impl AppState {
             keys,
             secure,
             request_limiter,
+            channels,
         }))
     }
 
     pub fn request_limiter(&self) -> &super::requests::Limiter {
         &self.0.request_limiter
+    }
+
+    /// The channels each request's staff notification is queued for.
+    pub fn notification_channels(&self) -> &[String] {
+        &self.0.channels
     }
 
     pub fn keys(&self) -> &crate::requests::DataKeys {

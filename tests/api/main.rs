@@ -7,8 +7,8 @@
 mod helpers;
 
 mod check;
-mod crash;
 mod cli;
+mod crash;
 mod import;
 mod notify;
 mod pages;

@@ -1,5 +1,6 @@
-//! Staff notifications: with the mail server down, requests still commit and their
-//! notifications wait; once it is up, each is delivered exactly once, with no patient data.
+//! Staff notifications: with the mail server and the webhook down, requests still commit and
+//! their notifications wait; once each is up, each request's notification arrives there exactly
+//! once, with no patient data.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -11,18 +12,27 @@ use tokio::net::TcpListener;
 
 use crate::helpers::{Backend, TEST_DATA_KEY, on_both_backends, spawn_app_with};
 
-on_both_backends!(notifications_wait_for_the_mail_server_then_arrive_once_each);
+on_both_backends!(notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_each);
 
-async fn notifications_wait_for_the_mail_server_then_arrive_once_each(backend: Backend) {
-    // A port nobody listens on yet: the mail server is "down".
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+/// A loopback port nobody listens on yet.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_each(
+    backend: Backend,
+) {
+    // Both are "down": nothing listens on their ports yet.
+    let port = free_port();
+    let hook_port = free_port();
     let app = spawn_app_with(backend, |s| {
         s.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
         s.notify_email_to = Some("team@willow.example".to_owned());
+        s.notify_webhook_url = Some(format!("http://127.0.0.1:{hook_port}/hooks/pestle").into());
     })
     .await;
     let store = app.db.store().await;
@@ -41,8 +51,8 @@ async fn notifications_wait_for_the_mail_server_then_arrive_once_each(backend: B
             store.as_ref(),
             &keys,
             &request,
-            "denver",
-            "Denver Highlands",
+            ("denver", "Denver Highlands"),
+            &["email".to_owned(), "webhook".to_owned()],
             now,
         )
         .await
@@ -53,16 +63,19 @@ async fn notifications_wait_for_the_mail_server_then_arrive_once_each(backend: B
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(
         store.pending_notifications().await.unwrap(),
-        3,
-        "failures keep them queued"
+        6,
+        "failures keep them queued, three per channel"
     );
 
     let received = Arc::new(Mutex::new(Vec::<String>::new()));
     let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
     tokio::spawn(smtp_server(listener, received.clone()));
+    let hooked = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
+    let listener = TcpListener::bind(("127.0.0.1", hook_port)).await.unwrap();
+    tokio::spawn(webhook_receiver(listener, hooked.clone()));
 
     let started = Instant::now();
-    while received.lock().unwrap().len() < 3 {
+    while received.lock().unwrap().len() < 3 || hooked.lock().unwrap().len() < 3 {
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "not delivered: {:?}",
@@ -91,7 +104,54 @@ async fn notifications_wait_for_the_mail_server_then_arrive_once_each(backend: B
             assert!(!message.contains(secret), "{secret} in a notification");
         }
     }
+    let hooks = hooked.lock().unwrap().clone();
+    assert_eq!(hooks.len(), 3, "{hooks:?}");
+    for reference in &references {
+        let copies: Vec<_> = hooks
+            .iter()
+            .filter(|(_, body)| body.contains(reference.as_str()))
+            .collect();
+        assert_eq!(copies.len(), 1, "{reference} on the webhook");
+        let (key, body) = copies[0];
+        assert!(key.starts_with(&format!("pestle-{reference}-")), "{key}");
+        let json: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(json["reference"], reference.as_str());
+        assert!(
+            json["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("New call-back request R-")
+        );
+        assert!(json["link"].as_str().unwrap().ends_with(reference.as_str()));
+        for secret in ["Theodora", "Vance", "2135550181", "555 0181", "message 0"] {
+            assert!(!body.contains(secret), "{secret} in a webhook call");
+        }
+    }
     assert_eq!(store.pending_notifications().await.unwrap(), 0);
+}
+
+/// A webhook receiver that is unwell at first (503 to its first call, which must be retried),
+/// then keeps each call's idempotency key and JSON body.
+async fn webhook_receiver(listener: TcpListener, received: Arc<Mutex<Vec<(String, String)>>>) {
+    use axum::http::{HeaderMap, StatusCode};
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = axum::Router::new().route(
+        "/hooks/pestle",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let received = received.clone();
+            let calls = calls.clone();
+            async move {
+                if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                assert_eq!(headers["content-type"], "application/json");
+                let key = headers["idempotency-key"].to_str().unwrap().to_owned();
+                received.lock().unwrap().push((key, body));
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    axum::serve(listener, app).await.unwrap();
 }
 
 /// Just enough SMTP to accept mail: greets, says OK, and keeps each message's data.

@@ -198,8 +198,8 @@ async fn submit(
                 state.store().as_ref(),
                 state.keys(),
                 &request,
-                &location,
-                &place.name,
+                (&location, &place.name),
+                state.notification_channels(),
                 now,
             )
             .await
