@@ -15,6 +15,6 @@ pub mod search;
 /// Storage behind the `Store` trait, with SQLite and PostgreSQL implementations.
 pub mod store;
 /// TLS for outgoing connections.
-mod tls;
+pub mod tls;
 /// The HTTP server: state, routes, errors.
 pub mod web;

@@ -132,20 +132,81 @@ impl RxNumbers {
                 Self::MAX
             ));
         }
-        if let Some(bad) = numbers.iter().find(|n| {
-            !(4..=20).contains(&n.chars().count())
-                || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        }) {
-            let shown: String = bad.chars().take(24).collect();
-            return Err(format!(
-                "“{shown}” does not look like a prescription number: use the 4 to 20 letters and \
-                 digits printed on the label, like 6012345"
-            ));
+        if let Some(problem) = numbers.iter().find_map(|n| rx_number_problem(n)) {
+            return Err(problem);
         }
         Ok(Self(numbers))
     }
 
     pub fn numbers(&self) -> &[String] {
+        &self.0
+    }
+}
+
+/// Why `number` is not a prescription number (4–20 letters, digits or dashes), if it is not.
+fn rx_number_problem(number: &str) -> Option<String> {
+    let fits = (4..=20).contains(&number.chars().count())
+        && number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    (!fits).then(|| {
+        let shown: String = number.chars().take(24).collect();
+        format!(
+            "“{shown}” does not look like a prescription number: use the 4 to 20 letters and \
+             digits printed on the label, like 6012345"
+        )
+    })
+}
+
+/// One medicine to transfer: its name as the patient knows it, and its prescription number
+/// when they have it (the other pharmacy can find it by name and date of birth otherwise).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Medicine {
+    pub name: String,
+    pub rx: Option<String>,
+}
+
+/// The medicines a transfer asks for: one or more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Medicines(Vec<Medicine>);
+
+impl Medicines {
+    /// Rows on the form; more than this is a conversation, so the form says to call.
+    pub const ROWS: usize = 5;
+    pub const MAX_NAME: usize = 200;
+
+    /// `rows` holds (name, prescription number) as typed, blank rows included.
+    pub fn parse(rows: &[(&str, &str)]) -> Result<Self, String> {
+        let mut medicines = Vec::new();
+        for (at, (name, rx)) in rows.iter().enumerate() {
+            let row = at + 1;
+            let rx = rx.trim();
+            if name.trim().is_empty() {
+                if !rx.is_empty() {
+                    return Err(format!(
+                        "Medicine {row}: enter its name as well as its prescription number"
+                    ));
+                }
+                continue;
+            }
+            let name = bounded(name, Self::MAX_NAME, &format!("Medicine {row}'s name"))?;
+            if let Some(problem) = (!rx.is_empty()).then(|| rx_number_problem(rx)).flatten() {
+                return Err(format!("Medicine {row}: {problem}"));
+            }
+            medicines.push(Medicine {
+                name,
+                rx: (!rx.is_empty()).then(|| rx.to_owned()),
+            });
+        }
+        if medicines.is_empty() {
+            return Err(
+                "Enter at least one medicine to transfer, like “baclofen 10 mg”".to_owned(),
+            );
+        }
+        Ok(Self(medicines))
+    }
+
+    pub fn list(&self) -> &[Medicine] {
         &self.0
     }
 }
@@ -314,6 +375,29 @@ mod tests {
             "kept verbatim"
         );
         assert_eq!(PersonName::parse(" ").unwrap_err(), "Enter your full name");
+        let medicines = Medicines::parse(&[
+            ("", ""),
+            ("baclofen 10 mg", " 7734251 "),
+            ("tizanidine", ""),
+        ])
+        .unwrap();
+        assert_eq!(medicines.list().len(), 2);
+        assert_eq!(medicines.list()[0].rx.as_deref(), Some("7734251"));
+        assert_eq!(medicines.list()[1].rx, None);
+        assert!(
+            Medicines::parse(&[("", ""), ("", "")])
+                .unwrap_err()
+                .starts_with("Enter at least one medicine")
+        );
+        assert_eq!(
+            Medicines::parse(&[("x", ""), ("", "7734251")]).unwrap_err(),
+            "Medicine 2: enter its name as well as its prescription number"
+        );
+        assert!(
+            Medicines::parse(&[("x", "12")])
+                .unwrap_err()
+                .starts_with("Medicine 1: “12” does not look like")
+        );
         let long = "x".repeat(101);
         assert!(
             PersonName::parse(&long)

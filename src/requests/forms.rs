@@ -7,8 +7,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::fields::{
-    Asker, BestTime, Controlled, DateOfBirth, FieldError, Fulfilment, Note, PersonName, Phone,
-    RxNumbers, Topic,
+    Asker, BestTime, Controlled, DateOfBirth, FieldError, Fulfilment, Medicines, Note, PersonName,
+    Phone, RxNumbers, Topic,
 };
 use crate::content::Site;
 
@@ -85,7 +85,7 @@ pub enum Request {
         phone: Phone,
         current_pharmacy: Note,
         current_pharmacy_phone: Phone,
-        medications: Note,
+        medications: Medicines,
         controlled: Controlled,
     },
     Compounding {
@@ -134,7 +134,13 @@ impl<'a> Submitted<'a> {
         name: &'static str,
         parse: impl FnOnce(&str) -> Result<T, String>,
     ) -> Option<T> {
-        match parse(self.raw(name)) {
+        let parsed = parse(self.raw(name));
+        self.record(name, parsed)
+    }
+
+    /// Keeps a parsed value, or records its error against `name`.
+    fn record<T>(&mut self, name: &'static str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
             Ok(value) => Some(value),
             Err(message) => {
                 self.errors.push(FieldError {
@@ -145,6 +151,16 @@ impl<'a> Submitted<'a> {
             }
         }
     }
+}
+
+/// The form field for row `row`'s medicine name, from 1.
+pub fn medicine_field(row: usize) -> String {
+    format!("medicine_{row}")
+}
+
+/// The form field for row `row`'s prescription number, from 1.
+pub fn rx_field(row: usize) -> String {
+    format!("rx_{row}")
 }
 
 /// A valid request for `kind`, and its location; or every field's problem, in form order.
@@ -209,9 +225,15 @@ pub fn parse(
                         .to_owned()
                 })
             });
-            let medications = form.take("medications", |r| {
-                Note::required(r, MAX_NOTE, "The list of medicines", "List the medicines to transfer, with their prescription numbers if you know them")
-            });
+            let rows: Vec<(&str, &str)> = (1..=Medicines::ROWS)
+                .map(|row| {
+                    let name = medicine_field(row);
+                    let rx = rx_field(row);
+                    (form.raw(&name), form.raw(&rx))
+                })
+                .collect();
+            let medications = Medicines::parse(&rows);
+            let medications = form.record("medications", medications);
             let controlled = form.take("controlled", Controlled::parse);
             (|| {
                 Some(Request::Transfer {

@@ -59,7 +59,7 @@ fn kill_nine_never_loses_a_request(backend: Backend) {
                 let stop = stop.clone();
                 let receipts = receipts.clone();
                 runtime.spawn(async move {
-                    let client = reqwest::Client::builder()
+                    let client = crate::helpers::http_client()
                         .timeout(Duration::from_secs(10))
                         .build()
                         .unwrap();

@@ -131,6 +131,13 @@ impl Drop for TestDb {
     }
 }
 
+/// An HTTP client builder for tests. pestle's TLS provider (ring) is installed first: reqwest
+/// is built without a default one, and the tests share the crate's features.
+pub fn http_client() -> reqwest::ClientBuilder {
+    pestle::tls::install_provider();
+    reqwest::Client::builder()
+}
+
 /// The data key test apps seal requests with (tests open what they stored with it).
 pub const TEST_DATA_KEY: &str =
     "t1 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -155,7 +162,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
     let app = Application::build(&settings).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let client = reqwest::Client::builder()
+    let client = http_client()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

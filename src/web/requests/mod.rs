@@ -56,11 +56,57 @@ struct FieldView {
     error: Option<String>,
     /// For radios and locations: (value, label, checked).
     options: Vec<(String, String, bool)>,
+    /// For medicine rows, what was typed in each.
+    rows: Vec<MedicineRow>,
+}
+
+/// One row of the transfer form's medicines: field names, input ids and what was typed.
+struct MedicineRow {
+    number: usize,
+    name_field: String,
+    rx_field: String,
+    name_id: String,
+    rx_id: String,
+    name: String,
+    rx: String,
+}
+
+impl MedicineRow {
+    fn all(values: &HashMap<String, String>) -> Vec<Self> {
+        (1..=requests::fields::Medicines::ROWS)
+            .map(|number| {
+                let name_field = requests::forms::medicine_field(number);
+                let rx_field = requests::forms::rx_field(number);
+                // The first row's name input carries the question's id, so the error
+                // summary's link lands on it.
+                let (name_id, rx_id) = if number == 1 {
+                    ("medications".to_owned(), "medications-rx".to_owned())
+                } else {
+                    (
+                        format!("medications-{number}"),
+                        format!("medications-rx-{number}"),
+                    )
+                };
+                Self {
+                    number,
+                    name: values.get(&name_field).cloned().unwrap_or_default(),
+                    rx: values.get(&rx_field).cloned().unwrap_or_default(),
+                    name_field,
+                    rx_field,
+                    name_id,
+                    rx_id,
+                }
+            })
+            .collect()
+    }
 }
 
 impl FieldView {
     fn is_radios(&self) -> bool {
         matches!(self.question.input, Input::Radios(_) | Input::Location)
+    }
+    fn is_medicines(&self) -> bool {
+        self.question.input == Input::Medicines
     }
     fn is_textarea(&self) -> bool {
         self.question.input == Input::TextArea
@@ -275,6 +321,11 @@ fn form_page(
                     .iter()
                     .find(|e| e.field == question.name)
                     .map(|e| e.message.clone()),
+                rows: if question.input == Input::Medicines {
+                    MedicineRow::all(values)
+                } else {
+                    Vec::new()
+                },
                 question: *question,
                 value,
                 options,

@@ -14,6 +14,8 @@ pub enum Input {
     Radios(&'static [(&'static str, &'static str)]),
     /// The pharmacy's locations.
     Location,
+    /// Rows of medicine name and prescription number (`requests::fields::Medicines`).
+    Medicines,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -154,8 +156,9 @@ const TRANSFER: &[Question] = &[
     ask(
         "medications",
         "Medicines to transfer",
-        "One per line, with the prescription number if you know it.",
-        Input::TextArea,
+        "One medicine per row, as written on the label, like “baclofen 10 mg”. Add the \
+         prescription number if you have it; if you have more than five, call us.",
+        Input::Medicines,
         "off",
         true,
     ),
