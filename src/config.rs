@@ -110,6 +110,26 @@ pub struct Settings {
     /// more get `429` with `Retry-After`. Env: `PESTLE_REQUEST_LIMIT_PER_HOUR`. Default: `10`.
     #[serde(default = "default_request_limit")]
     pub request_limit_per_hour: u32,
+
+    /// Staff sign-out after this many minutes without activity.
+    /// Env: `PESTLE_STAFF_IDLE_MINUTES`. Default: `30`.
+    #[serde(default = "default_staff_idle")]
+    pub staff_idle_minutes: u32,
+
+    /// Staff sign-out this many hours after signing in, active or not.
+    /// Env: `PESTLE_STAFF_SESSION_HOURS`. Default: `12`.
+    #[serde(default = "default_staff_session")]
+    pub staff_session_hours: u32,
+
+    /// Sign-in attempts allowed per client address per hour (on top of the per-account delays).
+    /// Env: `PESTLE_SIGN_IN_LIMIT_PER_HOUR`. Default: `30`.
+    #[serde(default = "default_sign_in_limit")]
+    pub sign_in_limit_per_hour: u32,
+
+    /// A new request untouched for this many minutes is highlighted in the inbox.
+    /// Env: `PESTLE_REQUEST_OVERDUE_MINUTES`. Default: `120`.
+    #[serde(default = "default_overdue")]
+    pub request_overdue_minutes: u32,
 }
 
 impl Settings {
@@ -152,7 +172,7 @@ impl Settings {
 
 /// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
 /// settings and must not trip the unknown-key check).
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 21] = [
     "database_url",
     "bind",
     "sample_content",
@@ -170,6 +190,10 @@ const KEYS: [&str; 17] = [
     "notify_email_from",
     "notify_webhook_url",
     "request_limit_per_hour",
+    "staff_idle_minutes",
+    "staff_session_hours",
+    "sign_in_limit_per_hour",
+    "request_overdue_minutes",
 ];
 
 fn default_database_url() -> SecretString {
@@ -189,6 +213,18 @@ fn default_grace() -> u64 {
 }
 fn default_public_url() -> url::Url {
     url::Url::parse("http://localhost:8080/").unwrap_or_else(|_| unreachable!())
+}
+fn default_staff_idle() -> u32 {
+    30
+}
+fn default_staff_session() -> u32 {
+    12
+}
+fn default_sign_in_limit() -> u32 {
+    30
+}
+fn default_overdue() -> u32 {
+    120
 }
 fn default_request_limit() -> u32 {
     10

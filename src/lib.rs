@@ -12,6 +12,8 @@ pub mod notify;
 pub mod requests;
 /// Site search: a tantivy index over conditions and medications, typo-tolerant.
 pub mod search;
+/// Staff accounts: roles, passwords, two-factor codes, session tokens.
+pub mod staff;
 /// Storage behind the `Store` trait, with SQLite and PostgreSQL implementations.
 pub mod store;
 /// TLS for outgoing connections.

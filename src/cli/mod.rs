@@ -5,6 +5,7 @@ mod export;
 mod import;
 mod migrate;
 mod serve;
+mod user;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -58,6 +59,32 @@ pub enum Command {
     },
     /// Apply database migrations.
     Migrate,
+    /// Staff accounts: add, disable, list.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a staff account. Prompts for the password on a terminal; otherwise (or with
+    /// --setup-link) prints a one-time link for the colleague to set their own.
+    Add {
+        /// Their e-mail address (the sign-in name).
+        email: String,
+        /// admin (everything), pharmacist (requests, content and reviews) or staff (requests).
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long, conflicts_with = "setup_link")]
+        password_stdin: bool,
+        /// Print a one-time setup link instead of asking for a password.
+        #[arg(long)]
+        setup_link: bool,
+    },
+    /// Disable an account: it can no longer sign in, and its sessions end at once.
+    Disable { email: String },
+    /// List accounts: e-mail, role, two-factor, state.
+    List,
 }
 
 /// Parses the command line and runs the command; the process exit code comes back.
@@ -96,6 +123,21 @@ pub fn run() -> ExitCode {
             Command::Import { dir, prune } => import::run(&settings, &dir, prune).await,
             Command::Export { dir } => export::run(&settings, &dir).await,
             Command::Migrate => migrate::run(&settings).await,
+            Command::User(UserCommand::Add {
+                email,
+                role,
+                password_stdin,
+                setup_link,
+            }) => {
+                let from = match (password_stdin, setup_link) {
+                    (true, _) => user::PasswordFrom::Stdin,
+                    (_, true) => user::PasswordFrom::SetupLink,
+                    _ => user::PasswordFrom::Default,
+                };
+                user::add(&settings, &email, &role, from).await
+            }
+            Command::User(UserCommand::Disable { email }) => user::disable(&settings, &email).await,
+            Command::User(UserCommand::List) => user::list(&settings).await,
             Command::Check { .. } => Ok(ExitCode::SUCCESS),
         }
     });

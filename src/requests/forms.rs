@@ -110,6 +110,89 @@ impl Request {
     }
 }
 
+impl Request {
+    /// Every answer as (question, answer), in form order, for staff to read. Empty optional
+    /// answers are left out.
+    pub fn answers(&self) -> Vec<(&'static str, String)> {
+        let date = |d: &DateOfBirth| d.date().strftime("%m/%d/%Y").to_string();
+        let mut answers = match self {
+            Self::Callback {
+                name,
+                phone,
+                best_time,
+                topic,
+                message,
+            } => vec![
+                ("Name", name.as_str().to_owned()),
+                ("Phone", phone.display()),
+                ("Best time to call", best_time.label().to_owned()),
+                ("About", topic.label().to_owned()),
+                ("Message", message.as_str().to_owned()),
+            ],
+            Self::Refill {
+                name,
+                date_of_birth,
+                phone,
+                prescriptions,
+                fulfilment,
+                notes,
+            } => vec![
+                ("Name", name.as_str().to_owned()),
+                ("Date of birth", date(date_of_birth)),
+                ("Phone", phone.display()),
+                ("Prescription numbers", prescriptions.numbers().join(", ")),
+                ("Pickup or delivery", fulfilment.label().to_owned()),
+                ("Notes", notes.as_str().to_owned()),
+            ],
+            Self::Transfer {
+                name,
+                date_of_birth,
+                phone,
+                current_pharmacy,
+                current_pharmacy_phone,
+                medications,
+                controlled,
+            } => {
+                let mut answers = vec![
+                    ("Name", name.as_str().to_owned()),
+                    ("Date of birth", date(date_of_birth)),
+                    ("Phone", phone.display()),
+                    ("Current pharmacy", current_pharmacy.as_str().to_owned()),
+                    ("Current pharmacy's phone", current_pharmacy_phone.display()),
+                ];
+                for medicine in medications.list() {
+                    let rx = medicine.rx.as_deref().map_or_else(
+                        || "no prescription number given".to_owned(),
+                        |rx| format!("Rx {rx}"),
+                    );
+                    answers.push(("Medicine", format!("{} ({rx})", medicine.name)));
+                }
+                answers.push(("Controlled substance", controlled.label().to_owned()));
+                answers
+            }
+            Self::Compounding {
+                asker,
+                name,
+                phone,
+                ingredients,
+                dosage_form,
+                strength,
+                message,
+            } => vec![
+                ("Asking", asker.label().to_owned()),
+                ("Name", name.as_str().to_owned()),
+                ("Phone", phone.display()),
+                ("Ingredients", ingredients.as_str().to_owned()),
+                ("Form", dosage_form.as_str().to_owned()),
+                ("Strength", strength.as_str().to_owned()),
+                ("Question", message.as_str().to_owned()),
+            ],
+        };
+        answers.retain(|(_, answer)| !answer.trim().is_empty());
+        answers
+    }
+}
+
 /// A submitted form's fields, by name.
 pub struct Submitted<'a> {
     fields: &'a HashMap<String, String>,

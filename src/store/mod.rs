@@ -7,6 +7,8 @@ mod postgres;
 mod records;
 mod rows;
 mod sqlite;
+mod staff;
+mod staff_rows;
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,6 +22,10 @@ pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
 pub use postgres::PostgresStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
 pub use sqlite::SqliteStore;
+pub use staff::{
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewUser, RequestEvent, RequestFilter,
+    RequestSummary, Session, User,
+};
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +119,52 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Notifications not yet delivered.
     async fn pending_notifications(&self) -> StoreResult<i64>;
+
+    // --- the back office ---
+
+    /// Creates a staff account; an e-mail already in use gives `StoreError::Conflict`.
+    async fn create_user(&self, user: &NewUser) -> StoreResult<i64>;
+
+    /// Every staff account, by e-mail.
+    async fn users(&self) -> StoreResult<Vec<User>>;
+
+    /// A staff account by its (lower-case) e-mail.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+
+    /// Writes an account's mutable fields. Disabling it ends its sessions in the same transaction.
+    async fn update_user(&self, user: &User) -> StoreResult<()>;
+
+    /// Stores a new session (or one-time setup link).
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
+
+    /// A session and its account, by the SHA-256 of its token.
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<(Session, User)>>;
+
+    /// Moves a session to `stage` and records activity.
+    async fn update_session(
+        &self,
+        token_hash: &str,
+        stage: &str,
+        last_seen_at: i64,
+    ) -> StoreResult<()>;
+
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Appends to the audit trail (which refuses updates and deletions).
+    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
+
+    /// Audit entries matching `filter`, newest first.
+    async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Requests' metadata (never contents) matching `filter`, newest first.
+    async fn request_summaries(&self, filter: &RequestFilter) -> StoreResult<Vec<RequestSummary>>;
+
+    /// Records what staff did with a request and applies it (status, assignment), in one transaction.
+    async fn add_request_event(&self, event: &NewRequestEvent) -> StoreResult<()>;
+
+    /// A request's history, oldest first.
+    async fn request_events(&self, reference: &str) -> StoreResult<Vec<RequestEvent>>;
 
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);

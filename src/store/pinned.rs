@@ -9,8 +9,9 @@ use async_trait::async_trait;
 use tokio::runtime::Handle;
 
 use super::{
-    ImportMode, ImportReport, NewNotification, NewRequest, Notification, Store, StoreError,
-    StoreResult, StoredRequest,
+    AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
+    NewRequestEvent, NewUser, Notification, RequestEvent, RequestFilter, RequestSummary, Session,
+    Store, StoreError, StoreResult, StoredRequest, User,
 };
 use crate::content::ContentPack;
 
@@ -125,6 +126,92 @@ impl Store for Pinned {
 
     async fn pending_notifications(&self) -> StoreResult<i64> {
         self.run(|store| async move { store.pending_notifications().await })
+            .await
+    }
+
+    async fn create_user(&self, user: &NewUser) -> StoreResult<i64> {
+        let user = user.clone();
+        self.run(|store| async move { store.create_user(&user).await })
+            .await
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        self.run(|store| async move { store.users().await }).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let email = email.to_owned();
+        self.run(|store| async move { store.user_by_email(&email).await })
+            .await
+    }
+
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        let user = user.clone();
+        self.run(|store| async move { store.update_user(&user).await })
+            .await
+    }
+
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        let session = session.clone();
+        self.run(|store| async move { store.create_session(&session).await })
+            .await
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<(Session, User)>> {
+        let token_hash = token_hash.to_owned();
+        self.run(|store| async move { store.session(&token_hash).await })
+            .await
+    }
+
+    async fn update_session(
+        &self,
+        token_hash: &str,
+        stage: &str,
+        last_seen_at: i64,
+    ) -> StoreResult<()> {
+        let token_hash = token_hash.to_owned();
+        let stage = stage.to_owned();
+        self.run(|store| async move {
+            store
+                .update_session(&token_hash, &stage, last_seen_at)
+                .await
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let token_hash = token_hash.to_owned();
+        self.run(|store| async move { store.delete_session(&token_hash).await })
+            .await
+    }
+
+    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()> {
+        let entry = entry.clone();
+        self.run(|store| async move { store.append_audit(&entry).await })
+            .await
+    }
+
+    async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let filter = filter.clone();
+        self.run(|store| async move { store.audit(&filter).await })
+            .await
+    }
+
+    async fn request_summaries(&self, filter: &RequestFilter) -> StoreResult<Vec<RequestSummary>> {
+        let filter = filter.clone();
+        self.run(|store| async move { store.request_summaries(&filter).await })
+            .await
+    }
+
+    async fn add_request_event(&self, event: &NewRequestEvent) -> StoreResult<()> {
+        let event = event.clone();
+        self.run(|store| async move { store.add_request_event(&event).await })
+            .await
+    }
+
+    async fn request_events(&self, reference: &str) -> StoreResult<Vec<RequestEvent>> {
+        let reference = reference.to_owned();
+        self.run(|store| async move { store.request_events(&reference).await })
             .await
     }
 

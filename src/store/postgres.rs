@@ -7,13 +7,16 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::plan::ImportPlan;
 use super::rows::Rows;
+use super::staff_rows::StaffRows;
 use super::{
-    ImportMode, ImportReport, NewNotification, NewRequest, Notification, Store, StoreResult,
-    StoredRequest, now_millis,
+    AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
+    NewRequestEvent, NewUser, Notification, RequestEvent, RequestFilter, RequestSummary, Session,
+    Store, StoreResult, StoredRequest, User, now_millis,
 };
 use crate::content::ContentPack;
 
 type Db = Rows<sqlx::Postgres>;
+type Staff = StaffRows<sqlx::Postgres>;
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
@@ -138,6 +141,80 @@ impl Store for PostgresStore {
     async fn pending_notifications(&self) -> StoreResult<i64> {
         let mut conn = self.pool.acquire().await?;
         Db::pending_notifications(&mut conn).await
+    }
+
+    async fn create_user(&self, user: &NewUser) -> StoreResult<i64> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::create_user(&mut conn, user).await
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::users(&mut conn).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::user_by_email(&mut conn, email).await
+    }
+
+    async fn update_user(&self, user: &User) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        Staff::update_user(&mut tx, user).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::create_session(&mut conn, session).await
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<(Session, User)>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::session(&mut conn, token_hash).await
+    }
+
+    async fn update_session(
+        &self,
+        token_hash: &str,
+        stage: &str,
+        last_seen_at: i64,
+    ) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::update_session(&mut conn, token_hash, stage, last_seen_at).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::delete_session(&mut conn, token_hash).await
+    }
+
+    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::append_audit(&mut conn, entry).await
+    }
+
+    async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::audit(&mut conn, filter).await
+    }
+
+    async fn request_summaries(&self, filter: &RequestFilter) -> StoreResult<Vec<RequestSummary>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::request_summaries(&mut conn, filter).await
+    }
+
+    async fn add_request_event(&self, event: &NewRequestEvent) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        Staff::add_request_event(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn request_events(&self, reference: &str) -> StoreResult<Vec<RequestEvent>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::request_events(&mut conn, reference).await
     }
 
     async fn close(&self) {

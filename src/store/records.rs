@@ -24,6 +24,8 @@ pub struct StoredRequest {
     pub request: NewRequest,
     /// "new" until staff act on it.
     pub status: String,
+    /// The staff e-mail it is assigned to.
+    pub assigned_to: Option<String>,
 }
 
 /// A staff notification to deliver: words without patient data, and when to first try.

@@ -17,7 +17,16 @@ use super::{StoreError, StoreResult, decode};
 pub struct Rows<DB>(PhantomData<DB>);
 
 /// A `requests` row: reference, kind, location, created_at, key_id, sealed, status.
-type RequestRow = (String, String, String, i64, String, Vec<u8>, String);
+type RequestRow = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Vec<u8>,
+    String,
+    Option<String>,
+);
 
 impl<DB> Rows<DB>
 where
@@ -283,23 +292,26 @@ where
         reference: &str,
     ) -> StoreResult<Option<StoredRequest>> {
         let row: Option<RequestRow> = sqlx::query_as(
-            "SELECT reference, kind, location, created_at, key_id, sealed, status \
+            "SELECT reference, kind, location, created_at, key_id, sealed, status, assigned_to \
              FROM requests WHERE reference = $1",
         )
         .bind(reference.to_owned())
         .fetch_optional(&mut *conn)
         .await?;
         Ok(row.map(
-            |(reference, kind, location, created_at, key_id, sealed, status)| StoredRequest {
-                request: NewRequest {
-                    reference,
-                    kind,
-                    location,
-                    created_at,
-                    key_id,
-                    sealed,
-                },
-                status,
+            |(reference, kind, location, created_at, key_id, sealed, status, assigned_to)| {
+                StoredRequest {
+                    request: NewRequest {
+                        reference,
+                        kind,
+                        location,
+                        created_at,
+                        key_id,
+                        sealed,
+                    },
+                    status,
+                    assigned_to,
+                }
             },
         ))
     }

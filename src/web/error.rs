@@ -10,6 +10,9 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Signed in, but this role may not do that.
+    #[error("forbidden")]
+    Forbidden,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -35,6 +38,13 @@ impl IntoResponse for AppError {
                 ErrorPage {
                     title: "Page not found",
                     message: "We could not find that page. It may have moved.",
+                },
+            ),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                ErrorPage {
+                    title: "Not allowed",
+                    message: "Your account cannot open this page. Ask an administrator if you need it.",
                 },
             ),
             Self::Internal(error) => {

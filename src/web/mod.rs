@@ -11,6 +11,7 @@ mod public;
 mod render;
 mod requests;
 mod serve;
+mod staff;
 mod state;
 
 use std::future::Future;
@@ -64,15 +65,17 @@ impl Application {
         let listeners = serve::bind(settings.bind, threads)?;
         Ok(Self {
             listeners,
-            state: AppState::new(
+            state: AppState::new(state::Parts {
                 store,
-                cache,
+                content: cache,
                 renderer,
-                settings.data_keys()?,
-                settings.public_url.scheme() == "https",
-                requests::Limiter::per_hour(settings.request_limit_per_hour),
-                notifier.channels(),
-            ),
+                keys: settings.data_keys()?,
+                secure: settings.public_url.scheme() == "https",
+                request_limiter: requests::Limiter::per_hour(settings.request_limit_per_hour),
+                sign_in_limiter: requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
+                channels: notifier.channels(),
+                staff: state::StaffPolicy::from_settings(settings),
+            }),
             hsts: settings.hsts_enabled(),
             notifier,
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
@@ -149,6 +152,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .merge(public::router())
         .merge(api::router())
         .merge(requests::router())
+        .merge(staff::router())
         .fallback(public::fallback);
     for layer in headers::layers(hsts) {
         router = router.layer(layer);

@@ -1,5 +1,6 @@
 //! The state every handler shares: the store, the in-memory content cache, the pages
-//! rendered from it, and the keys that seal patient requests.
+//! rendered from it, the keys that seal patient requests, and the limits and timeouts the
+//! forms and the back office apply.
 
 use std::sync::Arc;
 
@@ -7,52 +8,65 @@ use axum::extract::FromRef;
 
 use super::cache::ContentCache;
 use super::render::Renderer;
+use super::requests::Limiter;
 use crate::store::Store;
 
 /// Cheap to clone: one `Arc` inside.
 #[derive(Clone)]
-pub struct AppState(Arc<Inner>);
+pub struct AppState(Arc<Parts>);
 
-struct Inner {
+/// What `AppState` holds; built once by `Application::build` (or a test).
+pub struct Parts {
     /// Where everything is kept. Handlers read content from `content`, not from here.
-    store: Arc<dyn Store>,
+    pub store: Arc<dyn Store>,
     /// The published content, in memory, reloaded when the content version changes.
-    content: ContentCache,
+    pub content: ContentCache,
     /// Pages rendered from `content`, kept per content version.
-    renderer: Renderer,
-    /// The keys that seal patient requests.
-    keys: crate::requests::DataKeys,
+    pub renderer: Renderer,
+    /// The keys that seal patient requests (and staff notes and TOTP secrets).
+    pub keys: crate::requests::DataKeys,
     /// Whether cookies must be `Secure` (the site is served over HTTPS).
-    secure: bool,
+    pub secure: bool,
     /// Request-form submissions per client address.
-    request_limiter: super::requests::Limiter,
+    pub request_limiter: Limiter,
+    /// Staff sign-in attempts per client address.
+    pub sign_in_limiter: Limiter,
     /// The channels each request's staff notification is queued for.
-    channels: Vec<String>,
+    pub channels: Vec<String>,
+    /// Back-office timeouts.
+    pub staff: StaffPolicy,
+}
+
+/// How long staff sessions last, and when a request counts as overdue (milliseconds).
+#[derive(Debug, Clone, Copy)]
+pub struct StaffPolicy {
+    pub idle_ms: i64,
+    pub absolute_ms: i64,
+    pub overdue_ms: i64,
+}
+
+impl StaffPolicy {
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        let minutes = |m: u32| i64::from(m) * 60_000;
+        Self {
+            idle_ms: minutes(settings.staff_idle_minutes),
+            absolute_ms: minutes(settings.staff_session_hours.saturating_mul(60)),
+            overdue_ms: minutes(settings.request_overdue_minutes),
+        }
+    }
 }
 
 impl AppState {
-    pub fn new(
-        store: Arc<dyn Store>,
-        content: ContentCache,
-        renderer: Renderer,
-        keys: crate::requests::DataKeys,
-        secure: bool,
-        request_limiter: super::requests::Limiter,
-        channels: Vec<String>,
-    ) -> Self {
-        Self(Arc::new(Inner {
-            store,
-            content,
-            renderer,
-            keys,
-            secure,
-            request_limiter,
-            channels,
-        }))
+    pub fn new(parts: Parts) -> Self {
+        Self(Arc::new(parts))
     }
 
-    pub fn request_limiter(&self) -> &super::requests::Limiter {
+    pub fn request_limiter(&self) -> &Limiter {
         &self.0.request_limiter
+    }
+
+    pub fn sign_in_limiter(&self) -> &Limiter {
+        &self.0.sign_in_limiter
     }
 
     /// The channels each request's staff notification is queued for.
@@ -68,12 +82,20 @@ impl AppState {
         self.0.secure
     }
 
+    pub fn staff_policy(&self) -> StaffPolicy {
+        self.0.staff
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.0.store
     }
 
     pub fn content(&self) -> &ContentCache {
         &self.0.content
+    }
+
+    pub fn renderer(&self) -> &Renderer {
+        &self.0.renderer
     }
 }
 

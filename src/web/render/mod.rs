@@ -111,6 +111,11 @@ impl Rendered {
         }
     }
 
+    /// The stylesheet's hashed URL (the back office uses the site's CSS too).
+    pub fn css_href(&self) -> &str {
+        self.assets.css_href()
+    }
+
     /// The published content, or 404 when none has been imported.
     pub fn pack(&self) -> Result<&ContentPack, AppError> {
         self.snapshot.published()

@@ -46,6 +46,11 @@ pub fn check(headers: &HeaderMap, fields: &HashMap<String, String>) -> Result<()
         }
         Some(_) => {}
     }
+    same_origin(headers)
+}
+
+/// Ok when the post's `Origin` (or `Referer`) is this site (the `Host` it was sent to).
+pub fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -72,7 +77,7 @@ pub fn check(headers: &HeaderMap, fields: &HashMap<String, String>) -> Result<()
 }
 
 /// Compares without stopping at the first difference, so timing reveals nothing.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0_u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

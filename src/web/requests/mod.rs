@@ -3,7 +3,7 @@
 //! with its staff notification, and only then shows the reference. Nothing a patient typed goes
 //! into a URL, a log line or an error page.
 
-mod csrf;
+pub(super) mod csrf;
 mod limit;
 mod spec;
 
@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 
-pub use self::limit::Limiter;
+pub use self::limit::{Limiter, too_many};
 use self::spec::{Input, Question};
 use super::render::{Layout, Meta, PageRequest, Rendered};
 use super::{AppError, AppState};

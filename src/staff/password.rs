@@ -1,0 +1,127 @@
+//! Staff passwords: the rules (12 characters or more, not one of the 10,000 most common), and
+//! hashing with argon2id. Checking a password against an unknown account still runs one argon2
+//! verification, so a wrong e-mail and a wrong password take the same time.
+
+use std::sync::LazyLock;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+/// The shortest password accepted, in characters.
+pub const MIN_CHARS: usize = 12;
+/// Longer than any passphrase; keeps hashing cost bounded.
+pub const MAX_CHARS: usize = 200;
+
+/// The 10,000 most common passwords (zxcvbn's list, from public password leaks), one per line.
+const COMMON: &str = include_str!("../../data/common-passwords.txt");
+
+static COMMON_SET: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| COMMON.lines().filter(|l| !l.is_empty()).collect());
+
+/// A hash of a random password, verified against when the account does not exist.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    hash(&NewPassword(
+        "not a real password, only for timing".to_owned(),
+    ))
+    .unwrap_or_default()
+});
+
+/// A password that passed the rules; only this can be hashed.
+pub struct NewPassword(String);
+
+/// Never prints the password itself.
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(…)")
+    }
+}
+
+impl NewPassword {
+    /// The rules, with the sentence to show when one fails.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let count = raw.chars().count();
+        if count < MIN_CHARS {
+            return Err(format!(
+                "Use at least {MIN_CHARS} characters (this has {count}). A few unrelated words \
+                 make a strong password that is easy to remember."
+            ));
+        }
+        if count > MAX_CHARS {
+            return Err(format!("Use {MAX_CHARS} characters or fewer"));
+        }
+        if is_common(raw) {
+            return Err(
+                "That password is one of the 10,000 most common ones: choose another".to_owned(),
+            );
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+/// Whether `password` (ignoring case) is on the common-passwords list.
+pub fn is_common(password: &str) -> bool {
+    COMMON_SET.contains(password.to_lowercase().as_str())
+}
+
+/// An argon2id PHC string (salted; default OWASP-grade parameters of the `argon2` crate).
+pub fn hash(password: &NewPassword) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.0.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash a password: {e}"))
+}
+
+/// Whether `password` matches `stored`. `None` (no such account, or no password set yet)
+/// still costs one verification and is never a match.
+pub fn verify(password: &str, stored: Option<&str>) -> bool {
+    let (phc, real) = match stored {
+        Some(phc) => (phc, true),
+        None => (DUMMY_HASH.as_str(), false),
+    };
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let matches = Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok();
+    matches && real
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_common_passwords_are_refused_with_a_reason() {
+        assert!(
+            NewPassword::parse("short")
+                .unwrap_err()
+                .contains("at least 12")
+        );
+        assert_eq!(COMMON_SET.len(), 10_000);
+        // On the list and 12 characters long: refused for being common, in any case.
+        let common = COMMON
+            .lines()
+            .find(|p| p.chars().count() >= MIN_CHARS)
+            .unwrap();
+        assert!(
+            NewPassword::parse(common)
+                .unwrap_err()
+                .contains("most common")
+        );
+        assert!(NewPassword::parse(&common.to_uppercase()).is_err());
+        assert!(NewPassword::parse("correct horse battery staple").is_ok());
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let password = NewPassword::parse("mortar and pestle 1887").unwrap();
+        let stored = hash(&password).unwrap();
+        assert!(stored.starts_with("$argon2id$"));
+        assert!(verify("mortar and pestle 1887", Some(&stored)));
+        assert!(!verify("mortar and pestle 1888", Some(&stored)));
+        assert!(!verify("mortar and pestle 1887", None));
+    }
+}

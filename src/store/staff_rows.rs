@@ -1,0 +1,280 @@
+//! The back office's SQL, written once for both backends like `rows.rs` (portable `$n`
+//! placeholders; empty-string filters written as `($1 = '' OR column = $1)`).
+
+use std::marker::PhantomData;
+
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
+
+use super::staff::{
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewUser, RequestEvent, RequestFilter,
+    RequestSummary, Session, User,
+};
+use super::{StoreError, StoreResult};
+
+pub struct StaffRows<DB>(PhantomData<DB>);
+
+const USER_COLUMNS: &str = "id, email, role, password_hash, totp_key_id, totp_sealed, \
+     recovery_hashes, disabled, CAST(failed_attempts AS BIGINT) AS failed_attempts, \
+     locked_until, created_at";
+
+impl<DB> StaffRows<DB>
+where
+    DB: Database,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> User: FromRow<'r, DB::Row>,
+    for<'r> Session: FromRow<'r, DB::Row>,
+    for<'r> AuditEntry: FromRow<'r, DB::Row>,
+    for<'r> RequestSummary: FromRow<'r, DB::Row>,
+    for<'r> RequestEvent: FromRow<'r, DB::Row>,
+{
+    pub async fn create_user(conn: &mut DB::Connection, user: &NewUser) -> StoreResult<i64> {
+        let inserted: Result<(i64,), _> = sqlx::query_as(
+            "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(user.email.clone())
+        .bind(user.role.clone())
+        .bind(user.password_hash.clone())
+        .bind(user.created_at)
+        .fetch_one(&mut *conn)
+        .await;
+        match inserted {
+            Ok((id,)) => Ok(id),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(StoreError::Conflict("e-mail address"))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    pub async fn users(conn: &mut DB::Connection) -> StoreResult<Vec<User>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
+                .fetch_all(&mut *conn)
+                .await?,
+        )
+    }
+
+    pub async fn user_by_email(
+        conn: &mut DB::Connection,
+        email: &str,
+    ) -> StoreResult<Option<User>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?)
+    }
+
+    /// Writes every mutable field; a disabled account loses its sessions in the same
+    /// transaction (the caller's).
+    pub async fn update_user(conn: &mut DB::Connection, user: &User) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE users SET role = $1, password_hash = $2, totp_key_id = $3, totp_sealed = $4, \
+             recovery_hashes = $5, disabled = $6, failed_attempts = $7, locked_until = $8 \
+             WHERE id = $9",
+        )
+        .bind(user.role.clone())
+        .bind(user.password_hash.clone())
+        .bind(user.totp_key_id.clone())
+        .bind(user.totp_sealed.clone())
+        .bind(user.recovery_hashes.clone())
+        .bind(user.disabled)
+        .bind(user.failed_attempts)
+        .bind(user.locked_until)
+        .bind(user.id)
+        .execute(&mut *conn)
+        .await?;
+        if user.disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn create_session(conn: &mut DB::Connection, session: &Session) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, stage, csrf_token, created_at, \
+             last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(session.token_hash.clone())
+        .bind(session.user_id)
+        .bind(session.stage.clone())
+        .bind(session.csrf_token.clone())
+        .bind(session.created_at)
+        .bind(session.last_seen_at)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session(
+        conn: &mut DB::Connection,
+        token_hash: &str,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let session: Option<Session> = sqlx::query_as(
+            "SELECT token_hash, user_id, stage, csrf_token, created_at, last_seen_at \
+             FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(session) = session else {
+            return Ok(None);
+        };
+        let user: Option<User> =
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                .bind(session.user_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        Ok(user.map(|user| (session, user)))
+    }
+
+    pub async fn update_session(
+        conn: &mut DB::Connection,
+        token_hash: &str,
+        stage: &str,
+        last_seen_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET stage = $1, last_seen_at = $2 WHERE token_hash = $3")
+            .bind(stage.to_owned())
+            .bind(last_seen_at)
+            .bind(token_hash.to_owned())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(conn: &mut DB::Connection, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_owned())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn append_audit(conn: &mut DB::Connection, entry: &NewAuditEntry) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, subject, detail, ip) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(entry.at)
+        .bind(entry.actor.clone())
+        .bind(entry.action.clone())
+        .bind(entry.subject.clone())
+        .bind(entry.detail.clone())
+        .bind(entry.ip.clone())
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn audit(
+        conn: &mut DB::Connection,
+        filter: &AuditFilter,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT id, at, actor, action, subject, detail, ip FROM audit \
+             WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action LIKE $2 || '%') \
+             AND ($3 = '' OR subject = $3) ORDER BY id DESC LIMIT $4",
+        )
+        .bind(filter.actor.clone())
+        .bind(filter.action.clone())
+        .bind(filter.subject.clone())
+        .bind(filter.limit)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
+    pub async fn request_summaries(
+        conn: &mut DB::Connection,
+        filter: &RequestFilter,
+    ) -> StoreResult<Vec<RequestSummary>> {
+        Ok(sqlx::query_as(
+            "SELECT reference, kind, location, status, created_at, updated_at, assigned_to \
+             FROM requests WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR status = $2) \
+             AND ($3 = '' OR location = $3) AND ($4 = 0 OR created_at < $4) \
+             AND created_at >= $5 ORDER BY created_at DESC, id DESC LIMIT $6",
+        )
+        .bind(filter.kind.clone())
+        .bind(filter.status.clone())
+        .bind(filter.location.clone())
+        .bind(filter.created_before)
+        .bind(filter.created_since)
+        .bind(filter.limit)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
+    /// Records the event and applies it (status, assignment) in the caller's transaction.
+    pub async fn add_request_event(
+        conn: &mut DB::Connection,
+        event: &NewRequestEvent,
+    ) -> StoreResult<()> {
+        let (key_id, sealed) = match &event.sealed {
+            Some((key_id, blob)) => (Some(key_id.clone()), Some(blob.clone())),
+            None => (None, None),
+        };
+        sqlx::query(
+            "INSERT INTO request_events (reference, at, actor, kind, value, key_id, sealed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(event.reference.clone())
+        .bind(event.at)
+        .bind(event.actor.clone())
+        .bind(event.kind.clone())
+        .bind(event.value.clone())
+        .bind(key_id)
+        .bind(sealed)
+        .execute(&mut *conn)
+        .await?;
+        let set = match event.kind.as_str() {
+            "status" => Some("status = $1"),
+            "assign" => Some("assigned_to = NULLIF($1, '')"),
+            _ => None,
+        };
+        match set {
+            Some(set) => {
+                sqlx::query(&format!(
+                    "UPDATE requests SET {set}, updated_at = $2 WHERE reference = $3"
+                ))
+                .bind(event.value.clone())
+                .bind(event.at)
+                .bind(event.reference.clone())
+                .execute(&mut *conn)
+                .await?;
+            }
+            None => {
+                sqlx::query("UPDATE requests SET updated_at = $1 WHERE reference = $2")
+                    .bind(event.at)
+                    .bind(event.reference.clone())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn request_events(
+        conn: &mut DB::Connection,
+        reference: &str,
+    ) -> StoreResult<Vec<RequestEvent>> {
+        Ok(sqlx::query_as(
+            "SELECT id, reference, at, actor, kind, value, key_id, sealed FROM request_events \
+             WHERE reference = $1 ORDER BY id",
+        )
+        .bind(reference.to_owned())
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+}

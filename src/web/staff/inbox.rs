@@ -1,0 +1,490 @@
+//! The request inbox: the dashboard's counts, the list with filters (metadata only — kind,
+//! location, status, age; never what the patient wrote), and one request's page, which opens
+//! its sealed contents. Opening is a PHI access: it is written to the audit log *before* the
+//! contents are read, and a failed audit write means the contents are not shown. Status
+//! changes, assignments and notes are kept as the request's history (notes sealed).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::session::{Staff, now_ms};
+use super::{StaffLayout, page};
+use crate::requests::{self, Kind};
+use crate::store::{NewRequestEvent, RequestFilter, RequestSummary};
+use crate::web::{AppError, AppState};
+
+/// The statuses a request moves through, with their labels.
+pub const STATUSES: [(&str, &str); 4] = [
+    ("new", "New"),
+    ("in-progress", "In progress"),
+    ("done", "Done"),
+    ("cannot-fill", "Cannot fill"),
+];
+
+/// The most rows a list shows; filters narrow it.
+const LIST_LIMIT: i64 = 500;
+/// The longest staff note, in characters.
+const MAX_NOTE: usize = 2000;
+
+fn status_label(status: &str) -> &str {
+    STATUSES
+        .iter()
+        .find(|(value, _)| *value == status)
+        .map_or(status, |(_, label)| label)
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match Kind::from_slug(kind) {
+        Some(Kind::Callback) => "Call-back",
+        Some(Kind::Refill) => "Refill",
+        Some(Kind::Transfer) => "Transfer",
+        Some(Kind::Compounding) => "Compounding",
+        None => "Other",
+    }
+}
+
+/// A time as the pharmacy reads it: in the main location's time zone, "Nov 26, 7:51 pm".
+pub(super) fn local_time(site: &crate::content::Site, ms: i64) -> String {
+    let tz = site
+        .main_location()
+        .and_then(|l| jiff::tz::TimeZone::get(l.timezone.as_str()).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(at) => {
+            let local = at.to_zoned_datetime(tz);
+            format!(
+                "{} {}",
+                local.strftime("%b %-d,"),
+                crate::content::clock(local.time())
+            )
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// "3 h 20 min ago".
+fn age(ms: i64) -> String {
+    let minutes = ms.max(0) / 60_000;
+    match minutes {
+        0 => "just now".to_owned(),
+        1..=59 => format!("{minutes} min ago"),
+        60..=1439 => format!("{} h {} min ago", minutes / 60, minutes % 60),
+        _ => format!("{} days ago", minutes / 1440),
+    }
+}
+
+/// One inbox row, ready to show.
+struct Row {
+    reference: String,
+    kind: &'static str,
+    location: String,
+    received: String,
+    age: String,
+    status: String,
+    status_label: String,
+    assigned: String,
+    overdue: bool,
+}
+
+fn rows(state: &AppState, site: &crate::content::Site, summaries: &[RequestSummary]) -> Vec<Row> {
+    let now = now_ms();
+    let overdue_ms = state.staff_policy().overdue_ms;
+    summaries
+        .iter()
+        .map(|s| Row {
+            reference: s.reference.clone(),
+            kind: kind_label(&s.kind),
+            location: site
+                .locations
+                .iter()
+                .find(|l| l.slug.as_str() == s.location)
+                .map_or_else(|| s.location.clone(), |l| l.name.clone()),
+            received: local_time(site, s.created_at),
+            age: age(now - s.created_at),
+            status_label: status_label(&s.status).to_owned(),
+            overdue: s.status == "new" && now - s.created_at > overdue_ms,
+            status: s.status.clone(),
+            assigned: s.assigned_to.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "staff/dashboard.html")]
+struct DashboardPage<'a> {
+    layout: StaffLayout<'a>,
+    counts: Vec<(&'static str, &'static str, usize)>,
+    overdue: Vec<Row>,
+    overdue_hours: String,
+}
+
+pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
+    let site = state.renderer().current();
+    let pack = site.pack()?;
+    let all = state
+        .store()
+        .request_summaries(&RequestFilter {
+            limit: 10_000,
+            ..RequestFilter::default()
+        })
+        .await?;
+    let counts = STATUSES
+        .iter()
+        .map(|(value, label)| {
+            (
+                *value,
+                *label,
+                all.iter().filter(|s| s.status == *value).count(),
+            )
+        })
+        .collect();
+    let overdue: Vec<Row> = rows(&state, &pack.site, &all)
+        .into_iter()
+        .filter(|r| r.overdue)
+        .collect();
+    let minutes = state.staff_policy().overdue_ms / 60_000;
+    page(
+        StatusCode::OK,
+        DashboardPage {
+            layout: StaffLayout::signed_in(&site, "Dashboard", "dashboard", &staff)?,
+            counts,
+            overdue,
+            overdue_hours: if minutes % 60 == 0 {
+                format!("{} hours", minutes / 60)
+            } else {
+                format!("{minutes} minutes")
+            },
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "staff/requests.html")]
+struct ListPage<'a> {
+    layout: StaffLayout<'a>,
+    rows: Vec<Row>,
+    counts: Vec<(&'static str, &'static str, usize)>,
+    kinds: Vec<(&'static str, &'static str)>,
+    locations: Vec<(String, String)>,
+    statuses: [(&'static str, &'static str); 4],
+    ages: [(&'static str, &'static str); 3],
+    filter: HashMap<String, String>,
+}
+
+impl ListPage<'_> {
+    fn selected(&self, name: &str, value: &str) -> bool {
+        self.filter.get(name).map(String::as_str) == Some(value)
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let site = state.renderer().current();
+    let pack = site.pack()?;
+    let get = |name: &str| query.get(name).cloned().unwrap_or_default();
+    // Unknown filter values match nothing rather than everything.
+    let now = now_ms();
+    let day = 86_400_000;
+    let (created_before, created_since) = match get("age").as_str() {
+        "today" => (0, now - day),
+        "week" => (0, now - 7 * day),
+        "older" => (now - 7 * day, 0),
+        _ => (0, 0),
+    };
+    let base = RequestFilter {
+        kind: get("kind"),
+        status: String::new(),
+        location: get("location"),
+        created_before,
+        created_since,
+        limit: LIST_LIMIT,
+    };
+    let matching = state.store().request_summaries(&base).await?;
+    let counts = STATUSES
+        .iter()
+        .map(|(value, label)| {
+            (
+                *value,
+                *label,
+                matching.iter().filter(|s| s.status == *value).count(),
+            )
+        })
+        .collect();
+    let status = get("status");
+    let shown: Vec<RequestSummary> = matching
+        .into_iter()
+        .filter(|s| status.is_empty() || s.status == status)
+        .collect();
+    page(
+        StatusCode::OK,
+        ListPage {
+            layout: StaffLayout::signed_in(&site, "Requests", "requests", &staff)?,
+            rows: rows(&state, &pack.site, &shown),
+            counts,
+            kinds: Kind::ALL
+                .iter()
+                .map(|k| (k.slug(), kind_label(k.slug())))
+                .collect(),
+            locations: pack
+                .site
+                .locations
+                .iter()
+                .map(|l| (l.slug.to_string(), l.name.clone()))
+                .collect(),
+            statuses: STATUSES,
+            ages: [
+                ("today", "Last 24 hours"),
+                ("week", "Last 7 days"),
+                ("older", "Older than 7 days"),
+            ],
+            filter: query,
+        },
+    )
+}
+
+/// One line of a request's history.
+struct HistoryLine {
+    at: String,
+    actor: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/request.html")]
+struct DetailPage<'a> {
+    layout: StaffLayout<'a>,
+    row: Row,
+    answers: Vec<(&'static str, String)>,
+    schedule_two: bool,
+    history: Vec<HistoryLine>,
+    statuses: [(&'static str, &'static str); 4],
+    colleagues: Vec<String>,
+    csrf: String,
+}
+
+/// What binds a sealed note to its request.
+fn note_context(reference: &str) -> String {
+    format!("note|{reference}")
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    let Some(stored) = store.find_request(&reference).await? else {
+        return Err(AppError::NotFound);
+    };
+    // Audited before anything sealed is opened; if the audit cannot be written, nothing is.
+    staff
+        .audit(&state, "request.viewed", &reference, "")
+        .await?;
+    let request = requests::open(state.keys(), &stored)?;
+    let site = state.renderer().current();
+    let pack = site.pack()?;
+    let summary = RequestSummary {
+        reference: stored.request.reference.clone(),
+        kind: stored.request.kind.clone(),
+        location: stored.request.location.clone(),
+        status: stored.status.clone(),
+        created_at: stored.request.created_at,
+        updated_at: None,
+        assigned_to: stored.assigned_to.clone(),
+    };
+    let row = rows(&state, &pack.site, std::slice::from_ref(&summary))
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let mut history = Vec::new();
+    for event in store.request_events(&reference).await? {
+        let what = match event.kind.as_str() {
+            "status" => format!("Status: {}", status_label(&event.value)),
+            "assign" if event.value.is_empty() => "Unassigned".to_owned(),
+            "assign" => format!("Assigned to {}", event.value),
+            "note" => match (&event.key_id, &event.sealed) {
+                (Some(key_id), Some(blob)) => {
+                    let sealed = requests::Sealed {
+                        key_id: key_id.clone(),
+                        blob: blob.clone(),
+                    };
+                    let note = state
+                        .keys()
+                        .open(&sealed, note_context(&reference).as_bytes())?;
+                    format!("Note: {}", String::from_utf8_lossy(&note))
+                }
+                _ => "Note (removed)".to_owned(),
+            },
+            other => other.to_owned(),
+        };
+        history.push(HistoryLine {
+            at: local_time(&pack.site, event.at),
+            actor: event.actor,
+            what,
+        });
+    }
+    let colleagues = store
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled)
+        .map(|u| u.email)
+        .collect();
+    let schedule_two = matches!(
+        request,
+        requests::Request::Transfer {
+            controlled: requests::fields::Controlled::ScheduleII,
+            ..
+        }
+    );
+    page(
+        StatusCode::OK,
+        DetailPage {
+            layout: StaffLayout::signed_in(
+                &site,
+                &format!("Request {reference}"),
+                "requests",
+                &staff,
+            )?,
+            row,
+            answers: request.answers(),
+            schedule_two,
+            history,
+            statuses: STATUSES,
+            colleagues,
+            csrf: staff.csrf.clone(),
+        },
+    )
+}
+
+/// What a staff form does to a request.
+struct Change {
+    /// "status", "assign" or "note".
+    kind: &'static str,
+    value: String,
+    sealed: Option<(String, Vec<u8>)>,
+}
+
+/// Checks the form and that the request exists; then records the change and audits it.
+async fn act(
+    state: &AppState,
+    staff: &Staff,
+    (headers, fields): (&HeaderMap, &HashMap<String, String>),
+    reference: &str,
+    Change {
+        kind,
+        value,
+        sealed,
+    }: Change,
+) -> Result<Response, AppError> {
+    staff.check_form(headers, fields)?;
+    let store = state.store();
+    if store.find_request(reference).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let detail = if kind == "note" {
+        String::new()
+    } else {
+        value.clone()
+    };
+    store
+        .add_request_event(&NewRequestEvent {
+            reference: reference.to_owned(),
+            at: now_ms(),
+            actor: staff.user.email.clone(),
+            kind: kind.to_owned(),
+            value,
+            sealed,
+        })
+        .await?;
+    staff
+        .audit(state, &format!("request.{kind}"), reference, &detail)
+        .await?;
+    Ok(Redirect::to(&format!("/staff/requests/{reference}")).into_response())
+}
+
+/// A refusal that names the field, for the rare hand-made post (the forms only offer valid
+/// choices).
+fn bad_choice(message: &'static str) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, message).into_response()
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let status = fields.get("status").map_or("", String::as_str);
+    if !STATUSES.iter().any(|(value, _)| *value == status) {
+        staff.check_form(&headers, &fields)?;
+        return Ok(bad_choice(
+            "status: choose New, In progress, Done or Cannot fill",
+        ));
+    }
+    let change = Change {
+        kind: "status",
+        value: status.to_owned(),
+        sealed: None,
+    };
+    act(&state, &staff, (&headers, &fields), &reference, change).await
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let to = fields.get("assignee").map_or("", String::as_str).to_owned();
+    if !to.is_empty() {
+        let known = state
+            .store()
+            .user_by_email(&to)
+            .await?
+            .is_some_and(|u| !u.disabled);
+        if !known {
+            staff.check_form(&headers, &fields)?;
+            return Ok(bad_choice("assignee: choose a colleague from the list"));
+        }
+    }
+    let change = Change {
+        kind: "assign",
+        value: to,
+        sealed: None,
+    };
+    act(&state, &staff, (&headers, &fields), &reference, change).await
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let note = fields.get("note").map_or("", String::as_str);
+    let count = note.chars().count();
+    if note.trim().is_empty() || count > MAX_NOTE {
+        staff.check_form(&headers, &fields)?;
+        return Ok(bad_choice("note: write between 1 and 2,000 characters"));
+    }
+    let sealed = state
+        .keys()
+        .seal(note.as_bytes(), note_context(&reference).as_bytes())?;
+    let change = Change {
+        kind: "note",
+        value: String::new(),
+        sealed: Some((sealed.key_id, sealed.blob)),
+    };
+    act(&state, &staff, (&headers, &fields), &reference, change).await
+}

@@ -1,0 +1,209 @@
+//! Who is signed in: the `Staff` extractor reads the `__Host-` session cookie, finds the
+//! session by the token's hash, and enforces the idle and absolute timeouts and the account's
+//! state. Every staff handler takes it, so no staff page is reachable without it; roles are
+//! then checked with `require`. Also: the staff forms' CSRF check and writing to the audit log.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::staff::{Role, hash_token};
+use crate::store::{NewAuditEntry, Store, User};
+use crate::web::requests::csrf;
+use crate::web::{AppError, AppState};
+
+/// The session cookie. `__Host-` makes the browser insist on `Secure`, `Path=/` and no
+/// `Domain`, so no other site or subdomain can set or read it.
+pub const COOKIE: &str = "__Host-pestle_staff";
+
+pub const SIGNED_IN: &str = "signed-in";
+pub const SECOND_FACTOR: &str = "second-factor";
+pub const ENROL: &str = "enrol";
+pub const SETUP: &str = "setup";
+
+/// Record activity at most this often (a write per page view is wasted work).
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// A signed-in staff member.
+pub struct Staff {
+    pub user: User,
+    pub role: Role,
+    pub token_hash: String,
+    /// The token every staff form carries.
+    pub csrf: String,
+    pub ip: String,
+}
+
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// The client's address, for the audit log and the sign-in rate limit.
+pub fn peer(parts_extensions: &axum::http::Extensions) -> Option<SocketAddr> {
+    parts_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| *address)
+}
+
+/// The session token from the request's cookies.
+pub fn token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+        .filter(|value| value.len() == 64)
+}
+
+/// `Set-Cookie` for a new session token. No `Max-Age`: the cookie ends with the browser, and
+/// the server ends the session sooner (idle and absolute timeouts).
+pub fn set_cookie(token: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict"
+    ))
+    .unwrap_or(HeaderValue::from_static(
+        "__Host-pestle_staff=; Path=/; Secure",
+    ))
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static(
+        "__Host-pestle_staff=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+    )
+}
+
+/// Where a visitor without a valid session goes.
+pub fn to_sign_in() -> Response {
+    let mut response = Redirect::to("/staff/sign-in").into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie());
+    response
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let ip = peer(&parts.extensions).map_or_else(String::new, |a| a.ip().to_string());
+        let Some(token) = token(&parts.headers) else {
+            return Err(to_sign_in());
+        };
+        let token_hash = hash_token(token);
+        let store = state.store();
+        let found = store
+            .session(&token_hash)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let Some((session, user)) = found else {
+            return Err(to_sign_in());
+        };
+        let now = now_ms();
+        let policy = state.staff_policy();
+        let idle = now - session.last_seen_at > policy.idle_ms;
+        let too_old = now - session.created_at > policy.absolute_ms;
+        if idle || too_old {
+            let _ = store.delete_session(&token_hash).await;
+            let why = if idle {
+                "idle timeout"
+            } else {
+                "absolute timeout"
+            };
+            let _ = audit(store.as_ref(), &user.email, "session.expired", "", why, &ip).await;
+            return Err(to_sign_in());
+        }
+        if session.stage != SIGNED_IN || user.disabled {
+            return Err(to_sign_in());
+        }
+        if now - session.last_seen_at > TOUCH_EVERY_MS {
+            store
+                .update_session(&token_hash, SIGNED_IN, now)
+                .await
+                .map_err(|e| AppError::from(e).into_response())?;
+        }
+        let role = Role::parse(&user.role).map_err(|_| AppError::Forbidden.into_response())?;
+        Ok(Self {
+            user,
+            role,
+            token_hash,
+            csrf: session.csrf_token,
+            ip,
+        })
+    }
+}
+
+impl Staff {
+    /// Refuses (403) unless this account's role is at least `role`.
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.role >= role {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// A staff form's CSRF check: the session's token in the form, posted from this site.
+    pub fn check_form(
+        &self,
+        headers: &HeaderMap,
+        fields: &HashMap<String, String>,
+    ) -> Result<(), AppError> {
+        let sent = fields.get(csrf::FIELD).map_or("", String::as_str);
+        if csrf::constant_time_eq(sent.as_bytes(), self.csrf.as_bytes())
+            && csrf::same_origin(headers).is_ok()
+        {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Appends to the audit log as this staff member.
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        audit(
+            state.store().as_ref(),
+            &self.user.email,
+            action,
+            subject,
+            detail,
+            &self.ip,
+        )
+        .await
+    }
+}
+
+/// Appends one line to the audit log.
+pub async fn audit(
+    store: &dyn Store,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    store
+        .append_audit(&NewAuditEntry {
+            at: now_ms(),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            detail: detail.to_owned(),
+            ip: ip.to_owned(),
+        })
+        .await?;
+    Ok(())
+}
