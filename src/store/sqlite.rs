@@ -25,6 +25,10 @@ type Staff = StaffRows<sqlx::Sqlite>;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// SQLite takes one writer at a time. Writers queue here, in order, instead of meeting
+    /// `SQLITE_BUSY` and backing off in the busy handler (which made the slowest submissions
+    /// wait half a second under load; see docs/BENCHMARKS.md).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -45,7 +49,10 @@ impl SqliteStore {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            writer: std::sync::Arc::default(),
+        })
     }
 }
 
@@ -78,6 +85,7 @@ impl Store for SqliteStore {
     async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport> {
         // IMMEDIATE takes the write lock up front, so two imports cannot both read the old
         // fingerprints and then race to write.
+        let _writing = self.writer.lock().await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let stored = Db::read_stored(&mut tx).await?;
         let plan = ImportPlan::new(&stored, pack, mode);
@@ -111,7 +119,8 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         // Committed before the patient sees "received": synchronous=FULL on SQLite, the
         // default synchronous commit on PostgreSQL.
-        let mut tx = self.pool.begin().await?;
+        let _writing = self.writer.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Db::insert_request(&mut tx, request, notification).await?;
         tx.commit().await?;
         Ok(())
@@ -168,7 +177,8 @@ impl Store for SqliteStore {
     }
 
     async fn update_user(&self, user: &User) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let _writing = self.writer.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Staff::update_user(&mut tx, user).await?;
         tx.commit().await?;
         Ok(())
@@ -215,7 +225,8 @@ impl Store for SqliteStore {
     }
 
     async fn add_request_event(&self, event: &NewRequestEvent) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let _writing = self.writer.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         Staff::add_request_event(&mut tx, event).await?;
         tx.commit().await?;
         Ok(())
