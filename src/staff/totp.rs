@@ -73,6 +73,25 @@ pub fn enrolment(secret: &[u8], account: &str, issuer: &str) -> anyhow::Result<E
     })
 }
 
+/// The secret an enrolment page showed in base32 (RFC 4648, padding optional), or `None`.
+pub fn secret_from_base32(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut bits: u64 = 0;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.trim().trim_end_matches('=').bytes() {
+        let value = ALPHABET.iter().position(|a| *a == c.to_ascii_uppercase())?;
+        bits = (bits << 5) | value as u64;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push(u8::try_from(bits >> count).ok()?);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
+}
+
 /// New recovery codes (shown once) and their hashes (stored, space-separated).
 pub fn new_recovery_codes() -> (Vec<String>, String) {
     let codes: Vec<String> = (0..RECOVERY_CODES)
@@ -145,5 +164,11 @@ mod tests {
         let enrolment = enrolment(&new_secret(), "ana@willow.example", "Willow").unwrap();
         assert!(enrolment.qr_svg.starts_with("<svg"));
         assert_eq!(enrolment.secret_base32.len(), 32);
+        let secret = b"12345678901234567890";
+        let shown = super::enrolment(secret, "a@b.example", "W")
+            .unwrap()
+            .secret_base32;
+        assert_eq!(secret_from_base32(&shown).unwrap(), secret);
+        assert!(secret_from_base32("not base32!").is_none());
     }
 }

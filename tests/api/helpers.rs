@@ -226,6 +226,16 @@ pub fn sample_pack() -> ContentPack {
 
 /// Runs the `pestle` binary with `args` and extra environment; returns status, stdout, stderr.
 pub fn pestle(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    pestle_with_stdin(args, env, "")
+}
+
+/// `pestle`, with `stdin` piped in.
+pub fn pestle_with_stdin(
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> (i32, String, String) {
+    use std::io::Write;
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pestle"));
     command
         .args(args)
@@ -235,7 +245,15 @@ pub fn pestle(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().unwrap();
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin.as_bytes());
+    }
+    let output = child.wait_with_output().unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -15,4 +15,5 @@ mod pages;
 mod requests;
 mod search;
 mod server;
+mod staff;
 mod store_contract;

@@ -111,6 +111,15 @@ pub(crate) fn reference_in(html: &str) -> String {
     html[at..at + 9].to_owned()
 }
 
+/// Submits one valid call-back request through the form; its reference.
+pub(crate) async fn submit_one(app: &TestApp) -> String {
+    let web = Web::from(app);
+    let session = open_form(&web, "callback").await;
+    let response = post(&web, "callback", &session, &valid("callback")).await;
+    assert_eq!(response.status(), 200);
+    reference_in(&response.text().await.unwrap())
+}
+
 /// Valid answers for each form; the name, phone and first prescription are distinctive so
 /// they can be searched for in the database and logs.
 pub(crate) fn valid(kind: &str) -> Vec<(&'static str, &'static str)> {

@@ -120,8 +120,15 @@ impl FromRequestParts<AppState> for Staff {
             let _ = audit(store.as_ref(), &user.email, "session.expired", "", why, &ip).await;
             return Err(to_sign_in());
         }
-        if session.stage != SIGNED_IN || user.disabled {
+        if user.disabled {
             return Err(to_sign_in());
+        }
+        // Part-way through signing in: back to the step that is missing, keeping the cookie.
+        match session.stage.as_str() {
+            SIGNED_IN => {}
+            ENROL => return Err(Redirect::to("/staff/two-factor").into_response()),
+            SECOND_FACTOR => return Err(Redirect::to("/staff/sign-in/code").into_response()),
+            _ => return Err(to_sign_in()),
         }
         if now - session.last_seen_at > TOUCH_EVERY_MS {
             store

@@ -1,0 +1,876 @@
+//! The back office over HTTP: sign-in with TOTP enrolment, codes and recovery codes; the same
+//! answer for unknown and known e-mails and escalating delays; session cookie attributes,
+//! idle and absolute timeouts, sign-out and disabling; every staff route as anonymous, staff,
+//! pharmacist and admin; triaging a request (audited view, status, assignment, sealed note);
+//! CSRF on staff forms; `Cache-Control: no-store` everywhere.
+
+use std::time::{Duration, Instant};
+
+use pestle::staff::{password, totp};
+use pestle::store::{AuditFilter, NewUser, Store};
+
+use crate::helpers::{Backend, TestApp, http_client, on_both_backends, spawn_app};
+
+pub(crate) const PASSWORD: &str = "mortar and pestle 1887 apothecary";
+
+/// A browser that does not follow redirects, keeps the staff session cookie, and sends this
+/// site's Origin with every post.
+pub(crate) struct Browser {
+    client: reqwest::Client,
+    pub address: String,
+    pub cookie: Option<String>,
+    /// The CSRF token of the last staff page that had one.
+    pub csrf: String,
+    /// The TOTP secret, once enrolled.
+    pub secret: Option<Vec<u8>>,
+}
+
+pub(crate) struct Page {
+    pub status: u16,
+    pub location: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub html: String,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Self {
+        Self {
+            client: http_client()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            address: app.address.clone(),
+            cookie: None,
+            csrf: String::new(),
+            secret: None,
+        }
+    }
+
+    async fn read(&mut self, response: reqwest::Response) -> Page {
+        let headers = response.headers().clone();
+        for value in headers.get_all("set-cookie") {
+            let value = value.to_str().unwrap();
+            if let Some(rest) = value.strip_prefix("__Host-pestle_staff=") {
+                let token = rest.split(';').next().unwrap();
+                self.cookie = (!token.is_empty()).then(|| token.to_owned());
+            }
+        }
+        let status = response.status().as_u16();
+        let location = headers
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let html = response.text().await.unwrap();
+        if let Some(token) = hidden(&html, "csrf_token") {
+            self.csrf = token;
+        }
+        Page {
+            status,
+            location,
+            headers,
+            html,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", format!("__Host-pestle_staff={cookie}"));
+        }
+        let response = request.send().await.unwrap();
+        self.read(response).await
+    }
+
+    /// Posts `fields` plus the current CSRF token.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf.clone();
+        let mut all = vec![("csrf_token", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all, Some(&self.address.clone())).await
+    }
+
+    pub async fn post_raw(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> Page {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in fields {
+            form.append_pair(name, value);
+        }
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.finish());
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", format!("__Host-pestle_staff={cookie}"));
+        }
+        let response = request.send().await.unwrap();
+        self.read(response).await
+    }
+
+    /// Email and password, then enrolment or a code as the account needs; ends signed in.
+    pub async fn sign_in(&mut self, email: &str) {
+        let page = self
+            .post(
+                "/staff/sign-in",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{}", page.html);
+        match page.location.as_str() {
+            "/staff" => {}
+            "/staff/two-factor" => {
+                self.enrol().await;
+            }
+            "/staff/sign-in/code" => {
+                self.get("/staff/sign-in/code").await;
+                let code = self.code();
+                let page = self.post("/staff/sign-in/code", &[("code", &code)]).await;
+                assert_eq!((page.status, page.location.as_str()), (303, "/staff"));
+            }
+            other => panic!("signed in to {other}"),
+        }
+        let page = self.get("/staff").await;
+        assert_eq!(page.status, 200, "{}", page.location);
+    }
+
+    /// The enrolment page: scan (read the key), confirm with a code, keep the secret.
+    pub async fn enrol(&mut self) -> Vec<String> {
+        let page = self.get("/staff/two-factor").await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.html.contains("<svg"),
+            "the QR code is drawn in the page"
+        );
+        let shown = hidden(&page.html, "secret").unwrap();
+        let secret = totp::secret_from_base32(&shown).unwrap();
+        self.secret = Some(secret);
+        let code = self.code();
+        let page = self
+            .post("/staff/two-factor", &[("secret", &shown), ("code", &code)])
+            .await;
+        assert_eq!(page.status, 200, "{}", page.html);
+        assert!(page.html.contains("Your recovery codes"));
+        codes_in(&page.html)
+    }
+
+    pub fn code(&self) -> String {
+        let now = jiff::Timestamp::now().as_second() as u64;
+        totp::code_at(self.secret.as_deref().unwrap(), now).unwrap()
+    }
+}
+
+/// The value of the hidden input `name`.
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker)? + marker.len();
+    Some(html[at..].split('"').next()?.to_owned())
+}
+
+fn codes_in(html: &str) -> Vec<String> {
+    html.split("<li><code>")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap().to_owned())
+        .collect()
+}
+
+/// Creates an account with `PASSWORD`.
+pub(crate) async fn add_user(store: &dyn Store, email: &str, role: &str) {
+    let hash = password::hash(&password::NewPassword::parse(PASSWORD).unwrap()).unwrap();
+    store
+        .create_user(&NewUser {
+            email: email.to_owned(),
+            role: role.to_owned(),
+            password_hash: Some(hash),
+            created_at: jiff::Timestamp::now().as_millisecond(),
+        })
+        .await
+        .unwrap();
+}
+
+/// A signed-in browser for a new account with `role`.
+pub(crate) async fn signed_in(app: &TestApp, store: &dyn Store, role: &str) -> Browser {
+    let email = format!("{role}@willow.example");
+    add_user(store, &email, role).await;
+    let mut browser = Browser::new(app);
+    browser.sign_in(&email).await;
+    browser
+}
+
+async fn actions(store: &dyn Store) -> Vec<String> {
+    store
+        .audit(&AuditFilter {
+            limit: 1000,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .rev()
+        .map(|e| {
+            format!("{} {} {} {}", e.action, e.actor, e.subject, e.detail)
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+on_both_backends!(
+    a_pharmacist_enrols_then_signs_in_with_a_code_or_a_recovery_code_once,
+    every_staff_route_checks_the_role
+);
+
+async fn a_pharmacist_enrols_then_signs_in_with_a_code_or_a_recovery_code_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let store = app.db.store().await;
+    add_user(store.as_ref(), "ana@willow.example", "pharmacist").await;
+    let mut browser = Browser::new(&app);
+
+    // Signed out, every staff page sends you to sign in.
+    let page = browser.get("/staff/requests").await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, "/staff/sign-in")
+    );
+
+    // Password first; a pharmacist without two-factor must enrol before anything else.
+    let page = browser
+        .post(
+            "/staff/sign-in",
+            &[("email", "Ana@Willow.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, "/staff/two-factor")
+    );
+    let cookie = page.headers["set-cookie"].to_str().unwrap();
+    for attribute in [
+        "__Host-pestle_staff=",
+        "Path=/",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Strict",
+    ] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let half_signed = browser.cookie.clone().unwrap();
+    assert_eq!(
+        browser.get("/staff").await.status,
+        303,
+        "no staff page before enrolment"
+    );
+    let codes = browser.enrol().await;
+    assert_eq!(codes.len(), 10);
+    assert_ne!(
+        browser.cookie.as_deref(),
+        Some(half_signed.as_str()),
+        "a new token when signed in"
+    );
+    assert_eq!(browser.get("/staff").await.status, 200);
+
+    // Sign out: the session ends on the server, not only in the browser.
+    let signed_in_token = browser.cookie.clone().unwrap();
+    let page = browser.post("/staff/sign-out", &[]).await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, "/staff/sign-in?done=signed-out")
+    );
+    browser.cookie = Some(signed_in_token);
+    assert_eq!(
+        browser.get("/staff").await.status,
+        303,
+        "the old token is dead"
+    );
+
+    // Again: password, then the code.
+    browser.cookie = None;
+    let page = browser
+        .post(
+            "/staff/sign-in",
+            &[("email", "ana@willow.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.location, "/staff/sign-in/code");
+    browser.get("/staff/sign-in/code").await;
+    let page = browser
+        .post("/staff/sign-in/code", &[("code", "000000")])
+        .await;
+    assert_eq!(page.status, 401);
+    assert!(page.html.contains("That code is not right"));
+    let code = browser.code();
+    let page = browser
+        .post("/staff/sign-in/code", &[("code", &code)])
+        .await;
+    assert_eq!((page.status, page.location.as_str()), (303, "/staff"));
+    browser.post("/staff/sign-out", &[]).await;
+
+    // A recovery code works once.
+    for attempt in 0..2 {
+        browser.cookie = None;
+        browser
+            .post(
+                "/staff/sign-in",
+                &[("email", "ana@willow.example"), ("password", PASSWORD)],
+            )
+            .await;
+        browser.get("/staff/sign-in/code").await;
+        let page = browser
+            .post("/staff/sign-in/code", &[("code", &codes[4])])
+            .await;
+        if attempt == 0 {
+            assert_eq!((page.status, page.location.as_str()), (303, "/staff"));
+            browser.get("/staff").await;
+            browser.post("/staff/sign-out", &[]).await;
+        } else {
+            assert_eq!(page.status, 401, "a used recovery code");
+        }
+    }
+    let log = actions(store.as_ref()).await;
+    for expected in [
+        "sign-in.password-accepted ana@willow.example",
+        "two-factor.enrolled ana@willow.example",
+        "sign-in.succeeded ana@willow.example ana@willow.example authenticator code",
+        "sign-in.succeeded ana@willow.example ana@willow.example recovery code",
+        "sign-in.failed anonymous ana@willow.example wrong code",
+        "sign-out ana@willow.example",
+    ] {
+        assert!(
+            log.iter().any(|l| l.starts_with(expected)),
+            "{expected} in {log:#?}"
+        );
+    }
+}
+
+async fn every_staff_route_checks_the_role(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let store = app.db.store().await;
+    let reference = crate::requests::submit_one(&app).await;
+    let mut browsers = vec![("anonymous", Browser::new(&app))];
+    for role in ["staff", "pharmacist", "admin"] {
+        browsers.push((role, signed_in(&app, store.as_ref(), role).await));
+    }
+    let detail = format!("/staff/requests/{reference}");
+    // (method, path, fields, the least role that may)
+    type Route<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, &'a str);
+    let routes: Vec<Route> = vec![
+        ("GET", "/staff".to_owned(), vec![], "staff"),
+        ("GET", "/staff/requests".to_owned(), vec![], "staff"),
+        (
+            "GET",
+            "/staff/requests?status=new&kind=callback".to_owned(),
+            vec![],
+            "staff",
+        ),
+        ("GET", detail.clone(), vec![], "staff"),
+        (
+            "POST",
+            format!("{detail}/status"),
+            vec![("status", "in-progress")],
+            "staff",
+        ),
+        (
+            "POST",
+            format!("{detail}/assign"),
+            vec![("assignee", "staff@willow.example")],
+            "staff",
+        ),
+        (
+            "POST",
+            format!("{detail}/notes"),
+            vec![("note", "Called back")],
+            "staff",
+        ),
+        ("GET", "/staff/audit".to_owned(), vec![], "admin"),
+        (
+            "GET",
+            "/staff/audit?action=request".to_owned(),
+            vec![],
+            "admin",
+        ),
+        ("GET", "/staff/two-factor".to_owned(), vec![], "staff"),
+    ];
+    let rank = |role: &str| {
+        ["anonymous", "staff", "pharmacist", "admin"]
+            .iter()
+            .position(|r| *r == role)
+    };
+    for (who, browser) in &mut browsers {
+        for (method, path, fields, least) in &routes {
+            let page = if *method == "GET" {
+                browser.get(path).await
+            } else {
+                browser.post(path, fields).await
+            };
+            assert_eq!(
+                page.headers["cache-control"], "no-store",
+                "{who} {method} {path}"
+            );
+            let expected = if *who == "anonymous" {
+                303
+            } else if rank(who) < rank(least) {
+                403
+            } else if *method == "POST" {
+                303
+            } else {
+                200
+            };
+            assert_eq!(page.status, expected, "{who} {method} {path}");
+            if *who == "anonymous" {
+                assert_eq!(page.location, "/staff/sign-in");
+                assert!(!page.html.contains("Wilhelmina"));
+            }
+        }
+    }
+    // Another record's id cannot be guessed into: unknown references are 404 for everyone.
+    let (_, admin) = browsers.last_mut().unwrap();
+    assert_eq!(admin.get("/staff/requests/R-3333-33").await.status, 404);
+    let page = admin
+        .post("/staff/requests/R-3333-33/status", &[("status", "done")])
+        .await;
+    assert_eq!(page.status, 404);
+}
+
+#[tokio::test]
+async fn triage_a_request_every_step_audited_and_no_patient_data_in_the_list() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let reference = crate::requests::submit_one(&app).await;
+    let mut staff = signed_in(&app, store.as_ref(), "staff").await;
+
+    let list = staff.get("/staff/requests").await;
+    assert!(list.html.contains(&reference));
+    assert!(list.html.contains("New: <strong>1</strong>"));
+    for secret in ["Wilhelmina", "Quartz", "555-0147", "magnesium"] {
+        assert!(!list.html.contains(secret), "{secret} in the inbox list");
+    }
+    let page = staff.get(&format!("/staff/requests/{reference}")).await;
+    assert!(page.html.contains("Wilhelmina Quartz"));
+    assert!(page.html.contains("(213) 555-0147"));
+    let viewed = actions(store.as_ref()).await;
+    assert!(
+        viewed
+            .iter()
+            .any(|l| l == &format!("request.viewed staff@willow.example {reference}"))
+    );
+
+    let base = format!("/staff/requests/{reference}");
+    let page = staff
+        .post(&format!("{base}/status"), &[("status", "in-progress")])
+        .await;
+    assert_eq!((page.status, page.location.as_str()), (303, base.as_str()));
+    staff
+        .post(
+            &format!("{base}/assign"),
+            &[("assignee", "staff@willow.example")],
+        )
+        .await;
+    staff
+        .post(
+            &format!("{base}/notes"),
+            &[("note", "Left a voicemail about the cream")],
+        )
+        .await;
+    let page = staff.get(&base).await;
+    assert!(page.html.contains("Status: In progress"));
+    assert!(page.html.contains("Assigned to staff@willow.example"));
+    assert!(page.html.contains("Note: Left a voicemail about the cream"));
+    let stored = store.find_request(&reference).await.unwrap().unwrap();
+    assert_eq!(stored.status, "in-progress");
+
+    // Bad input: a made-up status, a blank note; a post without the token or from elsewhere.
+    let page = staff
+        .post(&format!("{base}/status"), &[("status", "lost")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.html.contains("status: choose"));
+    let page = staff
+        .post(&format!("{base}/notes"), &[("note", "  ")])
+        .await;
+    assert_eq!(page.status, 422);
+    let cookie_only = [("status", "done")];
+    let page = staff
+        .post_raw(&format!("{base}/status"), &cookie_only, Some(&app.address))
+        .await;
+    assert_eq!(page.status, 403, "no CSRF token");
+    let csrf = staff.csrf.clone();
+    let with_token = [("csrf_token", csrf.as_str()), ("status", "done")];
+    let page = staff
+        .post_raw(
+            &format!("{base}/status"),
+            &with_token,
+            Some("https://evil.example"),
+        )
+        .await;
+    assert_eq!(page.status, 403, "foreign origin");
+    assert_eq!(
+        store
+            .find_request(&reference)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "in-progress"
+    );
+
+    // The note is sealed in the database.
+    let path = app.db.url.trim_start_matches("sqlite://").to_owned();
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+    assert!(!bytes.windows(9).any(|w| w == b"voicemail"));
+
+    let log = actions(store.as_ref()).await;
+    for expected in [
+        format!("request.status staff@willow.example {reference} in-progress"),
+        format!("request.assign staff@willow.example {reference} staff@willow.example"),
+        format!("request.note staff@willow.example {reference}"),
+    ] {
+        assert!(log.contains(&expected), "{expected} in {log:#?}");
+    }
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("voicemail") || l.contains("Wilhelmina"))
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_known_emails_look_the_same_and_failures_slow_an_account_down() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    add_user(store.as_ref(), "bo@willow.example", "staff").await;
+    let mut browser = Browser::new(&app);
+    let mut timings = [Duration::ZERO; 2];
+    let mut bodies = Vec::new();
+    for round in 0..2 {
+        for (i, email) in ["nobody@willow.example", "bo@willow.example"]
+            .iter()
+            .enumerate()
+        {
+            let started = Instant::now();
+            let page = browser
+                .post(
+                    "/staff/sign-in",
+                    &[("email", email), ("password", "wrong password 123")],
+                )
+                .await;
+            timings[i] += started.elapsed();
+            assert_eq!(page.status, 401);
+            if round == 0 {
+                bodies.push(page.html.replace(email, "EMAIL"));
+            }
+        }
+    }
+    assert_eq!(
+        bodies[0], bodies[1],
+        "the same page for an unknown and a known e-mail"
+    );
+    let ratio = timings[0].as_secs_f64() / timings[1].as_secs_f64();
+    assert!((0.5..2.0).contains(&ratio), "similar timing: {timings:?}");
+
+    // Two failures so far; the third starts the delays. Then even the right password waits.
+    browser
+        .post(
+            "/staff/sign-in",
+            &[
+                ("email", "bo@willow.example"),
+                ("password", "wrong again 1234"),
+            ],
+        )
+        .await;
+    let user = store
+        .user_by_email("bo@willow.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.failed_attempts, 3);
+    assert!(user.locked_until > jiff::Timestamp::now().as_millisecond());
+    let page = browser
+        .post(
+            "/staff/sign-in",
+            &[("email", "bo@willow.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        page.status, 401,
+        "the right password is refused during the delay"
+    );
+    assert_eq!(
+        page.html.replace("bo@willow.example", "EMAIL"),
+        bodies[0],
+        "and says nothing more"
+    );
+    let user = store
+        .user_by_email("bo@willow.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.failed_attempts, 4, "a try during the delay counts");
+    let waited = user.locked_until - jiff::Timestamp::now().as_millisecond();
+    assert!(waited > 2_000, "the delay grew: {waited} ms");
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_too_long_or_too_old_or_the_account_is_disabled() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut staff = signed_in(&app, store.as_ref(), "staff").await;
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&app.db.url).await.unwrap();
+    let minute = 60_000_i64;
+
+    // 29 minutes idle: still signed in. 31: signed out, and audited.
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
+        .bind(29 * minute)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(staff.get("/staff").await.status, 200);
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
+        .bind(31 * minute)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let page = staff.get("/staff").await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, "/staff/sign-in")
+    );
+    let (count,): (i64,) = sqlx::query_as("SELECT count(*) FROM sessions")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(count, 0, "the expired session is gone");
+
+    // Active all along, but signed in 12 hours ago: signed out.
+    staff.sign_in("staff@willow.example").await;
+    sqlx::query("UPDATE sessions SET created_at = created_at - $1")
+        .bind(12 * 60 * minute + minute)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(staff.get("/staff").await.status, 303);
+    let log = actions(store.as_ref()).await;
+    assert!(log.iter().any(|l| l.ends_with("idle timeout")));
+    assert!(log.iter().any(|l| l.ends_with("absolute timeout")));
+
+    // Disabled: the session ends at once, and sign-in is refused.
+    staff.sign_in("staff@willow.example").await;
+    let mut user = store
+        .user_by_email("staff@willow.example")
+        .await
+        .unwrap()
+        .unwrap();
+    user.disabled = true;
+    store.update_user(&user).await.unwrap();
+    assert_eq!(staff.get("/staff").await.status, 303);
+    let page = staff
+        .post(
+            "/staff/sign-in",
+            &[("email", "staff@willow.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, 401);
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_changes_on_both_backends() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let db = crate::helpers::TestDb::new(backend).await;
+        let store = db.store().await;
+        store
+            .append_audit(&pestle::store::NewAuditEntry {
+                at: 1,
+                actor: "cli".to_owned(),
+                action: "user.added".to_owned(),
+                subject: "a@b.example".to_owned(),
+                detail: String::new(),
+                ip: String::new(),
+            })
+            .await
+            .unwrap();
+        let statements = [
+            "UPDATE audit SET actor = 'someone else'",
+            "DELETE FROM audit",
+        ];
+        for statement in statements {
+            let refused = match backend {
+                Backend::Sqlite => {
+                    use sqlx::Connection;
+                    let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+                    sqlx::query(statement).execute(&mut conn).await.map(|_| ())
+                }
+                Backend::Postgres => {
+                    use sqlx::Connection;
+                    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+                    sqlx::query(statement).execute(&mut conn).await.map(|_| ())
+                }
+            };
+            let error = refused
+                .err()
+                .unwrap_or_else(|| panic!("{backend:?}: {statement} worked"));
+            assert!(error.to_string().contains("append-only"), "{error}");
+        }
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_made_from_the_command_line_with_a_password_or_a_setup_link() {
+    use crate::helpers::pestle_with_stdin;
+    let app = spawn_app(Backend::Sqlite).await;
+    let env = [("PESTLE_DATABASE_URL", app.db.url.as_str())];
+    let run = |args: &[&str], stdin: &str| pestle_with_stdin(args, &env, stdin);
+
+    let (status, out, err) = run(
+        &[
+            "user",
+            "add",
+            "Root@Willow.example",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(out.contains("added root@willow.example (admin)"));
+    assert!(out.contains("two-factor sign-in will be set up at the first sign-in"));
+
+    let (status, _, err) = run(
+        &[
+            "user",
+            "add",
+            "root@willow.example",
+            "--role",
+            "staff",
+            "--password-stdin",
+        ],
+        PASSWORD,
+    );
+    assert_eq!(status, 2);
+    assert!(err.contains("already has an account"), "{err}");
+    let common = include_str!("../../data/common-passwords.txt")
+        .lines()
+        .find(|p| p.len() >= 12)
+        .unwrap();
+    let (status, _, err) = run(
+        &[
+            "user",
+            "add",
+            "x@willow.example",
+            "--role",
+            "staff",
+            "--password-stdin",
+        ],
+        common,
+    );
+    assert_eq!(status, 2);
+    assert!(err.contains("most common"), "{err}");
+    let (status, _, err) = run(
+        &[
+            "user",
+            "add",
+            "x@willow.example",
+            "--role",
+            "staff",
+            "--password-stdin",
+        ],
+        "short",
+    );
+    assert!(status == 2 && err.contains("at least 12"), "{err}");
+    let (status, _, err) = run(&["user", "add", "not-an-email", "--role", "staff"], "");
+    assert!(
+        status == 2 && err.contains("Enter an e-mail address"),
+        "{err}"
+    );
+    let (status, _, err) = run(&["user", "add", "y@willow.example", "--role", "owner"], "");
+    assert!(status == 2 && err.contains("unknown role"), "{err}");
+
+    // No password given: a one-time link, which sets it once.
+    let (status, out, _) = run(
+        &[
+            "user",
+            "add",
+            "cy@willow.example",
+            "--role",
+            "staff",
+            "--setup-link",
+        ],
+        "",
+    );
+    assert_eq!(status, 0);
+    let link = out
+        .lines()
+        .find_map(|l| l.split_once("(works for 24 hours): "))
+        .unwrap()
+        .1;
+    let path = &link[link.find("/staff/setup/").unwrap()..];
+    let mut browser = Browser::new(&app);
+    let page = browser.get(path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("For cy@willow.example"));
+    let page = browser
+        .post_raw(
+            path,
+            &[
+                ("password", PASSWORD),
+                ("password_again", "something else entirely"),
+            ],
+            Some(&app.address),
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.html.contains("not the same"));
+    let page = browser
+        .post_raw(
+            path,
+            &[("password", PASSWORD), ("password_again", PASSWORD)],
+            Some(&app.address),
+        )
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, "/staff/sign-in?done=password-set")
+    );
+    assert_eq!(browser.get(path).await.status, 404, "used up");
+    browser.sign_in("cy@willow.example").await;
+
+    let (_, out, _) = run(&["user", "list"], "");
+    assert!(
+        out.contains("root@willow.example\tadmin\ttwo-factor off\tactive"),
+        "{out}"
+    );
+    assert!(
+        out.contains("cy@willow.example\tstaff\ttwo-factor off\tactive"),
+        "{out}"
+    );
+    let (status, out, _) = run(&["user", "disable", "cy@willow.example"], "");
+    assert_eq!(status, 0);
+    assert!(out.contains("its sessions are ended"));
+    assert_eq!(
+        browser.get("/staff").await.status,
+        303,
+        "signed out at once"
+    );
+    let (_, out, _) = run(&["user", "list"], "");
+    assert!(out.contains("cy@willow.example\tstaff\ttwo-factor off\tdisabled"));
+
+    let store = app.db.store().await;
+    let log = actions(store.as_ref()).await;
+    for expected in [
+        "user.added cli root@willow.example admin",
+        "user.password-set cy@willow.example",
+        "user.disabled cli cy@willow.example",
+    ] {
+        assert!(
+            log.iter().any(|l| l.starts_with(expected)),
+            "{expected} in {log:#?}"
+        );
+    }
+}
