@@ -63,3 +63,25 @@ export function statusMessage(path, expected, actual) {
   const hint = actual === 404 && expected !== 404 ? ' (route missing?)' : '';
   return `${path}: expected HTTP ${expected}, got ${actual}${hint}`;
 }
+
+// The staff account e2e/run creates before starting the server.
+export const STAFF_EMAIL = process.env.E2E_STAFF_EMAIL ?? '';
+export const STAFF_PASSWORD = process.env.E2E_STAFF_PASSWORD ?? '';
+
+// The current RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 key, as an authenticator app
+// would show it.
+export async function totpCode(base32) {
+  const { createHmac } = await import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
