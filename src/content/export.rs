@@ -8,6 +8,29 @@ use serde::Serialize;
 
 use super::ContentPack;
 
+/// Every file of `pack` as the folder would hold it: (`conditions/cramps.md`, its text), …,
+/// `site.toml` first. The back office edits these texts and checks them with the same reader
+/// `import` uses.
+pub fn files(pack: &ContentPack) -> anyhow::Result<Vec<(String, String)>> {
+    let mut files = vec![("site.toml".to_owned(), to_toml(&pack.site)?)];
+    for c in &pack.conditions {
+        files.push((format!("conditions/{}.md", c.slug), condition_text(c)?));
+    }
+    for m in &pack.medications {
+        files.push((format!("medications/{}.toml", m.slug), to_toml(&m.meta)?));
+    }
+    for t in &pack.testimonials {
+        files.push((format!("testimonials/{}.toml", t.slug), to_toml(&t.meta)?));
+    }
+    Ok(files)
+}
+
+/// A condition file: TOML front matter between `+++` lines, then the Markdown body.
+pub fn condition_text(condition: &super::Condition) -> anyhow::Result<String> {
+    let front = to_toml(&condition.meta)?;
+    Ok(format!("+++\n{front}+++\n{}", condition.body))
+}
+
 /// Writes `pack` into `dir` so that the folder mirrors it exactly: every entry is written, and
 /// entry files (`*.md` / `*.toml` in the three entry folders) that are not in `pack` are removed.
 /// Other files, such as a README, are left alone. Returns the number of files written.
@@ -16,13 +39,10 @@ pub fn write_folder(pack: &ContentPack, dir: &Path) -> anyhow::Result<usize> {
     write(dir, "site.toml", &to_toml(&pack.site)?)?;
     written += 1;
 
-    let conditions = pack.conditions.iter().map(|c| {
-        let front = to_toml(&c.meta)?;
-        Ok((
-            format!("{}.md", c.slug),
-            format!("+++\n{front}+++\n{}", c.body),
-        ))
-    });
+    let conditions = pack
+        .conditions
+        .iter()
+        .map(|c| Ok((format!("{}.md", c.slug), condition_text(c)?)));
     written += write_kind(dir, "conditions", ".md", conditions)?;
 
     let medications = pack

@@ -23,8 +23,8 @@ pub use postgres::PostgresStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
 pub use sqlite::SqliteStore;
 pub use staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewUser, RequestEvent, RequestFilter,
-    RequestSummary, Session, User,
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewUser, RequestEvent,
+    RequestFilter, RequestSummary, Revision, Session, User,
 };
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
@@ -165,6 +165,15 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// A request's history, oldest first.
     async fn request_events(&self, reference: &str) -> StoreResult<Vec<RequestEvent>>;
+
+    /// Keeps a saved content file; its id.
+    async fn add_revision(&self, revision: &NewRevision) -> StoreResult<i64>;
+
+    /// A content file's revisions, newest first.
+    async fn revisions(&self, path: &str, limit: i64) -> StoreResult<Vec<Revision>>;
+
+    /// One revision by id.
+    async fn revision(&self, id: i64) -> StoreResult<Option<Revision>>;
 
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);

@@ -10,8 +10,8 @@ use tokio::runtime::Handle;
 
 use super::{
     AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
-    NewRequestEvent, NewUser, Notification, RequestEvent, RequestFilter, RequestSummary, Session,
-    Store, StoreError, StoreResult, StoredRequest, User,
+    NewRequestEvent, NewRevision, NewUser, Notification, RequestEvent, RequestFilter,
+    RequestSummary, Revision, Session, Store, StoreError, StoreResult, StoredRequest, User,
 };
 use crate::content::ContentPack;
 
@@ -212,6 +212,23 @@ impl Store for Pinned {
     async fn request_events(&self, reference: &str) -> StoreResult<Vec<RequestEvent>> {
         let reference = reference.to_owned();
         self.run(|store| async move { store.request_events(&reference).await })
+            .await
+    }
+
+    async fn add_revision(&self, revision: &NewRevision) -> StoreResult<i64> {
+        let revision = revision.clone();
+        self.run(|store| async move { store.add_revision(&revision).await })
+            .await
+    }
+
+    async fn revisions(&self, path: &str, limit: i64) -> StoreResult<Vec<Revision>> {
+        let path = path.to_owned();
+        self.run(|store| async move { store.revisions(&path, limit).await })
+            .await
+    }
+
+    async fn revision(&self, id: i64) -> StoreResult<Option<Revision>> {
+        self.run(|store| async move { store.revision(id).await })
             .await
     }
 

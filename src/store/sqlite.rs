@@ -14,8 +14,8 @@ use super::rows::Rows;
 use super::staff_rows::StaffRows;
 use super::{
     AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
-    NewRequestEvent, NewUser, Notification, RequestEvent, RequestFilter, RequestSummary, Session,
-    Store, StoreResult, StoredRequest, User, now_millis,
+    NewRequestEvent, NewRevision, NewUser, Notification, RequestEvent, RequestFilter,
+    RequestSummary, Revision, Session, Store, StoreResult, StoredRequest, User, now_millis,
 };
 use crate::content::ContentPack;
 
@@ -235,6 +235,21 @@ impl Store for SqliteStore {
     async fn request_events(&self, reference: &str) -> StoreResult<Vec<RequestEvent>> {
         let mut conn = self.pool.acquire().await?;
         Staff::request_events(&mut conn, reference).await
+    }
+
+    async fn add_revision(&self, revision: &NewRevision) -> StoreResult<i64> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::add_revision(&mut conn, revision).await
+    }
+
+    async fn revisions(&self, path: &str, limit: i64) -> StoreResult<Vec<Revision>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::revisions(&mut conn, path, limit).await
+    }
+
+    async fn revision(&self, id: i64) -> StoreResult<Option<Revision>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::revision(&mut conn, id).await
     }
 
     async fn close(&self) {

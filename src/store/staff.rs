@@ -131,3 +131,25 @@ pub struct RequestEvent {
     pub key_id: Option<String>,
     pub sealed: Option<Vec<u8>>,
 }
+
+/// A content file saved in the back office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRevision {
+    /// The file's path in a content folder, e.g. `conditions/migraine.md` or `site.toml`.
+    pub path: String,
+    pub source: String,
+    pub author: String,
+    pub created_at: i64,
+    /// "draft" or "published".
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Revision {
+    pub id: i64,
+    pub path: String,
+    pub source: String,
+    pub author: String,
+    pub created_at: i64,
+    pub state: String,
+}

@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 
 use super::staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewUser, RequestEvent, RequestFilter,
-    RequestSummary, Session, User,
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewUser, RequestEvent,
+    RequestFilter, RequestSummary, Revision, Session, User,
 };
 use super::{StoreError, StoreResult};
 
@@ -33,7 +33,52 @@ where
     for<'r> AuditEntry: FromRow<'r, DB::Row>,
     for<'r> RequestSummary: FromRow<'r, DB::Row>,
     for<'r> RequestEvent: FromRow<'r, DB::Row>,
+    for<'r> Revision: FromRow<'r, DB::Row>,
 {
+    pub async fn add_revision(
+        conn: &mut DB::Connection,
+        revision: &NewRevision,
+    ) -> StoreResult<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO content_revisions (path, source, author, created_at, state) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(revision.path.clone())
+        .bind(revision.source.clone())
+        .bind(revision.author.clone())
+        .bind(revision.created_at)
+        .bind(revision.state.clone())
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(id)
+    }
+
+    /// A file's revisions, newest first (at most `limit`).
+    pub async fn revisions(
+        conn: &mut DB::Connection,
+        path: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<Revision>> {
+        Ok(sqlx::query_as(
+            "SELECT id, path, source, author, created_at, state FROM content_revisions \
+             WHERE path = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(path.to_owned())
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
+    pub async fn revision(conn: &mut DB::Connection, id: i64) -> StoreResult<Option<Revision>> {
+        Ok(sqlx::query_as(
+            "SELECT id, path, source, author, created_at, state FROM content_revisions \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+    }
+
     pub async fn create_user(conn: &mut DB::Connection, user: &NewUser) -> StoreResult<i64> {
         let inserted: Result<(i64,), _> = sqlx::query_as(
             "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \

@@ -1,5 +1,8 @@
 //! Markdown to HTML for content bodies. Raw HTML in the Markdown is shown as text, never passed
-//! through: content is data, and the CSP forbids inline script and style anyway.
+//! through: content is data. The result is then cleaned by ammonia (an allow-list of tags,
+//! attributes and URL schemes), so no `javascript:` link or event handler survives even if a
+//! Markdown construct produced one — content is edited by staff in the back office, and the
+//! CSP (no inline script or style) is the third line, not the only one.
 
 use pulldown_cmark::{Event, Options, Parser, html};
 
@@ -15,7 +18,10 @@ pub fn to_html(markdown: &str) -> String {
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, parser);
-    out
+    ammonia::Builder::default()
+        .link_rel(None)
+        .clean(&out)
+        .to_string()
 }
 
 #[cfg(test)]
@@ -28,5 +34,14 @@ mod tests {
         let html = to_html("<script>alert(1)</script> and <b onclick=x>hi</b>");
         assert!(!html.contains("<script"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn script_links_and_images_are_dropped() {
+        let html = to_html(
+            "[click](javascript:alert(1)) ![x](javascript:alert(2)) [ok](https://example.org)",
+        );
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(html.contains("href=\"https://example.org\""), "{html}");
     }
 }

@@ -6,7 +6,7 @@ mod cache;
 mod error;
 mod headers;
 mod health;
-mod markdown;
+pub(crate) mod markdown;
 mod public;
 mod render;
 mod requests;
@@ -75,6 +75,7 @@ impl Application {
                 sign_in_limiter: requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
                 channels: notifier.channels(),
                 staff: state::StaffPolicy::from_settings(settings),
+                publishing: tokio::sync::Mutex::default(),
             }),
             hsts: settings.hsts_enabled(),
             notifier,

@@ -35,6 +35,9 @@ pub struct Parts {
     pub channels: Vec<String>,
     /// Back-office timeouts.
     pub staff: StaffPolicy,
+    /// Held while the back office publishes, so two publications on this instance never
+    /// interleave (each re-reads the stored content inside it).
+    pub publishing: tokio::sync::Mutex<()>,
 }
 
 /// How long staff sessions last, and when a request counts as overdue (milliseconds).
@@ -80,6 +83,10 @@ impl AppState {
 
     pub fn secure(&self) -> bool {
         self.0.secure
+    }
+
+    pub fn publishing(&self) -> &tokio::sync::Mutex<()> {
+        &self.0.publishing
     }
 
     pub fn staff_policy(&self) -> StaffPolicy {

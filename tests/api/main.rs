@@ -8,6 +8,7 @@ mod helpers;
 
 mod check;
 mod cli;
+mod content_editing;
 mod crash;
 mod import;
 mod notify;

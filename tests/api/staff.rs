@@ -15,7 +15,7 @@ pub(crate) const PASSWORD: &str = "mortar and pestle 1887 apothecary";
 
 /// A browser that does not follow redirects, keeps the staff session cookie, and sends this
 /// site's Origin with every post.
-pub(crate) struct Browser {
+pub struct Browser {
     client: reqwest::Client,
     pub address: String,
     pub cookie: Option<String>,
@@ -25,7 +25,7 @@ pub(crate) struct Browser {
     pub secret: Option<Vec<u8>>,
 }
 
-pub(crate) struct Page {
+pub struct Page {
     pub status: u16,
     pub location: String,
     pub headers: reqwest::header::HeaderMap,
@@ -395,6 +395,31 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             "admin",
         ),
         ("GET", "/staff/two-factor".to_owned(), vec![], "staff"),
+        ("GET", "/staff/content".to_owned(), vec![], "pharmacist"),
+        (
+            "GET",
+            "/staff/content/conditions/migraine".to_owned(),
+            vec![],
+            "pharmacist",
+        ),
+        (
+            "GET",
+            "/staff/content/site/site".to_owned(),
+            vec![],
+            "pharmacist",
+        ),
+        (
+            "POST",
+            "/staff/content/conditions/migraine".to_owned(),
+            vec![("action", "preview"), ("source", "x")],
+            "pharmacist",
+        ),
+        (
+            "POST",
+            "/staff/content/conditions/migraine/review".to_owned(),
+            vec![("by", ""), ("next", "")],
+            "pharmacist",
+        ),
     ];
     let rank = |role: &str| {
         ["anonymous", "staff", "pharmacist", "admin"]
@@ -416,6 +441,8 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
                 303
             } else if rank(who) < rank(least) {
                 403
+            } else if path.starts_with("/staff/content/") && *method == "POST" {
+                422
             } else if *method == "POST" {
                 303
             } else {

@@ -121,6 +121,8 @@ struct DashboardPage<'a> {
     counts: Vec<(&'static str, &'static str, usize)>,
     overdue: Vec<Row>,
     overdue_hours: String,
+    /// For pharmacists and admins: (edit link, title, why) of pages due a review.
+    reviews: Option<Vec<(String, String, String)>>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
@@ -154,6 +156,8 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
             layout: StaffLayout::signed_in(&site, "Dashboard", "dashboard", &staff)?,
             counts,
             overdue,
+            reviews: (staff.role >= crate::staff::Role::Pharmacist)
+                .then(|| super::content::review_queue(pack, super::content::today(pack))),
             overdue_hours: if minutes % 60 == 0 {
                 format!("{} hours", minutes / 60)
             } else {

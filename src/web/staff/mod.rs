@@ -6,6 +6,7 @@
 
 mod audit_log;
 mod auth;
+mod content;
 mod inbox;
 pub mod session;
 
@@ -49,6 +50,24 @@ pub fn router() -> Router<AppState> {
         .route("/staff/requests/{reference}/assign", post(inbox::assign))
         .route("/staff/requests/{reference}/notes", post(inbox::add_note))
         .route("/staff/audit", get(audit_log::list))
+        .route("/staff/content", get(content::list))
+        .route("/staff/content/new", get(content::start))
+        .route(
+            "/staff/content/{kind}/{slug}",
+            get(content::edit).post(content::save),
+        )
+        .route(
+            "/staff/content/{kind}/{slug}/revisions/{id}",
+            get(content::revision),
+        )
+        .route(
+            "/staff/content/{kind}/{slug}/revisions/{id}/restore",
+            post(content::restore),
+        )
+        .route(
+            "/staff/content/conditions/{slug}/review",
+            post(content::review),
+        )
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -75,6 +94,8 @@ pub struct Who {
     pub email: String,
     pub role: &'static str,
     pub admin: bool,
+    /// Pharmacists and admins edit content.
+    pub editor: bool,
     /// The sign-out form's CSRF token.
     pub csrf: String,
 }
@@ -102,6 +123,7 @@ impl<'a> StaffLayout<'a> {
                 email: staff.user.email.clone(),
                 role: staff.role.slug(),
                 admin: staff.role >= crate::staff::Role::Admin,
+                editor: staff.role >= crate::staff::Role::Pharmacist,
                 csrf: staff.csrf.clone(),
             }),
             section,
@@ -123,6 +145,7 @@ impl<'a> StaffLayout<'a> {
                 email: user.email.clone(),
                 role: role.slug(),
                 admin: role >= crate::staff::Role::Admin,
+                editor: role >= crate::staff::Role::Pharmacist,
                 csrf: session.csrf_token.clone(),
             }),
             section,

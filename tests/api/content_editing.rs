@@ -1,0 +1,337 @@
+//! Content editing in the back office: check with file/line/field problems, preview, draft,
+//! publish (the public page and search change at once), revisions compared and restored,
+//! pharmacist review, `pestle export` reflecting edits, and markup typed into every kind of
+//! field rendering inert.
+
+use crate::helpers::{Backend, TestApp, on_both_backends, pestle, spawn_app};
+use crate::staff::{Browser, signed_in};
+
+const CRAMPS: &str = "/staff/content/conditions/foot-and-leg-cramps";
+
+/// The text inside the page's `<textarea>`, unescaped.
+fn textarea(html: &str) -> String {
+    let start = html.find("<textarea").unwrap();
+    let start = start + html[start..].find('>').unwrap() + 1;
+    let end = start + html[start..].find("</textarea>").unwrap();
+    html[start..end]
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+}
+
+/// Whether `needle` occurs inside a tag (between `<` and `>`), where it would be live, rather
+/// than in text.
+fn in_a_tag(html: &str, needle: &str) -> bool {
+    html.match_indices(needle).any(|(at, _)| {
+        let before = &html[..at];
+        before.rfind('<') > before.rfind('>')
+    })
+}
+
+async fn public(app: &TestApp, path: &str) -> String {
+    app.client
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn edit(browser: &mut Browser, action: &str, source: &str) -> crate::staff::Page {
+    browser
+        .post(CRAMPS, &[("source", source), ("action", action)])
+        .await
+}
+
+on_both_backends!(edit_preview_save_publish_compare_and_restore);
+
+async fn edit_preview_save_publish_compare_and_restore(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let list = ph.get("/staff/content").await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.html.contains("Foot &#38; Leg Cramps") || list.html.contains("Foot &amp; Leg Cramps")
+    );
+    assert!(list.html.contains("never reviewed") || list.html.contains("Never reviewed"));
+
+    let page = ph.get(CRAMPS).await;
+    let original = textarea(&page.html);
+    assert!(
+        original.starts_with("+++\ntitle = \"Foot & Leg Cramps\""),
+        "{original}"
+    );
+
+    // A mistake is reported with the file, line and field, and nothing changes.
+    let broken = original.replace("title = \"Foot & Leg Cramps\"\n", "");
+    let page = edit(&mut ph, "preview", &broken).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.html
+            .contains("content/conditions/foot-and-leg-cramps.md:"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("title"));
+    let dangling = original.replace("\"baclofen\"]", "\"baclofenn\"]");
+    let page = edit(&mut ph, "save", &dangling).await;
+    assert_eq!(
+        page.status, 422,
+        "a link to a medication that does not exist"
+    );
+    assert!(page.html.contains("baclofenn"));
+
+    // Preview, then a draft: the public page does not change yet.
+    let first = original.replace(
+        "A sudden, painful tightening",
+        "A quinquagenarian-tested, sudden, painful tightening",
+    );
+    let page = edit(&mut ph, "preview", &first).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("No problems found"));
+    assert!(page.html.contains("<h2>Overview</h2>") || page.html.contains("Overview</h2>"));
+    let page = edit(&mut ph, "save", &first).await;
+    assert_eq!((page.status, page.location.as_str()), (303, CRAMPS));
+    assert!(
+        !public(&app, "/conditions/foot-and-leg-cramps")
+            .await
+            .contains("quinquagenarian")
+    );
+    assert_eq!(
+        textarea(&ph.get(CRAMPS).await.html),
+        first,
+        "the draft is what the editor opens"
+    );
+
+    // Publish: the page and search change at once.
+    edit(&mut ph, "publish", &first).await;
+    assert!(
+        public(&app, "/conditions/foot-and-leg-cramps")
+            .await
+            .contains("quinquagenarian")
+    );
+    let found = public(&app, "/api/v1/search?q=quinquagenarian").await;
+    assert!(found.contains("/conditions/foot-and-leg-cramps"), "{found}");
+
+    // A second version, then the first one restored and published again.
+    let second = original.replace("A sudden, painful tightening", "A sudden tightening");
+    edit(&mut ph, "publish", &second).await;
+    assert!(
+        !public(&app, "/conditions/foot-and-leg-cramps")
+            .await
+            .contains("quinquagenarian")
+    );
+    let revisions = store
+        .revisions("conditions/foot-and-leg-cramps.md", 10)
+        .await
+        .unwrap();
+    let states: Vec<&str> = revisions.iter().map(|r| r.state.as_str()).collect();
+    assert_eq!(states, ["published", "published", "draft"]);
+    let first_published = &revisions[1];
+    let page = ph
+        .get(&format!("{CRAMPS}/revisions/{}", first_published.id))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.html.contains("<span class=\"added\">+"),
+        "the diff marks added lines"
+    );
+    assert!(page.html.contains("quinquagenarian"));
+    let page = ph
+        .post(
+            &format!("{CRAMPS}/revisions/{}/restore", first_published.id),
+            &[],
+        )
+        .await;
+    assert_eq!((page.status, page.location.as_str()), (303, CRAMPS));
+    let restored = textarea(&ph.get(CRAMPS).await.html);
+    assert_eq!(restored, first);
+    edit(&mut ph, "publish", &restored).await;
+    assert!(
+        public(&app, "/conditions/foot-and-leg-cramps")
+            .await
+            .contains("quinquagenarian")
+    );
+    // Another medication's revision id does not open under this page.
+    let page = ph
+        .get("/staff/content/medications/baclofen/revisions/1")
+        .await;
+    assert_eq!(page.status, 404);
+
+    // `pestle export` writes what was published here.
+    let dir = tempfile::tempdir().unwrap();
+    let (status, out, err) = pestle(
+        &["export", dir.path().to_str().unwrap()],
+        &[("PESTLE_DATABASE_URL", &app.db.url)],
+    );
+    assert_eq!(status, 0, "{out}{err}");
+    let exported =
+        std::fs::read_to_string(dir.path().join("conditions/foot-and-leg-cramps.md")).unwrap();
+    assert!(exported.contains("quinquagenarian"));
+
+    let log: Vec<String> = store
+        .audit(&pestle::store::AuditFilter {
+            limit: 100,
+            action: "content".to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {} {}", e.action, e.actor, e.subject))
+        .collect();
+    for action in ["content.saved", "content.published", "content.restored"] {
+        let expected =
+            format!("{action} pharmacist@willow.example conditions/foot-and-leg-cramps.md");
+        assert!(log.contains(&expected), "{expected} in {log:#?}");
+    }
+}
+
+#[tokio::test]
+async fn a_pharmacist_marks_a_page_reviewed_and_the_page_says_so() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let dashboard = ph.get("/staff").await;
+    assert!(dashboard.html.contains("Pages due a pharmacist review"));
+    assert!(
+        dashboard
+            .html
+            .contains("foot-and-leg-cramps\">Foot &#38; Leg Cramps</a> · never reviewed"),
+        "{}",
+        dashboard.html
+    );
+
+    let page = ph
+        .post(
+            &format!("{CRAMPS}/review"),
+            &[("by", "Dana Reyes, PharmD"), ("next", "2001-01-01")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.html.contains("Next review: enter a date after today"));
+    let page = ph
+        .post(
+            &format!("{CRAMPS}/review"),
+            &[("by", "Dana Reyes, PharmD"), ("next", "2099-01-31")],
+        )
+        .await;
+    assert_eq!((page.status, page.location.as_str()), (303, CRAMPS));
+    let html = public(&app, "/conditions/foot-and-leg-cramps").await;
+    assert!(
+        html.contains("Dana Reyes, PharmD"),
+        "the page shows who reviewed it"
+    );
+    let dashboard = ph.get("/staff").await;
+    assert!(!dashboard.html.contains("Leg Cramps</a> · never reviewed"));
+    let pack = store.load_content().await.unwrap().unwrap();
+    let review = &pack.condition("foot-and-leg-cramps").unwrap().meta.review;
+    assert_eq!(review.next.unwrap().to_string(), "2099-01-31");
+    assert!(review.on.is_some());
+
+    // Staff (not pharmacists) cannot edit or review.
+    let mut staff = signed_in(&app, store.as_ref(), "staff").await;
+    assert_eq!(staff.get(CRAMPS).await.status, 403);
+    assert_eq!(staff.get("/staff/content").await.status, 403);
+    let page = staff
+        .post(
+            &format!("{CRAMPS}/review"),
+            &[("by", "Someone"), ("next", "2099-01-31")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+}
+
+#[tokio::test]
+async fn markup_typed_into_any_content_field_renders_inert() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let original = textarea(&ph.get(CRAMPS).await.html);
+    let attacks = [
+        "<script>alert(1)</script>",
+        "\\\"><img src=x onerror=alert(2)>",
+        "<style>body{display:none}</style>",
+    ];
+    let mut source = original
+        .replace(
+            "title = \"Foot & Leg Cramps\"",
+            &format!("title = \"Foot & Leg Cramps {}\"", attacks[0]),
+        )
+        .replace(
+            "summary = \"A sudden,",
+            &format!("summary = \"{} A sudden,", attacks[1]),
+        )
+        .replace("\"charley horse\"", &format!("\"charley {}\"", attacks[2]))
+        .replace(
+            "text = \"A calf that is swollen",
+            &format!("text = \"{} A calf that is swollen", attacks[0]),
+        );
+    source.push_str(
+        "\n## More\n<script>alert(3)</script> [call](javascript:alert(4)) \
+         <a href=\"javascript:alert(5)\">x</a> ![i](javascript:alert(6))\n",
+    );
+    let page = edit(&mut ph, "publish", &source).await;
+    assert_eq!(page.status, 303, "{}", page.html);
+    for path in [
+        "/conditions/foot-and-leg-cramps",
+        "/conditions",
+        "/search?q=cramps",
+        "/",
+    ] {
+        let html = public(&app, path).await;
+        // Escaped, the words may show as text; live, they would be a tag or an attribute.
+        for live in ["<script>alert", "<img src=x", "<style>body"] {
+            assert!(!html.contains(live), "{live} is live on {path}");
+        }
+        assert!(
+            !in_a_tag(&html, "javascript:"),
+            "a javascript: URL is live on {path}"
+        );
+    }
+    // JSON carries titles as data (search.js sets them with textContent); its one HTML field,
+    // the snippet, is escaped apart from <mark>.
+    let json: serde_json::Value =
+        serde_json::from_str(&public(&app, "/api/v1/search?q=cramps").await).unwrap();
+    let results = json["results"].as_array().unwrap();
+    let cramps = results
+        .iter()
+        .find(|r| r["url"] == "/conditions/foot-and-leg-cramps")
+        .unwrap();
+    assert!(
+        cramps["title"].as_str().unwrap().ends_with(attacks[0]),
+        "verbatim as data"
+    );
+    for result in results {
+        let snippet = result["snippet"].as_str().unwrap_or_default();
+        assert!(
+            !snippet.contains("<script") && !snippet.contains("<img"),
+            "{snippet}"
+        );
+    }
+    let html = public(&app, "/conditions/foot-and-leg-cramps").await;
+    assert!(html.contains("&lt;script&gt;alert(3)") || html.contains("&#60;script&#62;alert(3)"));
+    // The preview in the editor is inert too.
+    let page = edit(&mut ph, "preview", &source).await;
+    let preview = &page.html[page.html.find("class=\"preview-body\"").unwrap()..];
+    assert!(!preview.contains("<script>alert") && !in_a_tag(preview, "javascript:"));
+    let response = app
+        .client
+        .get(format!("{}/conditions/foot-and-leg-cramps", app.address))
+        .send()
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+}
