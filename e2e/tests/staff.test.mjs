@@ -1,7 +1,8 @@
 // The back office in a real browser, as a new admin on a phone-sized screen: a patient sends a
 // call-back request; the admin signs in, enrols two-factor (reading the key as an authenticator
 // app would), sees the recovery codes, finds the request in the inbox, opens it, marks it in
-// progress and adds a note, then reads the audit log. axe runs on every staff page on the way
+// progress and adds a note, reads the audit log, edits and publishes a condition page and
+// restores an earlier revision. axe runs on every staff page on the way
 // (0 violations) and the Nu HTML checker on the saved pages (0 errors).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,6 +98,31 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   assert.match(log, /two-factor\.enrolled/);
   assert.ok(!log.includes('Rosalind'), 'no patient data in the audit log');
   await check('audit');
+
+  // Edit and publish a page, then restore the earlier version from its revisions.
+  await page.getByRole('link', { name: 'Content', exact: true }).click();
+  await check('content');
+  await page.getByRole('link', { name: 'Foot & Leg Cramps' }).click();
+  const editor = page.getByLabel('conditions/foot-and-leg-cramps.md');
+  const original = await editor.inputValue();
+  await editor.fill(original.replace('A sudden, painful tightening', 'A sudden, sharp and painful tightening'));
+  await page.getByRole('button', { name: 'Check and preview' }).click();
+  assert.ok(await page.locator('.preview').isVisible(), 'the preview shows');
+  await check('edit');
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  const published = await context.newPage();
+  await published.goto(`${BASE_URL}/conditions/foot-and-leg-cramps`);
+  assert.match(await published.locator('main').textContent(), /sharp and painful/);
+  await editor.fill(original);
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('.history a').nth(1).click();
+  assert.match(await page.locator('.diff').textContent(), /sharp and painful/);
+  await check('revision');
+  await page.getByRole('button', { name: 'Restore this revision as the draft' }).click();
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await published.reload();
+  assert.match(await published.locator('main').textContent(), /sharp and painful/, 'the restored version is live');
+  await published.close();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   assert.match(page.url(), /\/staff\/sign-in\?done=signed-out$/);
