@@ -126,10 +126,22 @@ pub struct Settings {
     #[serde(default = "default_sign_in_limit")]
     pub sign_in_limit_per_hour: u32,
 
-    /// A new request untouched for this many minutes is highlighted in the inbox.
+    /// A new request untouched for this many minutes of its location's opening hours is
+    /// highlighted in the inbox and staff are reminded once.
     /// Env: `PESTLE_REQUEST_OVERDUE_MINUTES`. Default: `120`.
     #[serde(default = "default_overdue")]
     pub request_overdue_minutes: u32,
+
+    /// Days after a request is closed (done or cannot fill) that its sealed contents are purged;
+    /// its metadata and the audit trail stay. Env: `PESTLE_REQUEST_RETENTION_DAYS`.
+    /// Default: `180`.
+    #[serde(default = "default_retention")]
+    pub request_retention_days: u32,
+
+    /// How often reminders and purges run, in seconds.
+    /// Env: `PESTLE_HOUSEKEEPING_SECONDS`. Default: `60`.
+    #[serde(default = "default_housekeeping")]
+    pub housekeeping_seconds: u64,
 }
 
 impl Settings {
@@ -172,7 +184,7 @@ impl Settings {
 
 /// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
 /// settings and must not trip the unknown-key check).
-const KEYS: [&str; 21] = [
+const KEYS: [&str; 23] = [
     "database_url",
     "bind",
     "sample_content",
@@ -194,6 +206,8 @@ const KEYS: [&str; 21] = [
     "staff_session_hours",
     "sign_in_limit_per_hour",
     "request_overdue_minutes",
+    "request_retention_days",
+    "housekeeping_seconds",
 ];
 
 fn default_database_url() -> SecretString {
@@ -225,6 +239,12 @@ fn default_sign_in_limit() -> u32 {
 }
 fn default_overdue() -> u32 {
     120
+}
+fn default_retention() -> u32 {
+    180
+}
+fn default_housekeeping() -> u64 {
+    60
 }
 fn default_request_limit() -> u32 {
     10

@@ -52,6 +52,13 @@ impl WeeklyHours {
 }
 
 impl Location {
+    /// How long this location was open between `from` and `to` (milliseconds): the clock that
+    /// matters for "waiting too long" — a request sent at 9 pm has not waited all night.
+    pub fn open_ms_between(&self, from: Timestamp, to: Timestamp) -> i64 {
+        let tz = TimeZone::get(self.timezone.as_str()).unwrap_or(TimeZone::UTC);
+        open_ms(&self.hours, &tz, from, to)
+    }
+
     /// The status at `now`, computed in the location's time zone.
     pub fn status_at(&self, now: Timestamp) -> OpenStatus {
         // The time zone was checked when the content was read; UTC only if the bundled
@@ -59,6 +66,36 @@ impl Location {
         let tz = TimeZone::get(self.timezone.as_str()).unwrap_or(TimeZone::UTC);
         status(&self.hours, &tz, now)
     }
+}
+
+fn open_ms(hours: &WeeklyHours, tz: &TimeZone, from: Timestamp, to: Timestamp) -> i64 {
+    if to <= from {
+        return 0;
+    }
+    let mut day = from.to_zoned_datetime(tz.clone()).date();
+    let last = to.to_zoned_datetime(tz.clone()).date();
+    let mut total = 0;
+    // A year of days at most: anything older is long overdue anyway.
+    for _ in 0..370 {
+        if let DayHours::Open { opens, closes } = hours.on(day.weekday()) {
+            let at = |time: Time| {
+                day.to_datetime(time)
+                    .to_zoned_datetime(tz.clone())
+                    .map(|z| z.timestamp())
+            };
+            if let (Ok(open), Ok(close)) = (at(opens), at(closes)) {
+                let (start, end) = (open.max(from), close.min(to));
+                if end > start {
+                    total += end.as_millisecond() - start.as_millisecond();
+                }
+            }
+        }
+        match day.tomorrow() {
+            Ok(next) if day < last => day = next,
+            _ => break,
+        }
+    }
+    total
 }
 
 fn status(hours: &WeeklyHours, tz: &TimeZone, now: Timestamp) -> OpenStatus {
@@ -231,6 +268,21 @@ mod tests {
         let tokyo = status(&week(), &TimeZone::get("Asia/Tokyo").unwrap(), now);
         // 02:30 Friday in Tokyo.
         assert_eq!(tokyo.to_string(), "Closed · opens today at 8:30 am");
+    }
+
+    #[test]
+    fn only_opening_hours_count_as_waiting() {
+        let hours = |from: &str, to: &str| {
+            let ((from, tz), (to, _)) = (at(from), at(to));
+            open_ms(&week(), &tz, from, to) / 60_000
+        };
+        assert_eq!(hours("2026-11-26T10:00", "2026-11-26T12:00"), 120);
+        // Sent Thursday 9 pm: nothing counts until Friday 8:30 am.
+        assert_eq!(hours("2026-11-26T21:00", "2026-11-27T08:00"), 0);
+        assert_eq!(hours("2026-11-26T21:00", "2026-11-27T10:30"), 120);
+        // Saturday 1 pm to Monday 10 am: an hour on Saturday, none on Sunday, an hour Monday.
+        assert_eq!(hours("2026-11-28T13:00", "2026-11-30T10:00"), 120);
+        assert_eq!(hours("2026-11-26T12:00", "2026-11-26T11:00"), 0);
     }
 
     #[test]

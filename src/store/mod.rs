@@ -175,6 +175,21 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// One revision by id.
     async fn revision(&self, id: i64) -> StoreResult<Option<Revision>>;
 
+    /// New requests created before `before` that staff have not been reminded about (oldest first).
+    async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>>;
+
+    /// Marks a request reminded and queues the reminder on `channels`, in one transaction.
+    async fn remind(
+        &self,
+        reference: &str,
+        message: &str,
+        channels: &[String],
+        now: i64,
+    ) -> StoreResult<()>;
+
+    /// Empties the sealed contents of requests closed before `closed_before`, keeping their metadata; the references purged. One transaction.
+    async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>>;
+
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);
 }

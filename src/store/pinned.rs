@@ -232,6 +232,30 @@ impl Store for Pinned {
             .await
     }
 
+    async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>> {
+        self.run(|store| async move { store.reminder_candidates(before).await })
+            .await
+    }
+
+    async fn remind(
+        &self,
+        reference: &str,
+        message: &str,
+        channels: &[String],
+        now: i64,
+    ) -> StoreResult<()> {
+        let reference = reference.to_owned();
+        let message = message.to_owned();
+        let channels = channels.to_vec();
+        self.run(|store| async move { store.remind(&reference, &message, &channels, now).await })
+            .await
+    }
+
+    async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>> {
+        self.run(|store| async move { store.purge_closed(closed_before, now).await })
+            .await
+    }
+
     async fn close(&self) {
         let _ = self
             .run(|store| async move {

@@ -232,6 +232,31 @@ impl Store for PostgresStore {
         Staff::revision(&mut conn, id).await
     }
 
+    async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::reminder_candidates(&mut conn, before).await
+    }
+
+    async fn remind(
+        &self,
+        reference: &str,
+        message: &str,
+        channels: &[String],
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        Staff::remind(&mut tx, reference, message, channels, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let result = Staff::purge_closed(&mut tx, closed_before, now).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

@@ -252,6 +252,33 @@ impl Store for SqliteStore {
         Staff::revision(&mut conn, id).await
     }
 
+    async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::reminder_candidates(&mut conn, before).await
+    }
+
+    async fn remind(
+        &self,
+        reference: &str,
+        message: &str,
+        channels: &[String],
+        now: i64,
+    ) -> StoreResult<()> {
+        let _writing = self.writer.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Staff::remind(&mut tx, reference, message, channels, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>> {
+        let _writing = self.writer.lock().await;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let result = Staff::purge_closed(&mut tx, closed_before, now).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

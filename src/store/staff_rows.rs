@@ -28,6 +28,8 @@ where
     for<'q> i64: Encode<'q, DB> + Type<DB>,
     for<'q> bool: Encode<'q, DB> + Type<DB>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> (String,): FromRow<'r, DB::Row>,
+    for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
     for<'r> User: FromRow<'r, DB::Row>,
     for<'r> Session: FromRow<'r, DB::Row>,
     for<'r> AuditEntry: FromRow<'r, DB::Row>,
@@ -284,7 +286,10 @@ where
         .execute(&mut *conn)
         .await?;
         let set = match event.kind.as_str() {
-            "status" => Some("status = $1"),
+            "status" => Some(
+                "status = $1, closed_at = CASE WHEN $1 IN ('done', 'cannot-fill') \
+                 THEN $2 ELSE NULL END",
+            ),
             "assign" => Some("assigned_to = NULLIF($1, '')"),
             _ => None,
         };
@@ -308,6 +313,85 @@ where
             }
         }
         Ok(())
+    }
+
+    /// New requests created before `before` that staff have not been reminded about.
+    pub async fn reminder_candidates(
+        conn: &mut DB::Connection,
+        before: i64,
+    ) -> StoreResult<Vec<RequestSummary>> {
+        Ok(sqlx::query_as(
+            "SELECT reference, kind, location, status, created_at, updated_at, assigned_to \
+             FROM requests WHERE status = 'new' AND renotified_at IS NULL AND created_at < $1 \
+             ORDER BY created_at LIMIT 200",
+        )
+        .bind(before)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
+    /// Marks `reference` reminded and queues the reminder (the caller's transaction) — unless
+    /// another instance did so first, so a reminder is queued once.
+    pub async fn remind(
+        conn: &mut DB::Connection,
+        reference: &str,
+        message: &str,
+        channels: &[String],
+        now: i64,
+    ) -> StoreResult<()> {
+        let marked: Option<(String,)> = sqlx::query_as(
+            "UPDATE requests SET renotified_at = $1 \
+             WHERE reference = $2 AND renotified_at IS NULL RETURNING reference",
+        )
+        .bind(now)
+        .bind(reference.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?;
+        if marked.is_none() {
+            return Ok(());
+        }
+        for channel in channels {
+            sqlx::query(
+                "INSERT INTO outbox (reference, message, due_at, channel) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(reference.to_owned())
+            .bind(message.to_owned())
+            .bind(now)
+            .bind(channel.clone())
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Empties the sealed contents (and sealed notes) of requests closed before `closed_before`;
+    /// their metadata and history stay. Returns the references purged (the caller's
+    /// transaction).
+    pub async fn purge_closed(
+        conn: &mut DB::Connection,
+        closed_before: i64,
+        now: i64,
+    ) -> StoreResult<Vec<String>> {
+        let purged: Vec<(String,)> = sqlx::query_as(
+            "UPDATE requests SET sealed = $1, key_id = 'purged', purged_at = $2 \
+             WHERE closed_at IS NOT NULL AND closed_at < $3 AND purged_at IS NULL \
+             RETURNING reference",
+        )
+        .bind(Vec::<u8>::new())
+        .bind(now)
+        .bind(closed_before)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (reference,) in &purged {
+            sqlx::query(
+                "UPDATE request_events SET sealed = NULL, key_id = NULL \
+                 WHERE reference = $1 AND kind = 'note'",
+            )
+            .bind(reference.clone())
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(purged.into_iter().map(|(r,)| r).collect())
     }
 
     pub async fn request_events(

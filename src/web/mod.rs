@@ -6,6 +6,7 @@ mod cache;
 mod error;
 mod headers;
 mod health;
+pub mod housekeeping;
 pub(crate) mod markdown;
 mod public;
 mod render;
@@ -37,6 +38,8 @@ pub struct Application {
     state: AppState,
     grace: Duration,
     refresh: Duration,
+    /// Housekeeping: retention in days, and how often it runs.
+    housekeeping: (u32, Duration),
     hsts: bool,
     notifier: crate::notify::Notifier,
 }
@@ -81,6 +84,10 @@ impl Application {
             notifier,
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
             refresh: Duration::from_secs(settings.content_refresh_seconds.max(1)),
+            housekeeping: (
+                settings.request_retention_days,
+                Duration::from_secs(settings.housekeeping_seconds.max(1)),
+            ),
         })
     }
 
@@ -107,6 +114,8 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let refresher = self.state.content().spawn_refresh(self.refresh);
+        let (retention_days, every) = self.housekeeping;
+        let housekeeper = housekeeping::spawn(self.state.clone(), retention_days, every);
         let notifier = if self.notifier.is_configured() {
             Some(crate::notify::spawn(
                 self.state.store().clone(),
@@ -138,6 +147,7 @@ impl Application {
             () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still open"),
         }
         refresher.abort();
+        housekeeper.abort();
         if let Some(notifier) = notifier {
             notifier.abort();
         }

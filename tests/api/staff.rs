@@ -223,7 +223,8 @@ async fn actions(store: &dyn Store) -> Vec<String> {
 
 on_both_backends!(
     a_pharmacist_enrols_then_signs_in_with_a_code_or_a_recovery_code_once,
-    every_staff_route_checks_the_role
+    every_staff_route_checks_the_role,
+    waiting_requests_get_one_reminder_and_closed_ones_are_purged_after_retention
 );
 
 async fn a_pharmacist_enrols_then_signs_in_with_a_code_or_a_recovery_code_once(backend: Backend) {
@@ -900,4 +901,128 @@ async fn accounts_are_made_from_the_command_line_with_a_password_or_a_setup_link
             "{expected} in {log:#?}"
         );
     }
+}
+
+async fn waiting_requests_get_one_reminder_and_closed_ones_are_purged_after_retention(
+    backend: Backend,
+) {
+    let app = crate::helpers::spawn_app_with(backend, |s| s.housekeeping_seconds = 1).await;
+    let store = app.db.store().await;
+    let reference = crate::requests::submit_one(&app).await;
+    let fresh = crate::requests::submit_one(&app).await;
+    assert_eq!(store.pending_notifications().await.unwrap(), 2);
+    let day = 86_400_000_i64;
+    let run = |sql: &'static str, value: i64, reference: String| {
+        let url = app.db.url.clone();
+        async move {
+            use sqlx::Connection;
+            if url.starts_with("sqlite") {
+                let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                sqlx::query(sql)
+                    .bind(value)
+                    .bind(reference)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            } else {
+                let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+                sqlx::query(sql)
+                    .bind(value)
+                    .bind(reference)
+                    .execute(&mut conn)
+                    .await
+                    .unwrap();
+            }
+        }
+    };
+    // Three days old: more than two hours of opening time whatever day the test runs.
+    run(
+        "UPDATE requests SET created_at = created_at - $1 WHERE reference = $2",
+        3 * day,
+        reference.clone(),
+    )
+    .await;
+    let started = Instant::now();
+    while store.pending_notifications().await.unwrap() < 3 {
+        assert!(started.elapsed() < Duration::from_secs(10), "no reminder");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        store.pending_notifications().await.unwrap(),
+        3,
+        "one reminder, for the old request only"
+    );
+    let waiting = store
+        .claim_notifications(i64::MAX / 2, i64::MAX / 2, 10)
+        .await
+        .unwrap();
+    let reminder = waiting
+        .iter()
+        .find(|n| n.message.starts_with("Waiting:"))
+        .unwrap();
+    assert_eq!(reminder.reference, reference);
+    assert!(!reminder.message.contains("Wilhelmina"));
+    assert!(
+        waiting
+            .iter()
+            .all(|n| n.reference != fresh || !n.message.starts_with("Waiting:"))
+    );
+
+    // Closed 181 days ago: the contents go; the history stays.
+    store
+        .add_request_event(&pestle::store::NewRequestEvent {
+            reference: reference.clone(),
+            at: jiff::Timestamp::now().as_millisecond(),
+            actor: "staff@willow.example".to_owned(),
+            kind: "status".to_owned(),
+            value: "done".to_owned(),
+            sealed: None,
+        })
+        .await
+        .unwrap();
+    run(
+        "UPDATE requests SET closed_at = closed_at - $1 WHERE reference = $2",
+        181 * day,
+        reference.clone(),
+    )
+    .await;
+    let started = Instant::now();
+    while store
+        .find_request(&reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .request
+        .key_id
+        != "purged"
+    {
+        assert!(started.elapsed() < Duration::from_secs(10), "not purged");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let purged = store.find_request(&reference).await.unwrap().unwrap();
+    assert!(purged.request.sealed.is_empty());
+    assert_eq!(purged.status, "done");
+    assert_ne!(
+        store
+            .find_request(&fresh)
+            .await
+            .unwrap()
+            .unwrap()
+            .request
+            .key_id,
+        "purged"
+    );
+    let mut staff = signed_in(&app, store.as_ref(), "staff").await;
+    let page = staff.get(&format!("/staff/requests/{reference}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("was removed when the retention period"));
+    assert!(page.html.contains("Status: Done"));
+    let log = actions(store.as_ref()).await;
+    assert!(
+        log.contains(&format!(
+            "request.purged system {reference} retention period over"
+        )),
+        "{log:#?}"
+    );
 }

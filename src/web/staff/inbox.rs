@@ -94,6 +94,20 @@ struct Row {
 fn rows(state: &AppState, site: &crate::content::Site, summaries: &[RequestSummary]) -> Vec<Row> {
     let now = now_ms();
     let overdue_ms = state.staff_policy().overdue_ms;
+    let waited = |s: &RequestSummary| {
+        let place = site
+            .locations
+            .iter()
+            .find(|l| l.slug.as_str() == s.location);
+        match (
+            place,
+            jiff::Timestamp::from_millisecond(s.created_at),
+            jiff::Timestamp::from_millisecond(now),
+        ) {
+            (Some(place), Ok(from), Ok(to)) => place.open_ms_between(from, to),
+            _ => now - s.created_at,
+        }
+    };
     summaries
         .iter()
         .map(|s| Row {
@@ -107,7 +121,7 @@ fn rows(state: &AppState, site: &crate::content::Site, summaries: &[RequestSumma
             received: local_time(site, s.created_at),
             age: age(now - s.created_at),
             status_label: status_label(&s.status).to_owned(),
-            overdue: s.status == "new" && now - s.created_at > overdue_ms,
+            overdue: s.status == "new" && waited(s) > overdue_ms,
             status: s.status.clone(),
             assigned: s.assigned_to.clone().unwrap_or_default(),
         })
@@ -267,6 +281,8 @@ struct DetailPage<'a> {
     layout: StaffLayout<'a>,
     row: Row,
     answers: Vec<(&'static str, String)>,
+    /// The contents were removed after the retention period.
+    purged: bool,
     schedule_two: bool,
     history: Vec<HistoryLine>,
     statuses: [(&'static str, &'static str); 4],
@@ -292,7 +308,12 @@ pub async fn detail(
     staff
         .audit(&state, "request.viewed", &reference, "")
         .await?;
-    let request = requests::open(state.keys(), &stored)?;
+    let purged = stored.request.key_id == "purged";
+    let request = if purged {
+        None
+    } else {
+        Some(requests::open(state.keys(), &stored)?)
+    };
     let site = state.renderer().current();
     let pack = site.pack()?;
     let summary = RequestSummary {
@@ -343,10 +364,10 @@ pub async fn detail(
         .collect();
     let schedule_two = matches!(
         request,
-        requests::Request::Transfer {
+        Some(requests::Request::Transfer {
             controlled: requests::fields::Controlled::ScheduleII,
             ..
-        }
+        })
     );
     page(
         StatusCode::OK,
@@ -358,7 +379,11 @@ pub async fn detail(
                 &staff,
             )?,
             row,
-            answers: request.answers(),
+            answers: request
+                .as_ref()
+                .map(requests::Request::answers)
+                .unwrap_or_default(),
+            purged,
             schedule_two,
             history,
             statuses: STATUSES,

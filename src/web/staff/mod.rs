@@ -8,7 +8,7 @@ mod audit_log;
 mod auth;
 mod content;
 mod inbox;
-pub mod session;
+pub(crate) mod session;
 
 use askama::Template;
 use axum::Router;

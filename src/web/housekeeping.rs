@@ -1,0 +1,97 @@
+//! Background housekeeping for requests, once a minute by default: a request still new after
+//! `request_overdue_minutes` of its location's opening hours gets one reminder to staff (on
+//! the notification channels, no patient data); a request closed longer than
+//! `request_retention_days` has its sealed contents purged — its metadata and the audit trail
+//! stay. Safe on several instances at once: each reminder and purge is claimed in the store.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::AppState;
+use crate::requests::Kind;
+
+/// Reminders sent and requests purged in one round.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    pub reminded: usize,
+    pub purged: usize,
+}
+
+pub fn spawn(state: AppState, retention_days: u32, every: Duration) -> tokio::task::JoinHandle<()> {
+    let retention_ms = i64::from(retention_days) * 86_400_000;
+    tokio::spawn(async move {
+        loop {
+            let now = Timestamp::now().as_millisecond();
+            match run_once(&state, now, retention_ms).await {
+                Ok(round) if round != Round::default() => {
+                    tracing::info!(
+                        reminded = round.reminded,
+                        purged = round.purged,
+                        "housekeeping"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(error = format!("{error:#}"), "housekeeping failed"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
+}
+
+pub async fn run_once(state: &AppState, now: i64, retention_ms: i64) -> anyhow::Result<Round> {
+    let store = state.store();
+    let mut round = Round::default();
+    let overdue_ms = state.staff_policy().overdue_ms;
+    let snapshot = state.content().snapshot();
+    let locations = snapshot
+        .pack
+        .as_ref()
+        .map(|p| p.site.locations.clone())
+        .unwrap_or_default();
+    // Opening hours never add up to more than the wall clock, so older-than is a first cut.
+    for request in store.reminder_candidates(now - overdue_ms).await? {
+        let place = locations
+            .iter()
+            .find(|l| l.slug.as_str() == request.location);
+        let waited = match place {
+            Some(place) => place.open_ms_between(
+                Timestamp::from_millisecond(request.created_at)?,
+                Timestamp::from_millisecond(now)?,
+            ),
+            None => now - request.created_at,
+        };
+        if waited <= overdue_ms {
+            continue;
+        }
+        let noun = Kind::from_slug(&request.kind).map_or("request", Kind::noun);
+        let place_name = place.map_or(request.location.as_str(), |p| p.name.as_str());
+        let message = format!(
+            "Waiting: {noun} {} at {place_name} has not been picked up after {} minutes of opening hours",
+            request.reference,
+            overdue_ms / 60_000
+        );
+        store
+            .remind(
+                &request.reference,
+                &message,
+                state.notification_channels(),
+                now,
+            )
+            .await?;
+        round.reminded += 1;
+    }
+    for reference in store.purge_closed(now - retention_ms, now).await? {
+        super::staff::session::audit(
+            store.as_ref(),
+            "system",
+            "request.purged",
+            &reference,
+            "retention period over",
+            "",
+        )
+        .await?;
+        round.purged += 1;
+    }
+    Ok(round)
+}
