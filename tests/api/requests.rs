@@ -113,9 +113,17 @@ pub(crate) fn reference_in(html: &str) -> String {
 
 /// Submits one valid call-back request through the form; its reference.
 pub(crate) async fn submit_one(app: &TestApp) -> String {
+    submit_named(app, "Wilhelmina Quartz").await
+}
+
+/// Submits a valid call-back request from `name`; its reference.
+pub(crate) async fn submit_named(app: &TestApp, name: &str) -> String {
     let web = Web::from(app);
     let session = open_form(&web, "callback").await;
-    let response = post(&web, "callback", &session, &valid("callback")).await;
+    let mut fields = valid("callback");
+    fields.retain(|(field, _)| *field != "name");
+    fields.push(("name", name));
+    let response = post(&web, "callback", &session, &fields).await;
     assert_eq!(response.status(), 200);
     reference_in(&response.text().await.unwrap())
 }

@@ -396,6 +396,12 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             "admin",
         ),
         ("GET", "/staff/two-factor".to_owned(), vec![], "staff"),
+        (
+            "GET",
+            "/staff/requests/export?from=2020-01-01&to=2099-12-31".to_owned(),
+            vec![],
+            "admin",
+        ),
         ("GET", "/staff/content".to_owned(), vec![], "pharmacist"),
         (
             "GET",
@@ -1025,4 +1031,64 @@ async fn waiting_requests_get_one_reminder_and_closed_ones_are_purged_after_rete
         )),
         "{log:#?}"
     );
+}
+
+#[tokio::test]
+async fn admins_export_a_date_range_as_csv_with_patient_details_only_when_asked() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let plain = crate::requests::submit_one(&app).await;
+    let formula = crate::requests::submit_named(&app, "=HYPERLINK(\"http://evil.example\")").await;
+    let mut admin = signed_in(&app, store.as_ref(), "admin").await;
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let (from, to) = (today.yesterday().unwrap(), today.tomorrow().unwrap());
+    let path = format!("/staff/requests/export?from={from}&to={to}");
+
+    let page = admin.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        page.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(page.headers["cache-control"], "no-store");
+    assert!(page.html.starts_with(
+        "\"reference\",\"type\",\"location\",\"status\",\"received\",\"assigned to\"\r\n"
+    ));
+    assert!(page.html.contains(&plain) && page.html.contains(&formula));
+    assert!(
+        !page.html.contains("Wilhelmina") && !page.html.contains("HYPERLINK"),
+        "no patient data unless asked"
+    );
+
+    let page = admin.get(&format!("{path}&details=yes")).await;
+    assert!(
+        page.html
+            .contains("Name: Wilhelmina Quartz; Phone: (213) 555-0147")
+    );
+    // The name starts with "=": it reaches the file as text, not as a formula.
+    let line = page.html.lines().find(|l| l.contains(&formula)).unwrap();
+    let details = line.rsplit(",\"").next().unwrap();
+    assert!(details.starts_with("Name: =HYPERLINK"), "{line}");
+    assert!(
+        !line.contains(",\"=") && !line.contains(",="),
+        "no cell starts a formula: {line}"
+    );
+
+    let page = admin
+        .get("/staff/requests/export?from=2026-12-01&to=2026-11-01")
+        .await;
+    assert_eq!(page.status, 422);
+    let log = actions(store.as_ref()).await;
+    let exported: Vec<&String> = log
+        .iter()
+        .filter(|l| l.starts_with("requests.exported admin@willow.example"))
+        .collect();
+    assert_eq!(exported.len(), 2, "{log:#?}");
+    assert!(exported[0].contains("2 requests from") && !exported[0].contains("patient details"));
+    assert!(exported[1].ends_with("with patient details"));
 }

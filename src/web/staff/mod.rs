@@ -7,6 +7,7 @@
 mod audit_log;
 mod auth;
 mod content;
+mod export;
 mod inbox;
 pub(crate) mod session;
 
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/staff/sign-out", post(auth::sign_out))
         .route("/staff/requests", get(inbox::list))
+        .route("/staff/requests/export", get(export::export))
         .route("/staff/requests/{reference}", get(inbox::detail))
         .route(
             "/staff/requests/{reference}/status",
