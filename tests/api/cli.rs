@@ -77,6 +77,7 @@ fn serve_logs_the_bound_address_and_stops_gracefully_on_sigterm() {
 mod reqwest {
     pub fn blocking_get(url: &str) -> u16 {
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async { ::reqwest::get(url).await.unwrap().status().as_u16() })
+        let client = crate::helpers::http_client().build().unwrap();
+        runtime.block_on(async { client.get(url).send().await.unwrap().status().as_u16() })
     }
 }
