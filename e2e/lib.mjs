@@ -37,6 +37,7 @@ export const PAGES = [
   { path: '/compounding', status: 200 },
   { path: '/locations', status: 200 },
   { path: '/testimonials', status: 200 },
+  { path: '/testimonials/share', status: 200 },
   { path: '/search?q=leg+cramps', status: 200 },
   { path: '/requests/callback', status: 200 },
   { path: '/requests/refill', status: 200 },

@@ -124,6 +124,9 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   assert.match(await published.locator('main').textContent(), /sharp and painful/, 'the restored version is live');
   await published.close();
 
+  await page.getByRole('link', { name: 'Shared experiences' }).click();
+  await check('testimonials');
+
   await page.getByRole('button', { name: 'Sign out' }).click();
   assert.match(page.url(), /\/staff\/sign-in\?done=signed-out$/);
   await page.goto(`${BASE_URL}/staff`);

@@ -23,8 +23,8 @@ pub use postgres::PostgresStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
 pub use sqlite::SqliteStore;
 pub use staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewUser, RequestEvent,
-    RequestFilter, RequestSummary, Revision, Session, User,
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory, NewUser,
+    RequestEvent, RequestFilter, RequestSummary, Revision, Session, SharedStory, User,
 };
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
@@ -189,6 +189,21 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Empties the sealed contents of requests closed before `closed_before`, keeping their metadata; the references purged. One transaction.
     async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>>;
+
+    /// Keeps an experience shared through the public form, pending moderation.
+    async fn share_story(&self, story: &NewSharedStory) -> StoreResult<()>;
+
+    /// Shared experiences with `status` (pending, approved or rejected), oldest first.
+    async fn shared_stories(&self, status: &str) -> StoreResult<Vec<SharedStory>>;
+
+    /// Approves or rejects a pending shared experience; `None` if it is not pending.
+    async fn decide_story(
+        &self,
+        id: i64,
+        status: &str,
+        by: &str,
+        at: i64,
+    ) -> StoreResult<Option<SharedStory>>;
 
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);

@@ -10,8 +10,9 @@ use tokio::runtime::Handle;
 
 use super::{
     AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
-    NewRequestEvent, NewRevision, NewUser, Notification, RequestEvent, RequestFilter,
-    RequestSummary, Revision, Session, Store, StoreError, StoreResult, StoredRequest, User,
+    NewRequestEvent, NewRevision, NewSharedStory, NewUser, Notification, RequestEvent,
+    RequestFilter, RequestSummary, Revision, Session, SharedStory, Store, StoreError, StoreResult,
+    StoredRequest, User,
 };
 use crate::content::ContentPack;
 
@@ -253,6 +254,31 @@ impl Store for Pinned {
 
     async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>> {
         self.run(|store| async move { store.purge_closed(closed_before, now).await })
+            .await
+    }
+
+    async fn share_story(&self, story: &NewSharedStory) -> StoreResult<()> {
+        let story = story.clone();
+        self.run(|store| async move { store.share_story(&story).await })
+            .await
+    }
+
+    async fn shared_stories(&self, status: &str) -> StoreResult<Vec<SharedStory>> {
+        let status = status.to_owned();
+        self.run(|store| async move { store.shared_stories(&status).await })
+            .await
+    }
+
+    async fn decide_story(
+        &self,
+        id: i64,
+        status: &str,
+        by: &str,
+        at: i64,
+    ) -> StoreResult<Option<SharedStory>> {
+        let status = status.to_owned();
+        let by = by.to_owned();
+        self.run(|store| async move { store.decide_story(id, &status, &by, at).await })
             .await
     }
 

@@ -14,8 +14,9 @@ use super::rows::Rows;
 use super::staff_rows::StaffRows;
 use super::{
     AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
-    NewRequestEvent, NewRevision, NewUser, Notification, RequestEvent, RequestFilter,
-    RequestSummary, Revision, Session, Store, StoreResult, StoredRequest, User, now_millis,
+    NewRequestEvent, NewRevision, NewSharedStory, NewUser, Notification, RequestEvent,
+    RequestFilter, RequestSummary, Revision, Session, SharedStory, Store, StoreResult,
+    StoredRequest, User, now_millis,
 };
 use crate::content::ContentPack;
 
@@ -277,6 +278,27 @@ impl Store for SqliteStore {
         let result = Staff::purge_closed(&mut tx, closed_before, now).await?;
         tx.commit().await?;
         Ok(result)
+    }
+
+    async fn share_story(&self, story: &NewSharedStory) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::share_story(&mut conn, story).await
+    }
+
+    async fn shared_stories(&self, status: &str) -> StoreResult<Vec<SharedStory>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::shared_stories(&mut conn, status).await
+    }
+
+    async fn decide_story(
+        &self,
+        id: i64,
+        status: &str,
+        by: &str,
+        at: i64,
+    ) -> StoreResult<Option<SharedStory>> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::decide_story(&mut conn, id, status, by, at).await
     }
 
     async fn close(&self) {

@@ -153,3 +153,24 @@ pub struct Revision {
     pub created_at: i64,
     pub state: String,
 }
+
+/// An experience shared through the public form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSharedStory {
+    pub created_at: i64,
+    pub name: String,
+    pub place: String,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SharedStory {
+    pub id: i64,
+    pub created_at: i64,
+    pub name: String,
+    pub place: String,
+    pub quote: String,
+    /// "pending", "approved" or "rejected".
+    pub status: String,
+    pub decided_by: Option<String>,
+}

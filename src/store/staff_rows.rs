@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 
 use super::staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewUser, RequestEvent,
-    RequestFilter, RequestSummary, Revision, Session, User,
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory, NewUser,
+    RequestEvent, RequestFilter, RequestSummary, Revision, Session, SharedStory, User,
 };
 use super::{StoreError, StoreResult};
 
@@ -36,7 +36,57 @@ where
     for<'r> RequestSummary: FromRow<'r, DB::Row>,
     for<'r> RequestEvent: FromRow<'r, DB::Row>,
     for<'r> Revision: FromRow<'r, DB::Row>,
+    for<'r> SharedStory: FromRow<'r, DB::Row>,
 {
+    pub async fn share_story(conn: &mut DB::Connection, story: &NewSharedStory) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO testimonial_submissions (created_at, name, place, quote) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(story.created_at)
+        .bind(story.name.clone())
+        .bind(story.place.clone())
+        .bind(story.quote.clone())
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Shared stories with `status`, oldest first.
+    pub async fn shared_stories(
+        conn: &mut DB::Connection,
+        status: &str,
+    ) -> StoreResult<Vec<SharedStory>> {
+        Ok(sqlx::query_as(
+            "SELECT id, created_at, name, place, quote, status, decided_by \
+             FROM testimonial_submissions WHERE status = $1 ORDER BY id LIMIT 500",
+        )
+        .bind(status.to_owned())
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
+    /// Decides a pending story; `None` when it is not pending (already decided, or no such id).
+    pub async fn decide_story(
+        conn: &mut DB::Connection,
+        id: i64,
+        status: &str,
+        by: &str,
+        at: i64,
+    ) -> StoreResult<Option<SharedStory>> {
+        Ok(sqlx::query_as(
+            "UPDATE testimonial_submissions SET status = $1, decided_by = $2, decided_at = $3 \
+             WHERE id = $4 AND status = 'pending' \
+             RETURNING id, created_at, name, place, quote, status, decided_by",
+        )
+        .bind(status.to_owned())
+        .bind(by.to_owned())
+        .bind(at)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?)
+    }
+
     pub async fn add_revision(
         conn: &mut DB::Connection,
         revision: &NewRevision,

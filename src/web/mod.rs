@@ -10,7 +10,7 @@ pub mod housekeeping;
 pub(crate) mod markdown;
 mod public;
 mod render;
-mod requests;
+pub(crate) mod requests;
 mod serve;
 mod staff;
 mod state;

@@ -335,3 +335,123 @@ async fn markup_typed_into_any_content_field_renders_inert() {
         .unwrap();
     assert!(!csp.contains("unsafe-inline"), "{csp}");
 }
+
+#[tokio::test]
+async fn a_shared_experience_waits_for_a_pharmacist_then_appears() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let form = app
+        .client
+        .get(format!("{}/testimonials/share", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.headers()["cache-control"], "no-store");
+    let cookie = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = form.text().await.unwrap();
+    let at = html.find("name=\"csrf_token\" value=\"").unwrap() + 25;
+    let token = html[at..at + 64].to_owned();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.append_pair("csrf_token", &token);
+        for (name, value) in &fields {
+            form.append_pair(name, value);
+        }
+        app.client
+            .post(format!("{}/testimonials/share", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie.clone())
+            .header("origin", app.address.clone())
+            .body(form.finish())
+            .send()
+    };
+    // Every problem at once, values kept.
+    let response = post(vec![
+        ("quote", "Great!".to_owned()),
+        ("name", "Ana <b>L.</b>".to_owned()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    for message in ["at least 20 characters", "Enter your town", "Tick the box"] {
+        assert!(html.contains(message), "{message}");
+    }
+    assert!(html.contains("value=\"Ana &#60;b&#62;L.&#60;/b&#62;\""));
+    let quote =
+        "The compounded <script>alert(1)</script> gel let me sleep through the night again.";
+    let response = post(vec![
+        ("quote", quote.to_owned()),
+        ("name", "Ana L.".to_owned()),
+        ("place", "Pasadena".to_owned()),
+        ("consent", "yes".to_owned()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("A pharmacist reads every story")
+    );
+    assert!(
+        !public(&app, "/testimonials")
+            .await
+            .contains("sleep through the night"),
+        "not before approval"
+    );
+
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    assert!(
+        ph.get("/staff")
+            .await
+            .html
+            .contains("1 waiting for a decision")
+    );
+    let page = ph.get("/staff/testimonials").await;
+    assert!(page.html.contains("sleep through the night"));
+    assert!(
+        !page.html.contains("<script>alert"),
+        "escaped for staff too"
+    );
+    let id = store.shared_stories("pending").await.unwrap()[0].id;
+    let page = ph
+        .post(&format!("/staff/testimonials/{id}/approve"), &[])
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, "/staff/testimonials")
+    );
+    let html = public(&app, "/testimonials").await;
+    assert!(html.contains("sleep through the night") && html.contains("Ana L."));
+    assert!(!html.contains("<script>alert"));
+    // Deciding twice does nothing more; staff cannot moderate.
+    ph.post(&format!("/staff/testimonials/{id}/reject"), &[])
+        .await;
+    assert_eq!(store.shared_stories("approved").await.unwrap().len(), 1);
+    let mut staff = signed_in(&app, store.as_ref(), "staff").await;
+    assert_eq!(staff.get("/staff/testimonials").await.status, 403);
+    let log: Vec<String> = store
+        .audit(&pestle::store::AuditFilter {
+            limit: 50,
+            action: "testimonial".to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.action, e.subject))
+        .collect();
+    assert_eq!(
+        log,
+        [format!("testimonial.approved testimonials/ana-l-{id}.toml")]
+    );
+}

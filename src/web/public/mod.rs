@@ -11,6 +11,7 @@ pub mod not_found;
 mod schema;
 pub mod search;
 mod seo;
+mod share;
 mod testimonials;
 
 use axum::Router;
@@ -31,6 +32,12 @@ pub fn router() -> Router<AppState> {
         .route("/compounding", get(compounding::show))
         .route("/locations", get(locations::show))
         .route("/testimonials", get(testimonials::show))
+        .route(
+            "/testimonials/share",
+            get(share::show)
+                .post(share::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024)),
+        )
         .route("/search", get(search::show))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))

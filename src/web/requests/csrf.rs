@@ -17,13 +17,14 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// `Set-Cookie` for a token: HttpOnly, SameSite=Strict, only sent to `/requests`.
+/// `Set-Cookie` for a token: HttpOnly, SameSite=Strict (the request forms and "Share your
+/// experience" use it).
 pub fn cookie(token: &str, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/requests; HttpOnly; SameSite=Strict; Max-Age=7200{secure}"
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=7200{secure}"
     ))
-    .unwrap_or(HeaderValue::from_static("pestle_csrf=; Path=/requests"))
+    .unwrap_or(HeaderValue::from_static("pestle_csrf=; Path=/"))
 }
 
 /// Ok when the post carries our token in both places and comes from this site.

@@ -27,7 +27,7 @@ const REVISIONS_SHOWN: i64 = 50;
 const MAX_SOURCE: usize = 200_000;
 
 /// A content file's place: the URL's kind and slug, and the folder path they stand for.
-struct Entry {
+pub(super) struct Entry {
     kind: &'static str,
     slug: String,
     path: String,
@@ -35,7 +35,7 @@ struct Entry {
 
 impl Entry {
     /// From `/staff/content/{kind}/{slug}`; `None` for anything else (404).
-    fn parse(kind: &str, slug: &str) -> Option<Self> {
+    pub(super) fn parse(kind: &str, slug: &str) -> Option<Self> {
         let valid_slug = !slug.is_empty()
             && slug.len() <= 100
             && slug
@@ -89,7 +89,11 @@ fn published_files(pack: &ContentPack) -> Result<Vec<(String, String)>, AppError
 }
 
 /// Checks `source` as the file at `entry.path` among the other published files.
-fn check(pack: &ContentPack, entry: &Entry, source: &str) -> Result<ContentPack, Vec<String>> {
+pub(super) fn check(
+    pack: &ContentPack,
+    entry: &Entry,
+    source: &str,
+) -> Result<ContentPack, Vec<String>> {
     let mut files: Vec<RawFile> = published_files(pack)
         .map_err(|_| vec!["the published content cannot be read back".to_owned()])?
         .into_iter()
@@ -396,7 +400,7 @@ pub async fn edit(
 
 /// Publishes `pack` (already checked): imports it, records the revision, audits, and
 /// refreshes this instance's pages and search index.
-async fn publish(
+pub(super) async fn publish(
     state: &AppState,
     staff: &Staff,
     entry: &Entry,

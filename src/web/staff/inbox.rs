@@ -137,6 +137,8 @@ struct DashboardPage<'a> {
     overdue_hours: String,
     /// For pharmacists and admins: (edit link, title, why) of pages due a review.
     reviews: Option<Vec<(String, String, String)>>,
+    /// For pharmacists and admins: shared experiences waiting for a decision.
+    stories_waiting: Option<usize>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Response, AppError> {
@@ -164,14 +166,21 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
         .filter(|r| r.overdue)
         .collect();
     let minutes = state.staff_policy().overdue_ms / 60_000;
+    let editor = staff.role >= crate::staff::Role::Pharmacist;
+    let stories_waiting = if editor {
+        Some(state.store().shared_stories("pending").await?.len())
+    } else {
+        None
+    };
     page(
         StatusCode::OK,
         DashboardPage {
             layout: StaffLayout::signed_in(&site, "Dashboard", "dashboard", &staff)?,
             counts,
             overdue,
-            reviews: (staff.role >= crate::staff::Role::Pharmacist)
+            reviews: editor
                 .then(|| super::content::review_queue(pack, super::content::today(pack))),
+            stories_waiting,
             overdue_hours: if minutes % 60 == 0 {
                 format!("{} hours", minutes / 60)
             } else {

@@ -10,6 +10,7 @@ mod content;
 mod export;
 mod inbox;
 pub(crate) mod session;
+mod stories;
 
 use askama::Template;
 use axum::Router;
@@ -52,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/requests/{reference}/assign", post(inbox::assign))
         .route("/staff/requests/{reference}/notes", post(inbox::add_note))
         .route("/staff/audit", get(audit_log::list))
+        .route("/staff/testimonials", get(stories::list))
+        .route("/staff/testimonials/{id}/{decision}", post(stories::decide))
         .route("/staff/content", get(content::list))
         .route("/staff/content/new", get(content::start))
         .route(
