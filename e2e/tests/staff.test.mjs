@@ -98,6 +98,8 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   assert.match(log, /two-factor\.enrolled/);
   assert.ok(!log.includes('Rosalind'), 'no patient data in the audit log');
   await check('audit');
+  await page.getByRole('link', { name: 'Accounts', exact: true }).click();
+  await check('users');
 
   // Edit and publish a page, then restore the earlier version from its revisions.
   await page.getByRole('link', { name: 'Content', exact: true }).click();

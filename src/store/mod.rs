@@ -205,6 +205,9 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         at: i64,
     ) -> StoreResult<Option<SharedStory>>;
 
+    /// Ends every session (and setup link) of an account.
+    async fn end_sessions(&self, user_id: i64) -> StoreResult<()>;
+
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);
 }

@@ -282,6 +282,11 @@ impl Store for Pinned {
             .await
     }
 
+    async fn end_sessions(&self, user_id: i64) -> StoreResult<()> {
+        self.run(|store| async move { store.end_sessions(user_id).await })
+            .await
+    }
+
     async fn close(&self) {
         let _ = self
             .run(|store| async move {

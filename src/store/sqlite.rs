@@ -301,6 +301,11 @@ impl Store for SqliteStore {
         Staff::decide_story(&mut conn, id, status, by, at).await
     }
 
+    async fn end_sessions(&self, user_id: i64) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await?;
+        Staff::end_sessions(&mut conn, user_id).await
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }

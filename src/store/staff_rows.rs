@@ -199,6 +199,14 @@ where
         Ok(())
     }
 
+    pub async fn end_sessions(conn: &mut DB::Connection, user_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
     pub async fn create_session(conn: &mut DB::Connection, session: &Session) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, stage, csrf_token, created_at, \

@@ -455,3 +455,43 @@ async fn a_shared_experience_waits_for_a_pharmacist_then_appears() {
         [format!("testimonial.approved testimonials/ana-l-{id}.toml")]
     );
 }
+
+#[tokio::test]
+async fn a_new_entry_starts_from_a_skeleton_and_is_published_when_it_checks() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let page = ph
+        .get("/staff/content/new?kind=testimonials&slug=bo-d")
+        .await;
+    assert_eq!(page.location, "/staff/content/testimonials/bo-d");
+    let page = ph.get("/staff/content/testimonials/bo-d").await;
+    assert!(page.html.contains("New: testimonials/bo-d.toml"));
+    let skeleton = textarea(&page.html);
+    let page = ph
+        .post(
+            "/staff/content/testimonials/bo-d",
+            &[("source", &skeleton), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(page.status, 422, "an empty skeleton does not publish");
+    let source = "quote = \"They mixed a cream my skin could finally tolerate.\"\nname = \"Bo D.\"\nplace = \"Denver\"\n";
+    let page = ph
+        .post(
+            "/staff/content/testimonials/bo-d",
+            &[("source", source), ("action", "publish")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.html);
+    assert!(
+        public(&app, "/testimonials")
+            .await
+            .contains("my skin could finally tolerate")
+    );
+    assert_eq!(
+        ph.get("/staff/content/new?kind=conditions&slug=Bad Name")
+            .await
+            .status,
+        404
+    );
+}

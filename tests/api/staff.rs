@@ -357,75 +357,186 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
     for role in ["staff", "pharmacist", "admin"] {
         browsers.push((role, signed_in(&app, store.as_ref(), role).await));
     }
+    let now = jiff::Timestamp::now().as_millisecond();
+    let revision = store
+        .add_revision(&pestle::store::NewRevision {
+            path: "conditions/migraine.md".to_owned(),
+            source: "draft".to_owned(),
+            author: "pharmacist@willow.example".to_owned(),
+            created_at: now,
+            state: "draft".to_owned(),
+        })
+        .await
+        .unwrap();
+    store
+        .share_story(&pestle::store::NewSharedStory {
+            created_at: now,
+            name: "Ana L.".to_owned(),
+            place: "Pasadena".to_owned(),
+            quote: "Kind and quick, every time I came in.".to_owned(),
+        })
+        .await
+        .unwrap();
+    let story = store.shared_stories("pending").await.unwrap()[0].id;
+    add_user(store.as_ref(), "other@willow.example", "staff").await;
+    let other = store
+        .user_by_email("other@willow.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let detail = format!("/staff/requests/{reference}");
-    // (method, path, fields, the least role that may)
-    type Route<'a> = (&'a str, String, Vec<(&'a str, &'a str)>, &'a str);
-    let routes: Vec<Route> = vec![
-        ("GET", "/staff".to_owned(), vec![], "staff"),
-        ("GET", "/staff/requests".to_owned(), vec![], "staff"),
-        (
+    let migraine = "/staff/content/conditions/migraine";
+    // (method, path, fields, the least role that may, the status it then gets)
+    struct Route {
+        method: &'static str,
+        path: String,
+        fields: Vec<(&'static str, &'static str)>,
+        least: &'static str,
+        ok: u16,
+    }
+    let route =
+        |method, path: String, fields: Vec<(&'static str, &'static str)>, least, ok| Route {
+            method,
+            path,
+            fields,
+            least,
+            ok,
+        };
+    let routes = vec![
+        route("GET", "/staff".into(), vec![], "staff", 200),
+        route("GET", "/staff/requests".into(), vec![], "staff", 200),
+        route(
             "GET",
-            "/staff/requests?status=new&kind=callback".to_owned(),
+            "/staff/requests?status=new&kind=callback&age=today".into(),
             vec![],
             "staff",
+            200,
         ),
-        ("GET", detail.clone(), vec![], "staff"),
-        (
+        route("GET", detail.clone(), vec![], "staff", 200),
+        route(
             "POST",
             format!("{detail}/status"),
             vec![("status", "in-progress")],
             "staff",
+            303,
         ),
-        (
+        route(
             "POST",
             format!("{detail}/assign"),
             vec![("assignee", "staff@willow.example")],
             "staff",
+            303,
         ),
-        (
+        route(
             "POST",
             format!("{detail}/notes"),
             vec![("note", "Called back")],
             "staff",
+            303,
         ),
-        ("GET", "/staff/audit".to_owned(), vec![], "admin"),
-        (
+        route("GET", "/staff/two-factor".into(), vec![], "staff", 200),
+        route("GET", "/staff/content".into(), vec![], "pharmacist", 200),
+        route(
             "GET",
-            "/staff/audit?action=request".to_owned(),
-            vec![],
-            "admin",
-        ),
-        ("GET", "/staff/two-factor".to_owned(), vec![], "staff"),
-        (
-            "GET",
-            "/staff/requests/export?from=2020-01-01&to=2099-12-31".to_owned(),
-            vec![],
-            "admin",
-        ),
-        ("GET", "/staff/content".to_owned(), vec![], "pharmacist"),
-        (
-            "GET",
-            "/staff/content/conditions/migraine".to_owned(),
+            "/staff/content/new?kind=conditions&slug=heel-pain".into(),
             vec![],
             "pharmacist",
+            303,
         ),
-        (
+        route("GET", migraine.into(), vec![], "pharmacist", 200),
+        route(
             "GET",
-            "/staff/content/site/site".to_owned(),
+            "/staff/content/site/site".into(),
             vec![],
             "pharmacist",
+            200,
         ),
-        (
+        route(
+            "GET",
+            "/staff/content/medications/baclofen".into(),
+            vec![],
+            "pharmacist",
+            200,
+        ),
+        route(
             "POST",
-            "/staff/content/conditions/migraine".to_owned(),
+            migraine.into(),
             vec![("action", "preview"), ("source", "x")],
             "pharmacist",
+            422,
         ),
-        (
+        route(
             "POST",
-            "/staff/content/conditions/migraine/review".to_owned(),
+            format!("{migraine}/review"),
             vec![("by", ""), ("next", "")],
             "pharmacist",
+            422,
+        ),
+        route(
+            "GET",
+            format!("{migraine}/revisions/{revision}"),
+            vec![],
+            "pharmacist",
+            200,
+        ),
+        route(
+            "POST",
+            format!("{migraine}/revisions/{revision}/restore"),
+            vec![],
+            "pharmacist",
+            303,
+        ),
+        route(
+            "GET",
+            "/staff/testimonials".into(),
+            vec![],
+            "pharmacist",
+            200,
+        ),
+        route(
+            "POST",
+            format!("/staff/testimonials/{story}/reject"),
+            vec![],
+            "pharmacist",
+            303,
+        ),
+        route("GET", "/staff/audit".into(), vec![], "admin", 200),
+        route(
+            "GET",
+            "/staff/audit?action=request".into(),
+            vec![],
+            "admin",
+            200,
+        ),
+        route(
+            "GET",
+            "/staff/requests/export?from=2020-01-01&to=2099-12-31".into(),
+            vec![],
+            "admin",
+            200,
+        ),
+        route("GET", "/staff/users".into(), vec![], "admin", 200),
+        route(
+            "POST",
+            "/staff/users".into(),
+            vec![("email", "bad"), ("role", "staff")],
+            "admin",
+            422,
+        ),
+        route(
+            "POST",
+            format!("/staff/users/{other}/setup-link"),
+            vec![],
+            "admin",
+            200,
+        ),
+        route(
+            "POST",
+            format!("/staff/users/{other}/role"),
+            vec![("role", "staff")],
+            "admin",
+            303,
         ),
     ];
     let rank = |role: &str| {
@@ -434,28 +545,29 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             .position(|r| *r == role)
     };
     for (who, browser) in &mut browsers {
-        for (method, path, fields, least) in &routes {
-            let page = if *method == "GET" {
-                browser.get(path).await
+        for r in &routes {
+            let page = if r.method == "GET" {
+                browser.get(&r.path).await
             } else {
-                browser.post(path, fields).await
+                browser.post(&r.path, &r.fields).await
             };
+            let (method, path) = (r.method, &r.path);
             assert_eq!(
                 page.headers["cache-control"], "no-store",
                 "{who} {method} {path}"
             );
             let expected = if *who == "anonymous" {
                 303
-            } else if rank(who) < rank(least) {
+            } else if rank(who) < rank(r.least) {
                 403
-            } else if path.starts_with("/staff/content/") && *method == "POST" {
-                422
-            } else if *method == "POST" {
-                303
             } else {
-                200
+                r.ok
             };
-            assert_eq!(page.status, expected, "{who} {method} {path}");
+            assert_eq!(
+                page.status, expected,
+                "{who} {method} {path}: {}",
+                page.location
+            );
             if *who == "anonymous" {
                 assert_eq!(page.location, "/staff/sign-in");
                 assert!(!page.html.contains("Wilhelmina"));
@@ -469,6 +581,14 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
         .post("/staff/requests/R-3333-33/status", &[("status", "done")])
         .await;
     assert_eq!(page.status, 404);
+    assert_eq!(
+        admin
+            .get("/staff/content/conditions/..%2Fsite")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(admin.get("/staff/content/secrets/x").await.status, 404);
 }
 
 #[tokio::test]
@@ -1091,4 +1211,136 @@ async fn admins_export_a_date_range_as_csv_with_patient_details_only_when_asked(
     assert_eq!(exported.len(), 2, "{log:#?}");
     assert!(exported[0].contains("2 requests from") && !exported[0].contains("patient details"));
     assert!(exported[1].ends_with("with patient details"));
+}
+
+#[tokio::test]
+async fn admins_manage_accounts_in_the_back_office() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut admin = signed_in(&app, store.as_ref(), "admin").await;
+    let mut bo = signed_in(&app, store.as_ref(), "staff").await;
+    let bo_id = store
+        .user_by_email("staff@willow.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    let page = admin
+        .post(
+            "/staff/users",
+            &[
+                ("email", "New.Person@Willow.example"),
+                ("role", "pharmacist"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    let at = page.html.find("/staff/setup/").unwrap();
+    let link = page.html[at..at + 13 + 64].to_owned();
+    let mut newcomer = Browser::new(&app);
+    assert_eq!(newcomer.get(&link).await.status, 200, "the link works");
+    let page = admin
+        .post(
+            "/staff/users",
+            &[("email", "new.person@willow.example"), ("role", "staff")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.html.contains("already has an account"));
+
+    // Disabling signs them out at once; enabling lets them back in.
+    admin
+        .post(&format!("/staff/users/{bo_id}/disable"), &[])
+        .await;
+    assert_eq!(bo.get("/staff").await.status, 303);
+    admin
+        .post(&format!("/staff/users/{bo_id}/enable"), &[])
+        .await;
+    bo.sign_in("staff@willow.example").await;
+    // A role change ends their sessions; the new role needs two-factor at the next sign-in.
+    admin
+        .post(
+            &format!("/staff/users/{bo_id}/role"),
+            &[("role", "pharmacist")],
+        )
+        .await;
+    assert_eq!(bo.get("/staff").await.status, 303);
+    let page = bo
+        .post(
+            "/staff/sign-in",
+            &[("email", "staff@willow.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.location, "/staff/two-factor");
+    bo.enrol().await;
+    // Reset two-factor: signed out, and enrolment again.
+    admin
+        .post(&format!("/staff/users/{bo_id}/reset-two-factor"), &[])
+        .await;
+    assert_eq!(bo.get("/staff").await.status, 303);
+    let page = bo
+        .post(
+            "/staff/sign-in",
+            &[("email", "staff@willow.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.location, "/staff/two-factor");
+
+    // An admin cannot lock themselves out.
+    let me = store
+        .user_by_email("admin@willow.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let page = admin.post(&format!("/staff/users/{me}/disable"), &[]).await;
+    assert_eq!(page.status, 422);
+    let log = actions(store.as_ref()).await;
+    for expected in [
+        "user.added admin@willow.example new.person@willow.example pharmacist",
+        "user.disabled admin@willow.example staff@willow.example",
+        "user.enabled admin@willow.example staff@willow.example",
+        "user.role-changed admin@willow.example staff@willow.example pharmacist",
+        "user.two-factor-reset admin@willow.example staff@willow.example",
+    ] {
+        assert!(log.iter().any(|l| l == expected), "{expected} in {log:#?}");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_address() {
+    let app =
+        crate::helpers::spawn_app_with(Backend::Sqlite, |s| s.sign_in_limit_per_hour = 3).await;
+    let mut browser = Browser::new(&app);
+    for _ in 0..3 {
+        let page = browser
+            .post(
+                "/staff/sign-in",
+                &[
+                    ("email", "x@willow.example"),
+                    ("password", "nope nope nope"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 401);
+    }
+    let page = browser
+        .post(
+            "/staff/sign-in",
+            &[
+                ("email", "x@willow.example"),
+                ("password", "nope nope nope"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 429);
+    assert!(
+        page.headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            > 0
+    );
 }

@@ -11,6 +11,7 @@ mod export;
 mod inbox;
 pub(crate) mod session;
 mod stories;
+mod users;
 
 use askama::Template;
 use axum::Router;
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/requests/{reference}/assign", post(inbox::assign))
         .route("/staff/requests/{reference}/notes", post(inbox::add_note))
         .route("/staff/audit", get(audit_log::list))
+        .route("/staff/users", get(users::list).post(users::add))
+        .route("/staff/users/{id}/{action}", post(users::change))
         .route("/staff/testimonials", get(stories::list))
         .route("/staff/testimonials/{id}/{decision}", post(stories::decide))
         .route("/staff/content", get(content::list))
