@@ -412,7 +412,10 @@ async fn enrolling(
     headers: &HeaderMap,
 ) -> Result<Option<(Session, User)>, AppError> {
     let policy = state.staff_policy();
-    pending(state, headers, &[ENROL, SIGNED_IN], policy.absolute_ms).await
+    let found = pending(state, headers, &[ENROL, SIGNED_IN], policy.absolute_ms).await?;
+    // The same idle timeout as every other staff page: an unattended session must not be
+    // able to replace the account's second factor.
+    Ok(found.filter(|(session, _)| now_ms() - session.last_seen_at <= policy.idle_ms))
 }
 
 pub async fn show_two_factor(
