@@ -318,16 +318,56 @@ fn review_form(pack: &ContentPack, entry: &Entry, staff: &Staff) -> Option<Revie
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The file being edited: its text, whether it is new, and its revisions.
+struct Editing {
+    source: String,
+    is_new: bool,
+    revisions: Vec<Revision>,
+}
+
+/// What the edit page reports about the last action.
+struct Outcome {
+    problems: Vec<String>,
+    notice: Option<String>,
+    /// Rendered Markdown, when previewing a condition.
+    preview: Option<String>,
+    status: StatusCode,
+}
+
+impl Outcome {
+    fn plain() -> Self {
+        Self {
+            problems: Vec::new(),
+            notice: None,
+            preview: None,
+            status: StatusCode::OK,
+        }
+    }
+
+    fn problems(problems: Vec<String>) -> Self {
+        Self {
+            problems,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..Self::plain()
+        }
+    }
+}
+
 fn edit_page(
     state: &AppState,
     staff: &Staff,
     entry: &Entry,
-    source: String,
-    is_new: bool,
-    revisions: Vec<Revision>,
-    (problems, notice, preview): (Vec<String>, Option<String>, Option<String>),
-    status: StatusCode,
+    Editing {
+        source,
+        is_new,
+        revisions,
+    }: Editing,
+    Outcome {
+        problems,
+        notice,
+        preview,
+        status,
+    }: Outcome,
 ) -> Result<Response, AppError> {
     let site = state.renderer().current();
     let pack = site.pack()?;
@@ -390,11 +430,12 @@ pub async fn edit(
         &state,
         &staff,
         &entry,
-        source,
-        is_new,
-        revisions,
-        (Vec::new(), None, None),
-        StatusCode::OK,
+        Editing {
+            source,
+            is_new,
+            revisions,
+        },
+        Outcome::plain(),
     )
 }
 
@@ -448,11 +489,12 @@ pub async fn save(
             &state,
             &staff,
             &entry,
-            source,
-            is_new,
-            revisions,
-            (vec![problem], None, None),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Editing {
+                source,
+                is_new,
+                revisions,
+            },
+            Outcome::problems(vec![problem]),
         );
     }
     let checked = check(pack, &entry, &source);
@@ -463,11 +505,12 @@ pub async fn save(
                 &state,
                 &staff,
                 &entry,
-                source,
-                is_new,
-                revisions,
-                (problems, None, None),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                Editing {
+                    source,
+                    is_new,
+                    revisions,
+                },
+                Outcome::problems(problems),
             );
         }
     };
@@ -504,11 +547,12 @@ pub async fn save(
                         &state,
                         &staff,
                         &entry,
-                        source,
-                        is_new,
-                        revisions,
-                        (problems, None, None),
-                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Editing {
+                            source,
+                            is_new,
+                            revisions,
+                        },
+                        Outcome::problems(problems),
                     );
                 }
             };
@@ -532,17 +576,18 @@ pub async fn save(
                 &state,
                 &staff,
                 &entry,
-                source,
-                is_new,
-                revisions,
-                (
-                    Vec::new(),
-                    Some(
+                Editing {
+                    source,
+                    is_new,
+                    revisions,
+                },
+                Outcome {
+                    notice: Some(
                         "No problems found. Nothing is saved until you save or publish.".to_owned(),
                     ),
                     preview,
-                ),
-                StatusCode::OK,
+                    ..Outcome::plain()
+                },
             )
         }
     }
@@ -679,11 +724,12 @@ pub async fn review(
             &state,
             &staff,
             &entry,
-            source,
-            is_new,
-            revisions,
-            (vec![problem.to_owned()], None, None),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Editing {
+                source,
+                is_new,
+                revisions,
+            },
+            Outcome::problems(vec![problem.to_owned()]),
         );
     }
     condition.meta.review = content::Review {
