@@ -105,18 +105,23 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   await page.getByRole('link', { name: 'Content', exact: true }).click();
   await check('content');
   await page.getByRole('link', { name: 'Foot & Leg Cramps' }).click();
-  const editor = page.getByLabel('conditions/foot-and-leg-cramps.md');
-  const original = await editor.inputValue();
-  await editor.fill(original.replace('A sudden, painful tightening', 'A sudden, sharp and painful tightening'));
+  // The form: one field per part of the page.
+  const summary = page.getByLabel('Summary', { exact: true });
+  const original = await summary.inputValue();
+  await summary.fill(original.replace('A sudden, painful tightening', 'A sudden, sharp and painful tightening'));
   await page.getByRole('button', { name: 'Check and preview' }).click();
   assert.ok(await page.locator('.preview').isVisible(), 'the preview shows');
-  await check('edit');
+  await check('condition-form');
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   const published = await context.newPage();
   await published.goto(`${BASE_URL}/conditions/foot-and-leg-cramps`);
   assert.match(await published.locator('main').textContent(), /sharp and painful/);
-  await editor.fill(original);
+  // The file editor, with the revisions: undo, then restore the edit.
+  await page.getByRole('link', { name: 'Edit the file instead' }).click();
+  const editor = page.getByLabel('conditions/foot-and-leg-cramps.md');
+  await editor.fill((await editor.inputValue()).replace('A sudden, sharp and painful tightening', 'A sudden, painful tightening'));
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await check('edit');
   await page.locator('.history a').nth(1).click();
   assert.match(await page.locator('.diff').textContent(), /sharp and painful/);
   await check('revision');

@@ -29,7 +29,7 @@ const MAX_SOURCE: usize = 200_000;
 /// A content file's place: the URL's kind and slug, and the folder path they stand for.
 pub(super) struct Entry {
     kind: &'static str,
-    slug: String,
+    pub slug: String,
     path: String,
 }
 
@@ -55,7 +55,7 @@ impl Entry {
         })
     }
 
-    fn url(&self) -> String {
+    pub(super) fn url(&self) -> String {
         format!("/staff/content/{}/{}", self.kind, self.slug)
     }
 
@@ -271,11 +271,11 @@ struct ReviewForm {
 }
 
 /// The text to edit: the newest draft saved after the last publication, else what is published.
-async fn current_source(
+pub(super) async fn current_source(
     state: &AppState,
     pack: &ContentPack,
     entry: &Entry,
-) -> Result<(String, bool, Vec<Revision>), AppError> {
+) -> Result<Editing, AppError> {
     let revisions = state
         .store()
         .revisions(&entry.path, REVISIONS_SHOWN)
@@ -291,7 +291,11 @@ async fn current_source(
         .map(|r| r.source.clone());
     let is_new = published.is_none();
     let source = draft.or(published).unwrap_or_else(|| skeleton(entry));
-    Ok((source, is_new, revisions))
+    Ok(Editing {
+        source,
+        is_new,
+        revisions,
+    })
 }
 
 fn review_form(pack: &ContentPack, entry: &Entry, staff: &Staff) -> Option<ReviewForm> {
@@ -319,10 +323,10 @@ fn review_form(pack: &ContentPack, entry: &Entry, staff: &Staff) -> Option<Revie
 }
 
 /// The file being edited: its text, whether it is new, and its revisions.
-struct Editing {
-    source: String,
-    is_new: bool,
-    revisions: Vec<Revision>,
+pub(super) struct Editing {
+    pub source: String,
+    pub is_new: bool,
+    pub revisions: Vec<Revision>,
 }
 
 /// What the edit page reports about the last action.
@@ -425,18 +429,8 @@ pub async fn edit(
     let entry = Entry::parse(&kind, &slug).ok_or(AppError::NotFound)?;
     let site = state.renderer().current();
     let pack = site.pack()?;
-    let (source, is_new, revisions) = current_source(&state, pack, &entry).await?;
-    edit_page(
-        &state,
-        &staff,
-        &entry,
-        Editing {
-            source,
-            is_new,
-            revisions,
-        },
-        Outcome::plain(),
-    )
+    let editing = current_source(&state, pack, &entry).await?;
+    edit_page(&state, &staff, &entry, editing, Outcome::plain())
 }
 
 /// Publishes `pack` (already checked): imports it, records the revision, audits, and
@@ -480,39 +474,57 @@ pub async fn save(
         .get("source")
         .map_or_else(String::new, |s| s.replace("\r\n", "\n"));
     let action = fields.get("action").map_or("preview", String::as_str);
+    let applied = apply(&state, &staff, &entry, source.clone(), action).await?;
+    let outcome = match applied {
+        Applied::Done(response) => return Ok(response),
+        Applied::Problems(problems) => Outcome::problems(problems),
+        Applied::Checked { preview } => Outcome {
+            notice: Some(CHECKED.to_owned()),
+            preview,
+            ..Outcome::plain()
+        },
+    };
     let site = state.renderer().current();
-    let pack = site.pack()?;
-    let (_, is_new, revisions) = current_source(&state, pack, &entry).await?;
+    let editing = current_source(&state, site.pack()?, &entry).await?;
+    edit_page(
+        &state,
+        &staff,
+        &entry,
+        Editing { source, ..editing },
+        outcome,
+    )
+}
+
+/// Shown after a successful check.
+pub(super) const CHECKED: &str = "No problems found. Nothing is saved until you save or publish.";
+
+/// What happened to an edit.
+pub(super) enum Applied {
+    /// Saved or published: where to go next.
+    Done(Response),
+    /// Checked for a preview, with the condition's body rendered.
+    Checked { preview: Option<String> },
+    /// It does not check: every problem, naming file, line and field.
+    Problems(Vec<String>),
+}
+
+/// Checks `source` as the file for `entry`, then previews, saves a draft or publishes it
+/// (`action`). The file editor and the condition form both come through here.
+pub(super) async fn apply(
+    state: &AppState,
+    staff: &Staff,
+    entry: &Entry,
+    source: String,
+    action: &str,
+) -> Result<Applied, AppError> {
     if source.len() > MAX_SOURCE {
         let problem = format!("{}: the file is larger than 200 KB", entry.path);
-        return edit_page(
-            &state,
-            &staff,
-            &entry,
-            Editing {
-                source,
-                is_new,
-                revisions,
-            },
-            Outcome::problems(vec![problem]),
-        );
+        return Ok(Applied::Problems(vec![problem]));
     }
-    let checked = check(pack, &entry, &source);
-    let checked = match checked {
+    let site = state.renderer().current();
+    let checked = match check(site.pack()?, entry, &source) {
         Ok(checked) => checked,
-        Err(problems) => {
-            return edit_page(
-                &state,
-                &staff,
-                &entry,
-                Editing {
-                    source,
-                    is_new,
-                    revisions,
-                },
-                Outcome::problems(problems),
-            );
-        }
+        Err(problems) => return Ok(Applied::Problems(problems)),
     };
     match action {
         "save" => {
@@ -527,9 +539,9 @@ pub async fn save(
                 })
                 .await?;
             staff
-                .audit(&state, "content.saved", &entry.path, "draft")
+                .audit(state, "content.saved", &entry.path, "draft")
                 .await?;
-            Ok(Redirect::to(&entry.url()).into_response())
+            Ok(Applied::Done(Redirect::to(&entry.url()).into_response()))
         }
         "publish" => {
             let _one_at_a_time = state.publishing().lock().await;
@@ -540,56 +552,19 @@ pub async fn save(
                 .load_content()
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let checked = match check(&fresh, &entry, &source) {
+            let checked = match check(&fresh, entry, &source) {
                 Ok(checked) => checked,
-                Err(problems) => {
-                    return edit_page(
-                        &state,
-                        &staff,
-                        &entry,
-                        Editing {
-                            source,
-                            is_new,
-                            revisions,
-                        },
-                        Outcome::problems(problems),
-                    );
-                }
+                Err(problems) => return Ok(Applied::Problems(problems)),
             };
-            publish(
-                &state,
-                &staff,
-                &entry,
-                &checked,
-                &source,
-                "content.published",
-            )
-            .await?;
-            Ok(Redirect::to(&entry.url()).into_response())
+            publish(state, staff, entry, &checked, &source, "content.published").await?;
+            Ok(Applied::Done(Redirect::to(&entry.url()).into_response()))
         }
-        _ => {
-            let preview = checked
+        _ => Ok(Applied::Checked {
+            preview: checked
                 .condition(&entry.slug)
                 .filter(|_| entry.kind == "conditions")
-                .map(|c| crate::web::markdown::to_html(&c.body));
-            edit_page(
-                &state,
-                &staff,
-                &entry,
-                Editing {
-                    source,
-                    is_new,
-                    revisions,
-                },
-                Outcome {
-                    notice: Some(
-                        "No problems found. Nothing is saved until you save or publish.".to_owned(),
-                    ),
-                    preview,
-                    ..Outcome::plain()
-                },
-            )
-        }
+                .map(|c| crate::web::markdown::to_html(&c.body)),
+        }),
     }
 }
 
@@ -719,16 +694,12 @@ pub async fn review(
         None
     };
     if let Some(problem) = problem {
-        let (source, is_new, revisions) = current_source(&state, &fresh, &entry).await?;
+        let editing = current_source(&state, &fresh, &entry).await?;
         return edit_page(
             &state,
             &staff,
             &entry,
-            Editing {
-                source,
-                is_new,
-                revisions,
-            },
+            editing,
             Outcome::problems(vec![problem.to_owned()]),
         );
     }

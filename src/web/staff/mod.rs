@@ -6,6 +6,7 @@
 
 mod audit_log;
 mod auth;
+mod condition_form;
 mod content;
 mod export;
 mod inbox;
@@ -75,6 +76,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/staff/content/conditions/{slug}/review",
             post(content::review),
+        )
+        .route(
+            "/staff/content/conditions/{slug}/form",
+            get(condition_form::show).post(condition_form::submit),
         )
         .layer(axum::middleware::map_response(no_store))
 }

@@ -1,0 +1,345 @@
+//! A condition page as a form: one field per part of the page (title, also-called names,
+//! summary, warning signs, medications, sources, the Markdown body), for pharmacists who should
+//! not have to write TOML. The form is turned into the same file text the file editor edits and
+//! goes through the same check, preview, draft and publish (`content::apply`), so there is one
+//! set of rules. Problems name the field they are about.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::content::{Applied, CHECKED, Entry, apply, check, current_source};
+use super::session::Staff;
+use super::{StaffLayout, page};
+use crate::content::{Condition, RedFlagLevel, Vocabulary};
+use crate::staff::Role;
+use crate::web::{AppError, AppState};
+
+/// Rows offered for warning signs and sources (blank rows are ignored).
+const FLAG_ROWS: usize = 6;
+const SOURCE_ROWS: usize = 8;
+
+/// What the form shows: every field as text.
+#[derive(Default)]
+pub struct ConditionFields {
+    title: String,
+    summary: String,
+    also_called: String,
+    category: String,
+    codes: String,
+    related: String,
+    testimonials: String,
+    over_the_counter: String,
+    prescription: String,
+    compounded: String,
+    /// (level, text)
+    flags: Vec<(String, String)>,
+    /// (title, url)
+    sources: Vec<(String, String)>,
+    body: String,
+    /// `[review]` is set by "mark reviewed", never here: carried over as it is.
+    review: (String, String, String),
+}
+
+fn lines(items: impl IntoIterator<Item = String>) -> String {
+    items.into_iter().collect::<Vec<_>>().join("\n")
+}
+
+impl ConditionFields {
+    fn from_condition(c: &Condition) -> Self {
+        let m = &c.meta;
+        let slugs = |list: &[crate::content::Slug]| lines(list.iter().map(ToString::to_string));
+        let mut flags: Vec<(String, String)> = m
+            .red_flags
+            .iter()
+            .map(|f| (f.level.word().to_owned(), f.text.clone()))
+            .collect();
+        flags.resize(FLAG_ROWS.max(flags.len()), (String::new(), String::new()));
+        let mut sources: Vec<(String, String)> = m
+            .sources
+            .iter()
+            .map(|s| (s.title.clone(), s.url.as_str().to_owned()))
+            .collect();
+        sources.resize(
+            SOURCE_ROWS.max(sources.len()),
+            (String::new(), String::new()),
+        );
+        Self {
+            title: m.title.clone(),
+            summary: m.summary.clone(),
+            also_called: lines(m.also_called.iter().cloned()),
+            category: m.category.clone().unwrap_or_default(),
+            codes: lines(m.codes.iter().map(ToString::to_string)),
+            related: slugs(&m.related),
+            testimonials: slugs(&m.testimonials),
+            over_the_counter: slugs(&m.medications.over_the_counter),
+            prescription: slugs(&m.medications.prescription),
+            compounded: slugs(&m.medications.compounded),
+            flags,
+            sources,
+            body: c.body.clone(),
+            review: (
+                m.review.by.clone(),
+                m.review.on.map(|d| d.to_string()).unwrap_or_default(),
+                m.review.next.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+        }
+    }
+
+    fn blank() -> Self {
+        Self {
+            flags: vec![(String::new(), String::new()); FLAG_ROWS],
+            sources: vec![(String::new(), String::new()); SOURCE_ROWS],
+            body: "## Overview\n\n".to_owned(),
+            ..Self::default()
+        }
+    }
+
+    fn from_form(form: &HashMap<String, String>) -> Self {
+        let get = |name: &str| {
+            form.get(name)
+                .map_or_else(String::new, |v| v.replace("\r\n", "\n"))
+        };
+        let rows = |prefix: (&str, &str), count: usize| -> Vec<(String, String)> {
+            (1..=count)
+                .map(|i| {
+                    (
+                        get(&format!("{}_{i}", prefix.0)),
+                        get(&format!("{}_{i}", prefix.1)),
+                    )
+                })
+                .collect()
+        };
+        Self {
+            title: get("title"),
+            summary: get("summary"),
+            also_called: get("also_called"),
+            category: get("category"),
+            codes: get("codes"),
+            related: get("related"),
+            testimonials: get("testimonials"),
+            over_the_counter: get("over_the_counter"),
+            prescription: get("prescription"),
+            compounded: get("compounded"),
+            flags: rows(("flag_level", "flag_text"), FLAG_ROWS),
+            sources: rows(("source_title", "source_url"), SOURCE_ROWS),
+            body: get("body"),
+            review: (get("review_by"), get("review_on"), get("review_next")),
+        }
+    }
+
+    /// The condition file these fields stand for. Nothing is checked here: the content reader
+    /// checks the result, exactly as it checks a file.
+    fn to_source(&self) -> Result<String, AppError> {
+        use toml::{Table, Value};
+        let list = |text: &str| -> Value {
+            Value::Array(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(|l| Value::String(l.to_owned()))
+                    .collect(),
+            )
+        };
+        let mut front = Table::new();
+        front.insert("title".into(), Value::String(self.title.trim().to_owned()));
+        front.insert(
+            "summary".into(),
+            Value::String(self.summary.trim().to_owned()),
+        );
+        for (key, text) in [
+            ("also_called", &self.also_called),
+            ("codes", &self.codes),
+            ("related", &self.related),
+            ("testimonials", &self.testimonials),
+        ] {
+            if !text.trim().is_empty() {
+                front.insert(key.into(), list(text));
+            }
+        }
+        if !self.category.trim().is_empty() {
+            front.insert(
+                "category".into(),
+                Value::String(self.category.trim().to_owned()),
+            );
+        }
+        let mut medications = Table::new();
+        for (key, text) in [
+            ("over_the_counter", &self.over_the_counter),
+            ("prescription", &self.prescription),
+            ("compounded", &self.compounded),
+        ] {
+            if !text.trim().is_empty() {
+                medications.insert(key.into(), list(text));
+            }
+        }
+        if !medications.is_empty() {
+            front.insert("medications".into(), Value::Table(medications));
+        }
+        let flags: Vec<Value> = self
+            .flags
+            .iter()
+            .filter(|(level, text)| !level.trim().is_empty() || !text.trim().is_empty())
+            .map(|(level, text)| {
+                let mut flag = Table::new();
+                flag.insert("level".into(), Value::String(level.trim().to_owned()));
+                flag.insert("text".into(), Value::String(text.trim().to_owned()));
+                Value::Table(flag)
+            })
+            .collect();
+        if !flags.is_empty() {
+            front.insert("red_flags".into(), Value::Array(flags));
+        }
+        let mut review = Table::new();
+        review.insert("by".into(), Value::String(self.review.0.clone()));
+        for (key, value) in [("on", &self.review.1), ("next", &self.review.2)] {
+            if let Ok(date) = value.parse::<toml::value::Datetime>() {
+                review.insert(key.into(), Value::Datetime(date));
+            }
+        }
+        front.insert("review".into(), Value::Table(review));
+        let sources: Vec<Value> = self
+            .sources
+            .iter()
+            .filter(|(title, url)| !title.trim().is_empty() || !url.trim().is_empty())
+            .map(|(title, url)| {
+                let mut source = Table::new();
+                source.insert("title".into(), Value::String(title.trim().to_owned()));
+                source.insert("url".into(), Value::String(url.trim().to_owned()));
+                Value::Table(source)
+            })
+            .collect();
+        if !sources.is_empty() {
+            front.insert("sources".into(), Value::Array(sources));
+        }
+        let front = toml::to_string(&front).map_err(anyhow::Error::from)?;
+        Ok(format!("+++\n{front}+++\n{}", self.body))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/condition_form.html")]
+struct FormPage<'a> {
+    layout: StaffLayout<'a>,
+    url: String,
+    slug: String,
+    fields: ConditionFields,
+    levels: Vec<&'static str>,
+    problems: Vec<String>,
+    notice: Option<&'static str>,
+    preview: Option<String>,
+    csrf: String,
+}
+
+fn form_page(
+    state: &AppState,
+    staff: &Staff,
+    entry: &Entry,
+    fields: ConditionFields,
+    (problems, preview): (Vec<String>, Option<String>),
+) -> Result<Response, AppError> {
+    let site = state.renderer().current();
+    let title = if problems.is_empty() {
+        format!("Edit {}", entry.slug)
+    } else {
+        format!("Error: Edit {}", entry.slug)
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(
+        status,
+        FormPage {
+            layout: StaffLayout::signed_in(&site, &title, "content", staff)?,
+            url: entry.url(),
+            slug: entry.slug.clone(),
+            fields,
+            levels: RedFlagLevel::WORDS.iter().map(|(word, _)| *word).collect(),
+            notice: preview.is_some().then_some(CHECKED),
+            problems,
+            preview,
+            csrf: staff.csrf.clone(),
+        },
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    staff.require(Role::Pharmacist)?;
+    let entry = Entry::parse("conditions", &slug).ok_or(AppError::NotFound)?;
+    let site = state.renderer().current();
+    let pack = site.pack()?;
+    let editing = current_source(&state, pack, &entry).await?;
+    let fields = match check(pack, &entry, &editing.source) {
+        Ok(checked) => match checked.condition(&slug) {
+            Some(condition) => ConditionFields::from_condition(condition),
+            None => ConditionFields::blank(),
+        },
+        // A new page, or a draft saved in the file editor that does not check yet.
+        Err(_) if editing.is_new => ConditionFields::blank(),
+        Err(_) => return Ok(Redirect::to(&entry.url()).into_response()),
+    };
+    form_page(&state, &staff, &entry, fields, (Vec::new(), None))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    staff.require(Role::Pharmacist)?;
+    staff.check_form(&headers, &form)?;
+    let entry = Entry::parse("conditions", &slug).ok_or(AppError::NotFound)?;
+    let fields = ConditionFields::from_form(&form);
+    let source = fields.to_source()?;
+    let action = form.get("action").map_or("preview", String::as_str);
+    match apply(&state, &staff, &entry, source, action).await? {
+        // Saved or published: back to the form (the file editor is one link away).
+        Applied::Done(_) => Ok(Redirect::to(&format!("{}/form", entry.url())).into_response()),
+        Applied::Problems(problems) => form_page(&state, &staff, &entry, fields, (problems, None)),
+        Applied::Checked { preview } => {
+            let preview = Some(preview.unwrap_or_default());
+            form_page(&state, &staff, &entry, fields, (Vec::new(), preview))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_cramps_page_round_trips_through_the_form() {
+        let pack = crate::content::ContentPack::sample().unwrap();
+        let cramps = pack.condition("foot-and-leg-cramps").unwrap();
+        let source = ConditionFields::from_condition(cramps).to_source().unwrap();
+        let files: Vec<crate::content::RawFile> = crate::content::files(&pack)
+            .unwrap()
+            .into_iter()
+            .map(|(path, text)| {
+                let text = if path == "conditions/foot-and-leg-cramps.md" {
+                    source.clone()
+                } else {
+                    text
+                };
+                crate::content::RawFile {
+                    path,
+                    bytes: text.into_bytes(),
+                }
+            })
+            .collect();
+        let again = crate::content::ContentPack::from_files("content", &files).unwrap();
+        assert_eq!(again.condition("foot-and-leg-cramps"), Some(cramps));
+    }
+}
