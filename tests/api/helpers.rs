@@ -318,9 +318,14 @@ pub fn serve_binary_on(
     });
     let mut log = Vec::new();
     let address = loop {
-        let line = lines
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .expect("serve printed its address");
+        let Ok(line) = lines.recv_timeout(std::time::Duration::from_secs(60)) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "serve did not print its address; its log:\n{}",
+                log.join("\n")
+            );
+        };
         log.push(line.clone());
         if let Some(at) = line.find("listening on http://") {
             let rest = &line[at + "listening on ".len()..];
@@ -337,6 +342,16 @@ pub fn serve_binary_on(
         log,
         lines,
         _dir: None,
+    }
+}
+
+/// A test that fails midway must not leave a server running.
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
