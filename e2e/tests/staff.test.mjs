@@ -104,6 +104,9 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   // Edit and publish a page, then restore the earlier version from its revisions.
   await page.getByRole('link', { name: 'Content', exact: true }).click();
   await check('content');
+  await page.getByRole('link', { name: 'Pharmacy, contact and hours' }).click();
+  await check('site-form');
+  await page.getByRole('link', { name: '← All content' }).click();
   await page.getByRole('link', { name: 'Foot & Leg Cramps' }).click();
   // The form: one field per part of the page.
   const summary = page.getByLabel('Summary', { exact: true });

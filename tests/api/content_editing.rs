@@ -568,3 +568,55 @@ async fn a_condition_can_be_written_in_a_form_without_touching_toml() {
             .contains("/conditions/heel-pain")
     );
 }
+
+#[tokio::test]
+async fn opening_hours_and_contact_details_are_edited_in_a_form() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let form = "/staff/content/site/site/form";
+    let page = ph.get(form).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("<legend>Denver Highlands</legend>"));
+    assert!(
+        page.html
+            .contains("name=\"loc2_saturday\" type=\"text\" value=\"09:00-13:00\"")
+    );
+
+    let page = ph
+        .post(form, &[("loc2_saturday", "9 to 1"), ("action", "publish")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.html.contains("saturday"), "the problem names the day");
+    assert!(
+        page.html.contains("value=\"9 to 1\""),
+        "what was typed is kept"
+    );
+
+    let page = ph
+        .post(
+            form,
+            &[
+                ("loc2_saturday", "closed"),
+                ("loc2_phone", "(303) 555-0199"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, form),
+        "{}",
+        page.html
+    );
+    let pack = store.load_content().await.unwrap().unwrap();
+    let denver = &pack.site.locations[1];
+    assert_eq!(denver.hours.saturday, pestle::content::DayHours::Closed);
+    assert_eq!(denver.phone.to_string(), "(303) 555-0199");
+    assert_eq!(
+        pack.site.locations[0].hours.saturday,
+        pestle::content::DayHours::parse("10:00-14:00").unwrap(),
+        "the other location is untouched"
+    );
+    assert!(public(&app, "/locations").await.contains("555-0199"));
+}

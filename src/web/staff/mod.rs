@@ -11,6 +11,7 @@ mod content;
 mod export;
 mod inbox;
 pub(crate) mod session;
+mod site_form;
 mod stories;
 mod users;
 
@@ -76,6 +77,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/staff/content/conditions/{slug}/review",
             post(content::review),
+        )
+        .route(
+            "/staff/content/site/site/form",
+            get(site_form::show).post(site_form::submit),
         )
         .route(
             "/staff/content/conditions/{slug}/form",
