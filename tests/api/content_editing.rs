@@ -620,3 +620,59 @@ async fn opening_hours_and_contact_details_are_edited_in_a_form() {
     );
     assert!(public(&app, "/locations").await.contains("555-0199"));
 }
+
+#[tokio::test]
+async fn a_medication_is_edited_in_a_form_with_its_status_chosen_not_typed() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let form = "/staff/content/medications/baclofen/form";
+    let page = ph.get(form).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.html
+            .contains("<option value=\"prescription\" selected>")
+    );
+    assert!(
+        page.html
+            .contains("id=\"form-gel\" name=\"forms\" value=\"gel\" checked")
+    );
+    let fields = [
+        ("name", "baclofen"),
+        ("status", "prescription"),
+        ("brands", "Lioresal\nOzobax"),
+        ("class", "Skeletal muscle relaxant (GABA-B agonist)"),
+        ("summary", "A prescription muscle relaxant for spasticity."),
+        ("codes", "RxNorm:1292"),
+        ("forms", "oral-suspension"),
+        ("forms", "troche"),
+        ("note", "Made on a prescriber's order."),
+        ("action", "publish"),
+    ];
+    let page = ph.post(form, &fields).await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, form),
+        "{}",
+        page.html
+    );
+    let pack = store.load_content().await.unwrap().unwrap();
+    let baclofen = pack.medication("baclofen").unwrap();
+    let forms: Vec<&str> = baclofen
+        .meta
+        .compounding
+        .as_ref()
+        .unwrap()
+        .forms
+        .iter()
+        .map(|f| pestle::content::Vocabulary::word(*f))
+        .collect();
+    assert_eq!(forms, ["oral-suspension", "troche"]);
+    assert_eq!(baclofen.meta.brands, ["Lioresal", "Ozobax"]);
+    // A status the reader does not know is refused, naming it.
+    let mut wrong = fields.to_vec();
+    wrong[1] = ("status", "otc-ish");
+    let page = ph.post(form, &wrong).await;
+    assert_eq!(page.status, 422);
+    assert!(page.html.contains("otc-ish"));
+}

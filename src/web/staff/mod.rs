@@ -10,6 +10,7 @@ mod condition_form;
 mod content;
 mod export;
 mod inbox;
+mod medication_form;
 pub(crate) mod session;
 mod site_form;
 mod stories;
@@ -77,6 +78,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/staff/content/conditions/{slug}/review",
             post(content::review),
+        )
+        .route(
+            "/staff/content/medications/{slug}/form",
+            get(medication_form::show).post(medication_form::submit),
         )
         .route(
             "/staff/content/site/site/form",
