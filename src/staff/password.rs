@@ -27,6 +27,13 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     .unwrap_or_default()
 });
 
+/// Builds the lazily made values (the dummy hash, the common-password set) now, at start-up,
+/// so the first sign-in attempt for an unknown account is not the slow one.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+    LazyLock::force(&COMMON_SET);
+}
+
 /// A password that passed the rules; only this can be hashed.
 pub struct NewPassword(String);
 

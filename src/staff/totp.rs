@@ -33,11 +33,30 @@ fn totp(secret: &[u8], account: &str, issuer: &str) -> anyhow::Result<TOTP> {
 
 /// Whether `code` (spaces ignored) is valid for `secret` at `unix_seconds`.
 pub fn check(secret: &[u8], code: &str, unix_seconds: u64) -> bool {
+    matching_step(secret, code, unix_seconds).is_some()
+}
+
+/// The 30-second step `code` belongs to, allowing one step of clock drift either way; `None`
+/// when it matches none. The caller keeps the last step used, so a code works once.
+pub fn matching_step(secret: &[u8], code: &str, unix_seconds: u64) -> Option<u64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return false;
+        return None;
     }
-    totp(secret, "check", "pestle").is_ok_and(|t| t.check(&code, unix_seconds))
+    let totp = totp(secret, "check", "pestle").ok()?;
+    let now_step = unix_seconds / 30;
+    [now_step.saturating_sub(1), now_step, now_step + 1]
+        .into_iter()
+        .find(|step| {
+            // Compared without stopping at the first differing digit.
+            let expected = totp.generate(step * 30);
+            expected.len() == code.len()
+                && expected
+                    .bytes()
+                    .zip(code.bytes())
+                    .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        })
 }
 
 /// The code for `secret` at `unix_seconds` (for tests and for showing the clock is right).
@@ -148,6 +167,12 @@ mod tests {
         assert!(check(secret, "287082", 59 + 30), "one step late");
         assert!(!check(secret, "287082", 59 + 90), "three steps late");
         assert!(!check(secret, "28708", 59));
+        assert_eq!(matching_step(secret, "287082", 59), Some(1));
+        assert_eq!(
+            matching_step(secret, "287082", 59 + 30),
+            Some(1),
+            "the step it was made for"
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct User {
     pub totp_sealed: Option<Vec<u8>>,
     /// SHA-256 (hex) of each unused recovery code, space-separated.
     pub recovery_hashes: String,
+    /// The time step of the last TOTP code accepted; a code for it or earlier is refused.
+    pub totp_last_step: i64,
     pub disabled: bool,
     pub failed_attempts: i64,
     /// Unix milliseconds before which sign-in is refused (escalating delays).

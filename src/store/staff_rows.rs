@@ -14,7 +14,7 @@ use super::{StoreError, StoreResult};
 pub struct StaffRows<DB>(PhantomData<DB>);
 
 const USER_COLUMNS: &str = "id, email, role, password_hash, totp_key_id, totp_sealed, \
-     recovery_hashes, disabled, CAST(failed_attempts AS BIGINT) AS failed_attempts, \
+     recovery_hashes, totp_last_step, disabled, CAST(failed_attempts AS BIGINT) AS failed_attempts, \
      locked_until, created_at";
 
 impl<DB> StaffRows<DB>
@@ -176,8 +176,8 @@ where
     pub async fn update_user(conn: &mut DB::Connection, user: &User) -> StoreResult<()> {
         sqlx::query(
             "UPDATE users SET role = $1, password_hash = $2, totp_key_id = $3, totp_sealed = $4, \
-             recovery_hashes = $5, disabled = $6, failed_attempts = $7, locked_until = $8 \
-             WHERE id = $9",
+             recovery_hashes = $5, disabled = $6, failed_attempts = $7, locked_until = $8, \
+             totp_last_step = $9 WHERE id = $10",
         )
         .bind(user.role.clone())
         .bind(user.password_hash.clone())
@@ -187,6 +187,7 @@ where
         .bind(user.disabled)
         .bind(user.failed_attempts)
         .bind(user.locked_until)
+        .bind(user.totp_last_step)
         .bind(user.id)
         .execute(&mut *conn)
         .await?;

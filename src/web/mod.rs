@@ -64,6 +64,7 @@ impl Application {
         let branding = Branding::load(settings)?;
         let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
         let notifier = settings.notifier()?;
+        crate::staff::password::warm_up();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let listeners = serve::bind(settings.bind, threads)?;
         Ok(Self {

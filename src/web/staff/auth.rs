@@ -311,10 +311,13 @@ pub async fn check_code(
     let code = fields.get("code").map_or("", String::as_str);
     let now = now_ms();
     let secret = open_totp(&state, &user)?;
-    let by_app = now >= user.locked_until
-        && secret
-            .as_deref()
-            .is_some_and(|s| totp::check(s, code, u64::try_from(now / 1000).unwrap_or(0)));
+    // A code works once: its step must be later than the last one accepted.
+    let step = secret
+        .as_deref()
+        .and_then(|s| totp::matching_step(s, code, u64::try_from(now / 1000).unwrap_or(0)))
+        .and_then(|step| i64::try_from(step).ok())
+        .filter(|step| *step > user.totp_last_step);
+    let by_app = now >= user.locked_until && step.is_some();
     let recovery = if by_app || now < user.locked_until {
         None
     } else {
@@ -344,6 +347,9 @@ pub async fn check_code(
     }
     if let Some(left) = &recovery {
         user.recovery_hashes = left.clone();
+    }
+    if let (true, Some(step)) = (by_app, step) {
+        user.totp_last_step = step;
     }
     user.failed_attempts = 0;
     user.locked_until = 0;
@@ -484,7 +490,8 @@ pub async fn enrol_two_factor(
         .ok_or(AppError::Forbidden)?;
     let code = fields.get("code").map_or("", String::as_str);
     let now = now_ms();
-    if !totp::check(&secret, code, u64::try_from(now / 1000).unwrap_or(0)) {
+    let step = totp::matching_step(&secret, code, u64::try_from(now / 1000).unwrap_or(0));
+    let Some(step) = step.and_then(|s| i64::try_from(s).ok()) else {
         return two_factor_page(
             &state,
             &session,
@@ -495,10 +502,11 @@ pub async fn enrol_two_factor(
             ),
             StatusCode::UNPROCESSABLE_ENTITY,
         );
-    }
+    };
     let sealed = state
         .keys()
         .seal(&secret, totp_context(user.id).as_bytes())?;
+    user.totp_last_step = step;
     let (codes, hashes) = totp::new_recovery_codes();
     user.totp_key_id = Some(sealed.key_id);
     user.totp_sealed = Some(sealed.blob);
