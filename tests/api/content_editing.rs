@@ -470,7 +470,12 @@ async fn a_new_entry_starts_from_a_skeleton_and_is_published_when_it_checks() {
     let page = ph
         .get("/staff/content/new?kind=testimonials&slug=bo-d")
         .await;
-    assert_eq!(page.location, "/staff/content/testimonials/bo-d");
+    assert_eq!(page.location, "/staff/content/testimonials/bo-d/form");
+    let form = ph.get(&page.location).await;
+    assert_eq!(
+        form.status, 200,
+        "a new testimonial starts as an empty form"
+    );
     let page = ph.get("/staff/content/testimonials/bo-d").await;
     assert!(page.html.contains("New: testimonials/bo-d.toml"));
     let skeleton = textarea(&page.html);
@@ -675,4 +680,53 @@ async fn a_medication_is_edited_in_a_form_with_its_status_chosen_not_typed() {
     let page = ph.post(form, &wrong).await;
     assert_eq!(page.status, 422);
     assert!(page.html.contains("otc-ish"));
+}
+
+#[tokio::test]
+async fn a_testimonial_is_edited_in_a_form() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let form = "/staff/content/testimonials/clair-c/form";
+    let page = ph.get(form).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("name=\"place\" type=\"text\" value=\""));
+    let page = ph
+        .post(
+            form,
+            &[
+                ("quote", ""),
+                ("name", "Clair C."),
+                ("place", "Pasadena"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422, "a testimonial needs its quote");
+    assert!(page.html.contains("quote"));
+    let page = ph
+        .post(
+            form,
+            &[
+                (
+                    "quote",
+                    "The cream they made stopped my night cramps within a week.",
+                ),
+                ("name", "Clair C."),
+                ("place", "Pasadena"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_str()),
+        (303, form),
+        "{}",
+        page.html
+    );
+    assert!(
+        public(&app, "/testimonials")
+            .await
+            .contains("stopped my night cramps within a week")
+    );
 }

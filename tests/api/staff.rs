@@ -480,6 +480,13 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
         ),
         route(
             "GET",
+            "/staff/content/testimonials/clair-c/form".into(),
+            vec![],
+            "pharmacist",
+            200,
+        ),
+        route(
+            "GET",
             "/staff/content/site/site/form".into(),
             vec![],
             "pharmacist",

@@ -417,7 +417,8 @@ pub async fn start(
     let kind = query.get("kind").map_or("", String::as_str);
     let slug = query.get("slug").map_or("", |s| s.trim());
     let entry = Entry::parse(kind, slug).ok_or(AppError::NotFound)?;
-    Ok(Redirect::to(&entry.url()).into_response())
+    // Every kind a "New" can make has a form.
+    Ok(Redirect::to(&format!("{}/form", entry.url())).into_response())
 }
 
 pub async fn edit(

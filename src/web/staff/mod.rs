@@ -14,6 +14,7 @@ mod medication_form;
 pub(crate) mod session;
 mod site_form;
 mod stories;
+mod testimonial_form;
 mod users;
 
 use askama::Template;
@@ -82,6 +83,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/staff/content/medications/{slug}/form",
             get(medication_form::show).post(medication_form::submit),
+        )
+        .route(
+            "/staff/content/testimonials/{slug}/form",
+            get(testimonial_form::show).post(testimonial_form::submit),
         )
         .route(
             "/staff/content/site/site/form",
