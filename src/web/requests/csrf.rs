@@ -50,6 +50,20 @@ pub fn check(headers: &HeaderMap, fields: &HashMap<String, String>) -> Result<()
     same_origin(headers)
 }
 
+/// Ok when a staff form carries its session's token (synchronizer pattern) and was posted from
+/// this site.
+pub fn check_session_token(
+    expected: &str,
+    headers: &HeaderMap,
+    fields: &HashMap<String, String>,
+) -> Result<(), &'static str> {
+    let sent = fields.get(FIELD).map_or("", String::as_str);
+    if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
+        return Err("token mismatch");
+    }
+    same_origin(headers)
+}
+
 /// Ok when the post's `Origin` (or `Referer`) is this site (the `Host` it was sent to).
 pub fn same_origin(headers: &HeaderMap) -> Result<(), &'static str> {
     let host = headers

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{FromRequest, Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -76,10 +78,6 @@ struct SetupPage<'a> {
     email: &'a str,
 }
 
-fn ip_of(extensions: &axum::http::Extensions) -> String {
-    session::peer(extensions).map_or_else(String::new, |a| a.ip().to_string())
-}
-
 pub async fn show_sign_in(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
@@ -105,18 +103,14 @@ pub async fn show_sign_in(
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: axum::extract::Request,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(request.extensions());
-    let address = session::peer(request.extensions()).map(|a| a.ip());
-    let Form(fields): Form<HashMap<String, String>> = Form::from_request(request, &state)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let ip = peer.ip().to_string();
     csrf::same_origin(&headers).map_err(|_| AppError::Forbidden)?;
-    if let Some(address) = address
-        && let Err(wait) = state
-            .sign_in_limiter()
-            .take(address, std::time::Instant::now())
+    if let Err(wait) = state
+        .sign_in_limiter()
+        .take(peer.ip(), std::time::Instant::now())
     {
         audit(
             state.store().as_ref(),
@@ -296,18 +290,17 @@ pub async fn show_code(
 pub async fn check_code(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: axum::extract::Request,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(request.extensions());
-    let Form(fields): Form<HashMap<String, String>> = Form::from_request(request, &state)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let ip = peer.ip().to_string();
     let Some((session, mut user)) =
         pending(&state, &headers, &[SECOND_FACTOR], SECOND_FACTOR_MS).await?
     else {
         return Ok(to_sign_in());
     };
-    check_session_form(&session, &headers, &fields)?;
+    csrf::check_session_token(&session.csrf_token, &headers, &fields)
+        .map_err(|_| AppError::Forbidden)?;
     let code = fields.get("code").map_or("", String::as_str);
     let now = now_ms();
     let secret = open_totp(&state, &user)?;
@@ -371,21 +364,6 @@ pub async fn check_code(
     )
     .await?;
     Ok(redirect_with_cookie("/staff", &token))
-}
-
-fn check_session_form(
-    session: &Session,
-    headers: &HeaderMap,
-    fields: &HashMap<String, String>,
-) -> Result<(), AppError> {
-    let sent = fields.get(csrf::FIELD).map_or("", String::as_str);
-    if csrf::constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes())
-        && csrf::same_origin(headers).is_ok()
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// The account's TOTP secret, opened with the data keys.
@@ -472,16 +450,15 @@ fn two_factor_page(
 pub async fn enrol_two_factor(
     State(state): State<AppState>,
     headers: HeaderMap,
-    request: axum::extract::Request,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(request.extensions());
-    let Form(fields): Form<HashMap<String, String>> = Form::from_request(request, &state)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let ip = peer.ip().to_string();
     let Some((session, mut user)) = enrolling(&state, &headers).await? else {
         return Ok(to_sign_in());
     };
-    check_session_form(&session, &headers, &fields)?;
+    csrf::check_session_token(&session.csrf_token, &headers, &fields)
+        .map_err(|_| AppError::Forbidden)?;
     // The secret travels in the form: the page shows it anyway, for typing in by hand.
     let secret = fields
         .get("secret")
@@ -617,12 +594,10 @@ pub async fn setup(
     State(state): State<AppState>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    request: axum::extract::Request,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let ip = ip_of(request.extensions());
-    let Form(fields): Form<HashMap<String, String>> = Form::from_request(request, &state)
-        .await
-        .map_err(|_| AppError::Forbidden)?;
+    let ip = peer.ip().to_string();
     csrf::same_origin(&headers).map_err(|_| AppError::Forbidden)?;
     let Some((session, mut user)) = setup_session(&state, &token).await? else {
         return Err(AppError::NotFound);

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::content::{Applied, CHECKED, Entry, apply, check, current_source};
+use super::content::{Applied, CHECKED, Entry, FormStart, apply, form_start};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::{Condition, RedFlagLevel, Vocabulary};
@@ -274,19 +274,13 @@ pub async fn show(
     staff: Staff,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    staff.require(Role::Pharmacist)?;
     let entry = Entry::parse("conditions", &slug).ok_or(AppError::NotFound)?;
-    let site = state.renderer().current();
-    let pack = site.pack()?;
-    let editing = current_source(&state, pack, &entry).await?;
-    let fields = match check(pack, &entry, &editing.source) {
-        Ok(checked) => match checked.condition(&slug) {
-            Some(condition) => ConditionFields::from_condition(condition),
-            None => ConditionFields::blank(),
-        },
-        // A new page, or a draft saved in the file editor that does not check yet.
-        Err(_) if editing.is_new => ConditionFields::blank(),
-        Err(_) => return Ok(Redirect::to(&entry.url()).into_response()),
+    let fields = match form_start(&state, &staff, &entry).await? {
+        FormStart::Checked(pack) => pack
+            .condition(&slug)
+            .map_or_else(ConditionFields::blank, ConditionFields::from_condition),
+        FormStart::New => ConditionFields::blank(),
+        FormStart::FinishInFile(response) => return Ok(response),
     };
     form_page(&state, &staff, &entry, fields, (Vec::new(), None))
 }

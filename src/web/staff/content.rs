@@ -271,6 +271,34 @@ struct ReviewForm {
 }
 
 /// The text to edit: the newest draft saved after the last publication, else what is published.
+/// Where a form starts from.
+pub(super) enum FormStart {
+    /// The published content with the file being edited (its draft, or what is published) in
+    /// it, checked.
+    Checked(ContentPack),
+    /// A new entry: an empty form.
+    New,
+    /// A draft saved in the file editor that does not check yet: finish it there.
+    FinishInFile(Response),
+}
+
+/// What a form for `entry` opens with. Pharmacists and admins only.
+pub(super) async fn form_start(
+    state: &AppState,
+    staff: &Staff,
+    entry: &Entry,
+) -> Result<FormStart, AppError> {
+    staff.require(Role::Pharmacist)?;
+    let site = state.renderer().current();
+    let pack = site.pack()?;
+    let editing = current_source(state, pack, entry).await?;
+    Ok(match check(pack, entry, &editing.source) {
+        Ok(checked) => FormStart::Checked(checked),
+        Err(_) if editing.is_new => FormStart::New,
+        Err(_) => FormStart::FinishInFile(Redirect::to(&entry.url()).into_response()),
+    })
+}
+
 pub(super) async fn current_source(
     state: &AppState,
     pack: &ContentPack,

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::content::{Applied, CHECKED, Entry, apply, check, current_source};
+use super::content::{Applied, CHECKED, Entry, FormStart, apply, form_start};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::{DosageForm, Medication, MedicationStatus, Schedule, Vocabulary};
@@ -183,19 +183,14 @@ pub async fn show(
     staff: Staff,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    staff.require(Role::Pharmacist)?;
     let entry = Entry::parse("medications", &slug).ok_or(AppError::NotFound)?;
-    let site = state.renderer().current();
-    let pack = site.pack()?;
-    let editing = current_source(&state, pack, &entry).await?;
-    let fields = match check(pack, &entry, &editing.source) {
-        Ok(checked) => checked
+    let fields = match form_start(&state, &staff, &entry).await? {
+        FormStart::Checked(pack) => pack
             .medication(&slug)
             .map(MedicationFields::from_medication)
             .unwrap_or_default(),
-        Err(_) if editing.is_new => MedicationFields::default(),
-        // A draft saved in the file editor that does not check yet: finish it there.
-        Err(_) => return Ok(Redirect::to(&entry.url()).into_response()),
+        FormStart::New => MedicationFields::default(),
+        FormStart::FinishInFile(response) => return Ok(response),
     };
     form_page(&state, &staff, &entry, fields, (Vec::new(), None))
 }

@@ -163,14 +163,7 @@ impl Staff {
         headers: &HeaderMap,
         fields: &HashMap<String, String>,
     ) -> Result<(), AppError> {
-        let sent = fields.get(csrf::FIELD).map_or("", String::as_str);
-        if csrf::constant_time_eq(sent.as_bytes(), self.csrf.as_bytes())
-            && csrf::same_origin(headers).is_ok()
-        {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        csrf::check_session_token(&self.csrf, headers, fields).map_err(|_| AppError::Forbidden)
     }
 
     /// Appends to the audit log as this staff member.

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::content::{Applied, CHECKED, Entry, apply, check, current_source};
+use super::content::{Applied, CHECKED, Entry, FormStart, apply, form_start};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::TestimonialMeta;
@@ -73,18 +73,13 @@ pub async fn show(
     staff: Staff,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    staff.require(Role::Pharmacist)?;
     let entry = Entry::parse("testimonials", &slug).ok_or(AppError::NotFound)?;
-    let site = state.renderer().current();
-    let pack = site.pack()?;
-    let editing = current_source(&state, pack, &entry).await?;
-    let meta = match check(pack, &entry, &editing.source) {
-        Ok(checked) => checked
+    let meta = match form_start(&state, &staff, &entry).await? {
+        FormStart::Checked(pack) => pack
             .testimonial(&slug)
             .map_or_else(empty, |t| t.meta.clone()),
-        Err(_) if editing.is_new => empty(),
-        // A draft saved in the file editor that does not check yet: finish it there.
-        Err(_) => return Ok(Redirect::to(&entry.url()).into_response()),
+        FormStart::New => empty(),
+        FormStart::FinishInFile(response) => return Ok(response),
     };
     form_page(&state, &staff, &entry, meta, (Vec::new(), None))
 }
