@@ -54,10 +54,9 @@ pub fn check(headers: &HeaderMap, fields: &HashMap<String, String>) -> Result<()
 /// this site.
 pub fn check_session_token(
     expected: &str,
+    sent: &str,
     headers: &HeaderMap,
-    fields: &HashMap<String, String>,
 ) -> Result<(), &'static str> {
-    let sent = fields.get(FIELD).map_or("", String::as_str);
     if !constant_time_eq(sent.as_bytes(), expected.as_bytes()) {
         return Err("token mismatch");
     }

@@ -299,8 +299,12 @@ pub async fn check_code(
     else {
         return Ok(to_sign_in());
     };
-    csrf::check_session_token(&session.csrf_token, &headers, &fields)
-        .map_err(|_| AppError::Forbidden)?;
+    csrf::check_session_token(
+        &session.csrf_token,
+        fields.get(csrf::FIELD).map_or("", String::as_str),
+        &headers,
+    )
+    .map_err(|_| AppError::Forbidden)?;
     let code = fields.get("code").map_or("", String::as_str);
     let now = now_ms();
     let secret = open_totp(&state, &user)?;
@@ -457,8 +461,12 @@ pub async fn enrol_two_factor(
     let Some((session, mut user)) = enrolling(&state, &headers).await? else {
         return Ok(to_sign_in());
     };
-    csrf::check_session_token(&session.csrf_token, &headers, &fields)
-        .map_err(|_| AppError::Forbidden)?;
+    csrf::check_session_token(
+        &session.csrf_token,
+        fields.get(csrf::FIELD).map_or("", String::as_str),
+        &headers,
+    )
+    .map_err(|_| AppError::Forbidden)?;
     // The secret travels in the form: the page shows it anyway, for typing in by hand.
     let secret = fields
         .get("secret")
@@ -549,7 +557,12 @@ pub async fn sign_out(
     headers: HeaderMap,
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    staff.check_form(&headers, &fields)?;
+    staff.check_form(
+        &headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     state.store().delete_session(&staff.token_hash).await?;
     staff
         .audit(&state, "sign-out", &staff.user.email, "")

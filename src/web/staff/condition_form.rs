@@ -293,7 +293,11 @@ pub async fn submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(&headers, &form)?;
+    staff.check_form(
+        &headers,
+        form.get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let entry = Entry::parse("conditions", &slug).ok_or(AppError::NotFound)?;
     let fields = ConditionFields::from_form(&form);
     let source = fields.to_source()?;

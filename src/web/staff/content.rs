@@ -496,7 +496,12 @@ pub async fn save(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(&headers, &fields)?;
+    staff.check_form(
+        &headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let entry = Entry::parse(&kind, &slug).ok_or(AppError::NotFound)?;
     // Browsers send CR LF from a textarea; the files use LF.
     let source = fields
@@ -662,7 +667,12 @@ pub async fn restore(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(&headers, &fields)?;
+    staff.check_form(
+        &headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let entry = Entry::parse(&kind, &slug).ok_or(AppError::NotFound)?;
     let revision = state
         .store()
@@ -701,7 +711,12 @@ pub async fn review(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(&headers, &fields)?;
+    staff.check_form(
+        &headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let entry = Entry::parse("conditions", &slug).ok_or(AppError::NotFound)?;
     let _one_at_a_time = state.publishing().lock().await;
     let fresh = state

@@ -422,7 +422,12 @@ async fn act(
         sealed,
     }: Change,
 ) -> Result<Response, AppError> {
-    staff.check_form(headers, fields)?;
+    staff.check_form(
+        headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let store = state.store();
     if store.find_request(reference).await?.is_none() {
         return Err(AppError::NotFound);
@@ -463,7 +468,12 @@ pub async fn set_status(
 ) -> Result<Response, AppError> {
     let status = fields.get("status").map_or("", String::as_str);
     if !STATUSES.iter().any(|(value, _)| *value == status) {
-        staff.check_form(&headers, &fields)?;
+        staff.check_form(
+            &headers,
+            fields
+                .get(crate::web::requests::csrf::FIELD)
+                .map_or("", String::as_str),
+        )?;
         return Ok(bad_choice(
             "status: choose New, In progress, Done or Cannot fill",
         ));
@@ -491,7 +501,12 @@ pub async fn assign(
             .await?
             .is_some_and(|u| !u.disabled);
         if !known {
-            staff.check_form(&headers, &fields)?;
+            staff.check_form(
+                &headers,
+                fields
+                    .get(crate::web::requests::csrf::FIELD)
+                    .map_or("", String::as_str),
+            )?;
             return Ok(bad_choice("assignee: choose a colleague from the list"));
         }
     }
@@ -513,7 +528,12 @@ pub async fn add_note(
     let note = fields.get("note").map_or("", String::as_str);
     let count = note.chars().count();
     if note.trim().is_empty() || count > MAX_NOTE {
-        staff.check_form(&headers, &fields)?;
+        staff.check_form(
+            &headers,
+            fields
+                .get(crate::web::requests::csrf::FIELD)
+                .map_or("", String::as_str),
+        )?;
         return Ok(bad_choice("note: write between 1 and 2,000 characters"));
     }
     let sealed = state

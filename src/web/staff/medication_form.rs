@@ -204,7 +204,11 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
     let map: HashMap<String, String> = pairs.iter().cloned().collect();
-    staff.check_form(&headers, &map)?;
+    staff.check_form(
+        &headers,
+        map.get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let entry = Entry::parse("medications", &slug).ok_or(AppError::NotFound)?;
     let fields = MedicationFields::from_form(&pairs);
     let source = fields.to_source()?;

@@ -3,7 +3,6 @@
 //! state. Every staff handler takes it, so no staff page is reachable without it; roles are
 //! then checked with `require`. Also: the staff forms' CSRF check and writing to the audit log.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -158,12 +157,8 @@ impl Staff {
     }
 
     /// A staff form's CSRF check: the session's token in the form, posted from this site.
-    pub fn check_form(
-        &self,
-        headers: &HeaderMap,
-        fields: &HashMap<String, String>,
-    ) -> Result<(), AppError> {
-        csrf::check_session_token(&self.csrf, headers, fields).map_err(|_| AppError::Forbidden)
+    pub fn check_form(&self, headers: &HeaderMap, sent_token: &str) -> Result<(), AppError> {
+        csrf::check_session_token(&self.csrf, sent_token, headers).map_err(|_| AppError::Forbidden)
     }
 
     /// Appends to the audit log as this staff member.

@@ -245,7 +245,11 @@ pub async fn submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(&headers, &form)?;
+    staff.check_form(
+        &headers,
+        form.get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let original = current_table(&state).await?;
     let mut table = original.clone();
     apply_form(&mut table, &form);

@@ -78,7 +78,12 @@ pub async fn decide(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(&headers, &fields)?;
+    staff.check_form(
+        &headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let status = match decision.as_str() {
         "approve" => "approved",
         "reject" => "rejected",

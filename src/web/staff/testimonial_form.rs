@@ -92,7 +92,11 @@ pub async fn submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(&headers, &form)?;
+    staff.check_form(
+        &headers,
+        form.get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let entry = Entry::parse("testimonials", &slug).ok_or(AppError::NotFound)?;
     let get = |name: &str| {
         form.get(name)

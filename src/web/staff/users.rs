@@ -88,7 +88,12 @@ pub async fn add(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Admin)?;
-    staff.check_form(&headers, &fields)?;
+    staff.check_form(
+        &headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let email = Email::parse(fields.get("email").map_or("", String::as_str));
     let role = Role::parse(fields.get("role").map_or("", String::as_str));
     let (email, role) = match (email, role) {
@@ -150,7 +155,12 @@ pub async fn change(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Admin)?;
-    staff.check_form(&headers, &fields)?;
+    staff.check_form(
+        &headers,
+        fields
+            .get(crate::web::requests::csrf::FIELD)
+            .map_or("", String::as_str),
+    )?;
     let store = state.store();
     let mut user = store
         .users()
