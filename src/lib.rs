@@ -2,6 +2,8 @@
 
 /// Command-line interface: one module per subcommand.
 pub mod cli;
+/// The time, injectable: the system clock in production, a manual one in tests.
+pub mod clock;
 /// Typed settings: defaults, then `pestle.toml`, then `PESTLE_…` environment variables.
 pub mod config;
 /// The content domain: conditions, medications, testimonials, site; parsing and validation.

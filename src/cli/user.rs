@@ -7,8 +7,10 @@ use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use crate::config::Settings;
-use crate::staff::{Email, Role, new_token, password};
-use crate::store::{self, NewAuditEntry, NewUser, Session, Store, StoreError};
+use crate::staff::audit::{Actor, Entry};
+use crate::staff::sign_in::new_session;
+use crate::staff::{Email, Role, Stage, password};
+use crate::store::{self, NewUser, Store, StoreError};
 
 /// How the new account's password is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,16 +25,16 @@ fn now() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-async fn audit(store: &dyn Store, action: &str, subject: &str, detail: &str) -> anyhow::Result<()> {
-    store
-        .append_audit(&NewAuditEntry {
-            at: now(),
-            actor: "cli".to_owned(),
-            action: action.to_owned(),
-            subject: subject.to_owned(),
-            detail: detail.to_owned(),
-            ip: String::new(),
-        })
+async fn audit(
+    store: &dyn Store,
+    action: &'static str,
+    subject: &str,
+    detail: &str,
+) -> anyhow::Result<()> {
+    Entry::new(Actor::Cli, action)
+        .subject(subject)
+        .detail(detail)
+        .record(store, now())
         .await?;
     Ok(())
 }
@@ -79,8 +81,8 @@ pub async fn add(
         Some(_) => None,
     };
     let password_hash = match typed {
-        Some(typed) => match password::NewPassword::parse(&typed) {
-            Ok(new) => Some(password::hash(&new)?),
+        Some(typed) => match password::NewPassword::parse_for(&typed, email.as_str()) {
+            Ok(new) => Some(password::hash_off_thread(new).await?),
             Err(problem) => return usage(&format!("password: {problem}; nothing was changed")),
         },
         None => None,
@@ -90,7 +92,7 @@ pub async fn add(
     let id = match store
         .create_user(&NewUser {
             email: email.as_str().to_owned(),
-            role: role.slug().to_owned(),
+            role,
             password_hash,
             created_at: now(),
         })
@@ -108,19 +110,8 @@ pub async fn add(
         println!("two-factor sign-in will be set up at the first sign-in");
     }
     if !with_password {
-        let (token, token_hash) = new_token();
-        let (csrf_token, _) = new_token();
-        let at = now();
-        store
-            .create_session(&Session {
-                token_hash,
-                user_id: id,
-                stage: "setup".to_owned(),
-                csrf_token,
-                created_at: at,
-                last_seen_at: at,
-            })
-            .await?;
+        let (token, link) = new_session(id, Stage::Setup, now());
+        store.issue_setup_link(&link).await?;
         let link = settings.public_url.join(&format!("staff/setup/{token}"))?;
         println!("one-time setup link (works for 24 hours): {link}");
     }
@@ -131,13 +122,12 @@ pub async fn add(
 pub async fn disable(settings: &Settings, email: &str) -> anyhow::Result<ExitCode> {
     let store = open(settings).await?;
     let email = email.trim().to_lowercase();
-    let Some(mut user) = store.user_by_email(&email).await? else {
+    let Some(user) = store.user_by_email(&email).await? else {
         return usage(&format!("no account for {email}"));
     };
-    user.disabled = true;
-    // Ends its sessions in the same transaction.
-    store.update_user(&user).await?;
     audit(store.as_ref(), "user.disabled", &email, "").await?;
+    // Only `disabled` changes; its sessions end in the same transaction.
+    store.set_disabled(user.id, true).await?;
     println!("disabled {email}; its sessions are ended");
     store.close().await;
     Ok(ExitCode::SUCCESS)
@@ -162,7 +152,11 @@ pub async fn list(settings: &Settings) -> anyhow::Result<ExitCode> {
         } else {
             "active"
         };
-        println!("{}\t{}\t{two_factor}\t{state}", user.email, user.role);
+        println!(
+            "{}\t{}\t{two_factor}\t{state}",
+            user.email,
+            user.role.slug()
+        );
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

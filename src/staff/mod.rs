@@ -2,7 +2,10 @@
 //! (`password`), two-factor codes (`totp`), session tokens, and the escalating delay after
 //! failed sign-ins. The routes are in `web::staff`; the rows in `store::staff`.
 
+pub mod audit;
+pub mod enrol;
 pub mod password;
+pub mod sign_in;
 pub mod totp;
 
 use chacha20poly1305::aead::{OsRng, rand_core::RngCore};
@@ -42,6 +45,74 @@ impl Role {
         self >= Self::Pharmacist
     }
 }
+
+/// Read back from the database: a value no version of pestle wrote is an error, not a default.
+impl TryFrom<String> for Role {
+    type Error = UnknownValue;
+
+    fn try_from(raw: String) -> Result<Self, UnknownValue> {
+        Self::parse(&raw).map_err(|_| UnknownValue("role", raw))
+    }
+}
+
+/// Where a session stands. Only `SignedIn` opens the back office; the others allow exactly
+/// the next step of signing in (or, for `Setup`, of setting the first password).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// A one-time link to set the account's password.
+    Setup,
+    /// The password was right; a code is still due.
+    SecondFactor,
+    /// The password was right; the account must set up two-factor sign-in first.
+    Enrol,
+    SignedIn,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::Setup,
+        Stage::SecondFactor,
+        Stage::Enrol,
+        Stage::SignedIn,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Setup => "setup",
+            Self::SecondFactor => "second-factor",
+            Self::Enrol => "enrol",
+            Self::SignedIn => "signed-in",
+        }
+    }
+
+    /// The stage after a right password: a code if the account has a second factor, enrolment
+    /// if its role needs one and it has none yet, else signed in.
+    pub fn after_password(role: Role, has_second_factor: bool) -> Self {
+        if has_second_factor {
+            Self::SecondFactor
+        } else if role.needs_two_factor() {
+            Self::Enrol
+        } else {
+            Self::SignedIn
+        }
+    }
+}
+
+impl TryFrom<String> for Stage {
+    type Error = UnknownValue;
+
+    fn try_from(raw: String) -> Result<Self, UnknownValue> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.slug() == raw)
+            .ok_or(UnknownValue("session stage", raw))
+    }
+}
+
+/// A stored value that names no known variant: which kind, and the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {0} {1:?} in the database")]
+pub struct UnknownValue(pub &'static str, pub String);
 
 /// A staff e-mail address, lower-cased so sign-in ignores case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,12 +154,13 @@ pub fn hash_token(token: &str) -> String {
 
 /// Failed sign-ins allowed before delays start.
 const FREE_ATTEMPTS: i64 = 3;
-/// The longest wait between attempts.
-const MAX_DELAY_MS: i64 = 15 * 60 * 1000;
+/// The longest wait between attempts. Tries during a wait are not counted (see `sign_in`), so
+/// this is also the longest anyone can keep an account waiting.
+const MAX_DELAY_MS: i64 = 5 * 60 * 1000;
 
 /// How long an account refuses sign-in after `failed` consecutive failures: nothing for the
-/// first three, then 2 s, 4 s, 8 s … up to 15 minutes. A person who mistyped waits seconds; a
-/// guesser gets a few hundred tries a day.
+/// first three, then 2 s, 4 s, 8 s … up to 5 minutes. A person who mistyped waits seconds; a
+/// guesser gets at most a few hundred tries a day.
 pub fn delay_after(failed: i64) -> i64 {
     if failed < FREE_ATTEMPTS {
         return 0;
@@ -128,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn delays_escalate_to_fifteen_minutes() {
+    fn delays_escalate_to_five_minutes() {
         let delays: Vec<i64> = (0..8).map(delay_after).collect();
         assert_eq!(delays, [0, 0, 0, 2000, 4000, 8000, 16000, 32000]);
         assert_eq!(delay_after(100), MAX_DELAY_MS);

@@ -19,18 +19,8 @@ const COMMON: &str = include_str!("../../data/common-passwords.txt");
 static COMMON_SET: LazyLock<std::collections::HashSet<&'static str>> =
     LazyLock::new(|| COMMON.lines().filter(|l| !l.is_empty()).collect());
 
-/// A hash of a random password, verified against when the account does not exist.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash(&NewPassword(
-        "not a real password, only for timing".to_owned(),
-    ))
-    .unwrap_or_default()
-});
-
-/// Builds the lazily made values (the dummy hash, the common-password set) now, at start-up,
-/// so the first sign-in attempt for an unknown account is not the slow one.
+/// Builds the common-password set now, at start-up, so the first new password is not slow.
 pub fn warm_up() {
-    LazyLock::force(&DUMMY_HASH);
     LazyLock::force(&COMMON_SET);
 }
 
@@ -45,6 +35,11 @@ impl std::fmt::Debug for NewPassword {
 }
 
 impl NewPassword {
+    /// `parse`, for the account `email` (its strength judged against it too).
+    pub fn parse_for(raw: &str, _email: &str) -> Result<Self, String> {
+        Self::parse(raw)
+    }
+
     /// The rules, with the sentence to show when one fails.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let count = raw.chars().count();
@@ -80,20 +75,65 @@ pub fn hash(password: &NewPassword) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("cannot hash a password: {e}"))
 }
 
-/// Whether `password` matches `stored`. `None` (no such account, or no password set yet)
-/// still costs one verification and is never a match.
-pub fn verify(password: &str, stored: Option<&str>) -> bool {
-    let (phc, real) = match stored {
-        Some(phc) => (phc, true),
-        None => (DUMMY_HASH.as_str(), false),
-    };
-    let Ok(parsed) = PasswordHash::new(phc) else {
-        return false;
-    };
-    let matches = Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok();
-    matches && real
+/// Checks passwords. Holds a real argon2id hash of a random password, verified against when
+/// the account does not exist (or has no password yet), so a wrong e-mail and a wrong password
+/// cost the same time. Built once at start: if it cannot be built, start-up fails — an empty
+/// stand-in would skip argon2 for unknown accounts and tell them apart by timing.
+#[derive(Clone)]
+pub struct Verifier {
+    dummy: std::sync::Arc<str>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier")
+    }
+}
+
+impl Verifier {
+    pub fn new() -> anyhow::Result<Self> {
+        let mut random = [0_u8; 24];
+        argon2::password_hash::rand_core::RngCore::fill_bytes(&mut OsRng, &mut random);
+        let dummy = hash(&NewPassword(hex::encode(random)))?;
+        PasswordHash::new(&dummy)
+            .map_err(|e| anyhow::anyhow!("the timing hash is unreadable: {e}"))?;
+        Ok(Self {
+            dummy: dummy.into(),
+        })
+    }
+
+    /// Whether `password` matches `stored`. `None` (no such account, or no password set yet)
+    /// still costs one verification and is never a match. CPU-heavy: call `check` from async
+    /// code.
+    pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+        let (phc, real) = match stored {
+            Some(phc) => (phc, true),
+            None => (&*self.dummy, false),
+        };
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return false;
+        };
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        matches && real
+    }
+
+    /// `verify` on the blocking pool, never on a serving thread.
+    pub async fn check(&self, password: &str, stored: Option<&str>) -> anyhow::Result<bool> {
+        let (verifier, password, stored) =
+            (self.clone(), password.to_owned(), stored.map(str::to_owned));
+        tokio::task::spawn_blocking(move || verifier.verify(&password, stored.as_deref()))
+            .await
+            .map_err(|e| anyhow::anyhow!("password check stopped: {e}"))
+    }
+}
+
+/// `hash` on the blocking pool.
+pub async fn hash_off_thread(password: NewPassword) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(|e| anyhow::anyhow!("password hashing stopped: {e}"))?
 }
 
 #[cfg(test)]
@@ -127,8 +167,11 @@ mod tests {
         let password = NewPassword::parse("mortar and pestle 1887").unwrap();
         let stored = hash(&password).unwrap();
         assert!(stored.starts_with("$argon2id$"));
-        assert!(verify("mortar and pestle 1887", Some(&stored)));
-        assert!(!verify("mortar and pestle 1888", Some(&stored)));
-        assert!(!verify("mortar and pestle 1887", None));
+        let verifier = Verifier::new().unwrap();
+        assert!(verifier.verify("mortar and pestle 1887", Some(&stored)));
+        assert!(!verifier.verify("mortar and pestle 1888", Some(&stored)));
+        assert!(!verifier.verify("mortar and pestle 1887", None));
+        // Unknown accounts are checked against a real argon2id hash, never an empty one.
+        assert!(verifier.dummy.starts_with("$argon2id$"));
     }
 }

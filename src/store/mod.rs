@@ -1,12 +1,15 @@
-//! Storage behind the `Store` trait. `connect` picks the implementation from the database URL's
-//! scheme (`sqlite://` or `postgres://`); nothing above this module knows which one it has.
+//! Storage behind the `Store` trait, implemented once (`SqlStore<B>`) over the two `Backend`s.
+//! `connect` picks the backend from the database URL's scheme (`sqlite://` or `postgres://`);
+//! nothing above this module knows which one it has.
 
-mod pinned;
+mod account_rows;
+mod accounts;
+mod backend;
 mod plan;
-mod postgres;
 mod records;
 mod rows;
-mod sqlite;
+mod sql_store;
+mod sqlite_files;
 mod staff;
 mod staff_rows;
 
@@ -16,15 +19,17 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::content::ContentPack;
+use crate::staff::{Role, Stage};
 
-pub use pinned::Pinned;
+pub use account_rows::Counter;
+pub use accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
+pub use backend::Backend;
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
-pub use postgres::PostgresStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
-pub use sqlite::SqliteStore;
+pub use sql_store::SqlStore;
 pub use staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory, NewUser,
-    RequestEvent, RequestFilter, RequestSummary, Revision, Session, SharedStory, User,
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
+    RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
@@ -120,7 +125,7 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Notifications not yet delivered.
     async fn pending_notifications(&self) -> StoreResult<i64>;
 
-    // --- the back office ---
+    // --- staff accounts and sessions: targeted writes only (see `accounts.rs`) ---
 
     /// Creates a staff account; an e-mail already in use gives `StoreError::Conflict`.
     async fn create_user(&self, user: &NewUser) -> StoreResult<i64>;
@@ -128,28 +133,100 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// Every staff account, by e-mail.
     async fn users(&self) -> StoreResult<Vec<User>>;
 
+    /// A staff account by id.
+    async fn user(&self, id: i64) -> StoreResult<Option<User>>;
+
     /// A staff account by its (lower-case) e-mail.
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
 
-    /// Writes an account's mutable fields. Disabling it ends its sessions in the same transaction.
-    async fn update_user(&self, user: &User) -> StoreResult<()>;
+    /// Counts one wrong answer of kind `counter` where it is stored (`n = n + 1`) and sets the
+    /// wait to `now + delay_after(n)` from the stored count; `None` if there is no such account.
+    async fn count_failure(
+        &self,
+        user_id: i64,
+        counter: Counter,
+        now: i64,
+        delay_after: fn(i64) -> i64,
+    ) -> StoreResult<Option<Failures>>;
 
-    /// Stores a new session (or one-time setup link).
+    /// A right password: clears the password counter of an enabled account and starts
+    /// `session` at the stage `stage_for(role, has_second_factor)` gives, in one transaction.
+    /// `None` (and no session) if the account is disabled or gone.
+    async fn password_accepted(
+        &self,
+        user_id: i64,
+        session: &Session,
+        stage_for: fn(Role, bool) -> Stage,
+    ) -> StoreResult<Option<(Role, Stage)>>;
+
+    /// The second factor, accepted by compare-and-set (`Proof`), ends the pending session
+    /// `pending` and starts `session` signed in, in one transaction. `None` (nothing changed)
+    /// if the code was already used — by a concurrent request too — the pending session has
+    /// already moved on, or the account is disabled.
+    async fn second_factor_accepted(
+        &self,
+        user_id: i64,
+        pending: &str,
+        proof: &Proof,
+        session: &Session,
+    ) -> StoreResult<Option<Role>>;
+
+    /// Sets a new second factor, ends every session of the account and starts `session`
+    /// signed in, in one transaction; false if the account is disabled.
+    async fn enrol_second_factor(
+        &self,
+        user_id: i64,
+        enrolment: &Enrolment,
+        session: &Session,
+    ) -> StoreResult<bool>;
+
+    /// Sets the password through the setup link `link` (which must still be a setup link of
+    /// this account) and ends every session and link of the account, in one transaction; false
+    /// if the link is used, replaced or the account disabled.
+    async fn set_password_by_link(
+        &self,
+        user_id: i64,
+        link: &str,
+        password_hash: &str,
+    ) -> StoreResult<bool>;
+
+    /// Issues a setup link (a `Stage::Setup` session), ending the account's older links.
+    async fn issue_setup_link(&self, link: &Session) -> StoreResult<()>;
+
+    /// Disables (ending every session, in the same transaction) or enables an account;
+    /// false if there is no such account.
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> StoreResult<bool>;
+
+    /// Changes only the role, and ends the account's sessions in the same transaction (the new
+    /// role applies from the next sign-in, with two-factor if it now needs it).
+    async fn set_role(&self, user_id: i64, role: Role) -> StoreResult<bool>;
+
+    /// Removes the second factor and ends the account's sessions, in one transaction.
+    async fn reset_second_factor(&self, user_id: i64) -> StoreResult<bool>;
+
+    /// Stores a session as it is (for tests and tools; sign-in starts sessions through the
+    /// methods above).
     async fn create_session(&self, session: &Session) -> StoreResult<()>;
 
     /// A session and its account, by the SHA-256 of its token.
     async fn session(&self, token_hash: &str) -> StoreResult<Option<(Session, User)>>;
 
-    /// Moves a session to `stage` and records activity.
-    async fn update_session(
-        &self,
-        token_hash: &str,
-        stage: &str,
-        last_seen_at: i64,
-    ) -> StoreResult<()>;
+    /// Records activity on a session.
+    async fn touch_session(&self, token_hash: &str, last_seen_at: i64) -> StoreResult<()>;
 
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Ends every session (and setup link) of an account.
+    async fn end_sessions(&self, user_id: i64) -> StoreResult<()>;
+
+    /// Keeps the two-factor secret the server drew for this session's enrolment (sealed).
+    async fn set_pending_secret(&self, token_hash: &str, secret: &SealedSecret) -> StoreResult<()>;
+
+    /// The secret `set_pending_secret` kept for this session.
+    async fn pending_secret(&self, token_hash: &str) -> StoreResult<Option<SealedSecret>>;
+
+    // --- the back office ---
 
     /// Appends to the audit trail (which refuses updates and deletions).
     async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
@@ -205,8 +282,10 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         at: i64,
     ) -> StoreResult<Option<SharedStory>>;
 
-    /// Ends every session (and setup link) of an account.
-    async fn end_sessions(&self, user_id: i64) -> StoreResult<()>;
+    /// A store on the same database for use on the calling Tokio runtime: a database
+    /// connection belongs to the runtime that opened it, and each HTTP thread runs its own
+    /// (see `web::serve`). Connects lazily; writers still queue together (SQLite).
+    fn for_this_runtime(&self) -> Arc<dyn Store>;
 
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);
@@ -216,8 +295,8 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
     let scheme = url.split_once(':').map_or(url, |(scheme, _)| scheme);
     match scheme {
-        "sqlite" => Ok(Arc::new(SqliteStore::connect(url).await?)),
-        "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::connect(url).await?)),
+        "sqlite" => Ok(Arc::new(SqlStore::<sqlx::Sqlite>::connect(url).await?)),
+        "postgres" | "postgresql" => Ok(Arc::new(SqlStore::<sqlx::Postgres>::connect(url).await?)),
         other => Err(StoreError::UnsupportedUrl(other.to_owned())),
     }
 }

@@ -17,7 +17,7 @@ use super::{StoreError, StoreResult, decode};
 pub struct Rows<DB>(PhantomData<DB>);
 
 /// A `requests` row: reference, kind, location, created_at, key_id, sealed, status.
-type RequestRow = (
+pub(super) type RequestRow = (
     String,
     String,
     String,

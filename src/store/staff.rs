@@ -1,52 +1,6 @@
-//! Rows for the back office: staff accounts, sessions, the audit trail, and what staff do with
-//! requests. Passwords arrive hashed, session tokens hashed, TOTP secrets and notes sealed:
-//! nothing here opens an account or a patient's details by itself.
-
-/// A staff account to create.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewUser {
-    /// Lower-cased.
-    pub email: String,
-    /// "admin", "pharmacist" or "staff".
-    pub role: String,
-    /// argon2id PHC string; `None` until the one-time setup link is used.
-    pub password_hash: Option<String>,
-    pub created_at: i64,
-}
-
-/// A staff account as stored. `update_user` writes back every mutable field.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub role: String,
-    pub password_hash: Option<String>,
-    /// The sealed TOTP secret's key id and blob, once enrolled.
-    pub totp_key_id: Option<String>,
-    pub totp_sealed: Option<Vec<u8>>,
-    /// SHA-256 (hex) of each unused recovery code, space-separated.
-    pub recovery_hashes: String,
-    /// The time step of the last TOTP code accepted; a code for it or earlier is refused.
-    pub totp_last_step: i64,
-    pub disabled: bool,
-    pub failed_attempts: i64,
-    /// Unix milliseconds before which sign-in is refused (escalating delays).
-    pub locked_until: i64,
-    pub created_at: i64,
-}
-
-/// A session (or a one-time setup link), keyed by the SHA-256 of its token.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Session {
-    pub token_hash: String,
-    pub user_id: i64,
-    /// "setup", "second-factor", "enrol" or "signed-in".
-    pub stage: String,
-    /// The token staff forms carry (synchronizer pattern).
-    pub csrf_token: String,
-    pub created_at: i64,
-    pub last_seen_at: i64,
-}
+//! Rows for the back office: the audit trail, what staff do with requests, content revisions
+//! and shared experiences (accounts and sessions are in `accounts.rs`). Notes arrive sealed:
+//! nothing here opens a patient's details by itself.
 
 /// One line of the audit trail. Never holds patient data: references and field names, not
 /// contents.

@@ -1,21 +1,17 @@
-//! The back office's SQL, written once for both backends like `rows.rs` (portable `$n`
+//! The back office's SQL (accounts aside: `account_rows.rs`), written once for both backends like `rows.rs` (portable `$n`
 //! placeholders; empty-string filters written as `($1 = '' OR column = $1)`).
 
 use std::marker::PhantomData;
 
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 
+use super::StoreResult;
 use super::staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory, NewUser,
-    RequestEvent, RequestFilter, RequestSummary, Revision, Session, SharedStory, User,
+    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
+    RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
-use super::{StoreError, StoreResult};
 
 pub struct StaffRows<DB>(PhantomData<DB>);
-
-const USER_COLUMNS: &str = "id, email, role, password_hash, totp_key_id, totp_sealed, \
-     recovery_hashes, totp_last_step, disabled, CAST(failed_attempts AS BIGINT) AS failed_attempts, \
-     locked_until, created_at";
 
 impl<DB> StaffRows<DB>
 where
@@ -26,12 +22,9 @@ where
     for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'q> bool: Encode<'q, DB> + Type<DB>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
-    for<'r> User: FromRow<'r, DB::Row>,
-    for<'r> Session: FromRow<'r, DB::Row>,
     for<'r> AuditEntry: FromRow<'r, DB::Row>,
     for<'r> RequestSummary: FromRow<'r, DB::Row>,
     for<'r> RequestEvent: FromRow<'r, DB::Row>,
@@ -129,144 +122,6 @@ where
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
-    }
-
-    pub async fn create_user(conn: &mut DB::Connection, user: &NewUser) -> StoreResult<i64> {
-        let inserted: Result<(i64,), _> = sqlx::query_as(
-            "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \
-             RETURNING id",
-        )
-        .bind(user.email.clone())
-        .bind(user.role.clone())
-        .bind(user.password_hash.clone())
-        .bind(user.created_at)
-        .fetch_one(&mut *conn)
-        .await;
-        match inserted {
-            Ok((id,)) => Ok(id),
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                Err(StoreError::Conflict("e-mail address"))
-            }
-            Err(error) => Err(error.into()),
-        }
-    }
-
-    pub async fn users(conn: &mut DB::Connection) -> StoreResult<Vec<User>> {
-        Ok(
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
-                .fetch_all(&mut *conn)
-                .await?,
-        )
-    }
-
-    pub async fn user_by_email(
-        conn: &mut DB::Connection,
-        email: &str,
-    ) -> StoreResult<Option<User>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
-        ))
-        .bind(email.to_owned())
-        .fetch_optional(&mut *conn)
-        .await?)
-    }
-
-    /// Writes every mutable field; a disabled account loses its sessions in the same
-    /// transaction (the caller's).
-    pub async fn update_user(conn: &mut DB::Connection, user: &User) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE users SET role = $1, password_hash = $2, totp_key_id = $3, totp_sealed = $4, \
-             recovery_hashes = $5, disabled = $6, failed_attempts = $7, locked_until = $8, \
-             totp_last_step = $9 WHERE id = $10",
-        )
-        .bind(user.role.clone())
-        .bind(user.password_hash.clone())
-        .bind(user.totp_key_id.clone())
-        .bind(user.totp_sealed.clone())
-        .bind(user.recovery_hashes.clone())
-        .bind(user.disabled)
-        .bind(user.failed_attempts)
-        .bind(user.locked_until)
-        .bind(user.totp_last_step)
-        .bind(user.id)
-        .execute(&mut *conn)
-        .await?;
-        if user.disabled {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user.id)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
-    }
-
-    pub async fn end_sessions(conn: &mut DB::Connection, user_id: i64) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *conn)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn create_session(conn: &mut DB::Connection, session: &Session) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, stage, csrf_token, created_at, \
-             last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(session.token_hash.clone())
-        .bind(session.user_id)
-        .bind(session.stage.clone())
-        .bind(session.csrf_token.clone())
-        .bind(session.created_at)
-        .bind(session.last_seen_at)
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn session(
-        conn: &mut DB::Connection,
-        token_hash: &str,
-    ) -> StoreResult<Option<(Session, User)>> {
-        let session: Option<Session> = sqlx::query_as(
-            "SELECT token_hash, user_id, stage, csrf_token, created_at, last_seen_at \
-             FROM sessions WHERE token_hash = $1",
-        )
-        .bind(token_hash.to_owned())
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(session) = session else {
-            return Ok(None);
-        };
-        let user: Option<User> =
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-                .bind(session.user_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        Ok(user.map(|user| (session, user)))
-    }
-
-    pub async fn update_session(
-        conn: &mut DB::Connection,
-        token_hash: &str,
-        stage: &str,
-        last_seen_at: i64,
-    ) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET stage = $1, last_seen_at = $2 WHERE token_hash = $3")
-            .bind(stage.to_owned())
-            .bind(last_seen_at)
-            .bind(token_hash.to_owned())
-            .execute(&mut *conn)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn delete_session(conn: &mut DB::Connection, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash.to_owned())
-            .execute(&mut *conn)
-            .await?;
-        Ok(())
     }
 
     pub async fn append_audit(conn: &mut DB::Connection, entry: &NewAuditEntry) -> StoreResult<()> {

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::AppState;
 use crate::requests::Kind;
+use crate::staff::audit::{Actor, Entry};
 
 /// Reminders sent and requests purged in one round.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -82,15 +83,11 @@ pub async fn run_once(state: &AppState, now: i64, retention_ms: i64) -> anyhow::
         round.reminded += 1;
     }
     for reference in store.purge_closed(now - retention_ms, now).await? {
-        super::staff::session::audit(
-            store.as_ref(),
-            "system",
-            "request.purged",
-            &reference,
-            "retention period over",
-            "",
-        )
-        .await?;
+        Entry::new(Actor::System, "request.purged")
+            .subject(&reference)
+            .detail("retention period over")
+            .record(store.as_ref(), now)
+            .await?;
         round.purged += 1;
     }
     Ok(round)

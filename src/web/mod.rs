@@ -17,6 +17,7 @@ mod state;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -25,8 +26,10 @@ use axum::Router;
 pub use cache::ContentCache;
 pub use error::AppError;
 pub use render::{Branding, Renderer};
+pub use staff::route_list as staff_routes;
 pub use state::AppState;
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::content::ContentPack;
 use crate::store::{self, ImportMode, Store};
@@ -48,11 +51,19 @@ impl Application {
     /// Connects and migrates the database, loads the sample content into an empty one (when
     /// enabled), fills the content cache and binds the listening socket.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// `build`, with the time taken from `clock` (tests move a manual clock).
+    pub async fn build_with_clock(
+        settings: &Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        // This runtime's pool serves start-up and the background tasks; each HTTP thread
+        // opens its own (`AppState::on_this_runtime`).
         let store = store::connect(settings.database_url())
             .await
             .context("cannot open the database")?;
-        // Requests are served on per-core runtimes (see `serve`); the pool stays on this one.
-        let store = store::Pinned::wrap(store, tokio::runtime::Handle::current());
         store
             .migrate()
             .await
@@ -65,22 +76,29 @@ impl Application {
         let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
         let notifier = settings.notifier()?;
         crate::staff::password::warm_up();
+        let verifier = tokio::task::spawn_blocking(crate::staff::password::Verifier::new)
+            .await?
+            .context("cannot prepare password checks")?;
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let listeners = serve::bind(settings.bind, threads)?;
         Ok(Self {
             listeners,
-            state: AppState::new(state::Parts {
+            state: AppState::new(
+                state::Parts {
+                    content: cache,
+                    renderer,
+                    keys: settings.data_keys()?,
+                    secure: settings.public_url.scheme() == "https",
+                    request_limiter: requests::Limiter::per_hour(settings.request_limit_per_hour),
+                    sign_in_limiter: requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
+                    channels: notifier.channels(),
+                    staff: state::StaffPolicy::from_settings(settings),
+                    publishing: tokio::sync::Mutex::default(),
+                    clock,
+                    verifier,
+                },
                 store,
-                content: cache,
-                renderer,
-                keys: settings.data_keys()?,
-                secure: settings.public_url.scheme() == "https",
-                request_limiter: requests::Limiter::per_hour(settings.request_limit_per_hour),
-                sign_in_limiter: requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
-                channels: notifier.channels(),
-                staff: state::StaffPolicy::from_settings(settings),
-                publishing: tokio::sync::Mutex::default(),
-            }),
+            ),
             hsts: settings.hsts_enabled(),
             notifier,
             grace: Duration::from_secs(settings.shutdown_grace_seconds),
@@ -135,7 +153,9 @@ impl Application {
             tracing::info!("shutting down: finishing requests in flight");
             let _ = stopping_tx.send(true);
         };
-        let app = router(self.state.clone(), self.hsts);
+        let (state, hsts) = (self.state.clone(), self.hsts);
+        // Called on each HTTP thread's own runtime, so its store connects from there.
+        let app = move || router(state.on_this_runtime(), hsts);
         let server = serve::on_threads(self.listeners, app, stopping_rx.clone())?;
         tokio::spawn(signal);
         let grace = self.grace;

@@ -3,8 +3,9 @@
 //! nginx runs one worker per core. Measured against Tokio's
 //! work-stealing runtime on the pages benchmark (`scripts/bench-pages`), this removes the
 //! cross-thread wake-ups that cost about a third of the throughput (see docs/BENCHMARKS.md).
-//! Handlers keep no per-thread state; the database pool lives on the main runtime
-//! (`store::Pinned`), which outlives these threads.
+//! Each thread builds its router on its own runtime, with a store whose connections belong to
+//! that runtime (`AppState::on_this_runtime`); the main runtime keeps its own pool for
+//! start-up and background work.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -58,7 +59,7 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// true and finishes its requests in flight; the returned task completes when all have.
 pub fn on_threads(
     listeners: Vec<std::net::TcpListener>,
-    app: Router,
+    app: impl Fn() -> Router + Clone + Send + 'static,
     stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let mut handles = Vec::with_capacity(listeners.len());
@@ -73,7 +74,7 @@ pub fn on_threads(
                     .build()?;
                 runtime.block_on(async move {
                     // Registering the socket needs this runtime's reactor: inside `block_on`.
-                    serve(TcpListener::from_std(listener)?, app, stopping).await;
+                    serve(TcpListener::from_std(listener)?, app(), stopping).await;
                     Ok(())
                 })
             })

@@ -9,16 +9,20 @@ use axum::extract::FromRef;
 use super::cache::ContentCache;
 use super::render::Renderer;
 use super::requests::Limiter;
+use crate::clock::Clock;
 use crate::store::Store;
 
-/// Cheap to clone: one `Arc` inside.
+/// Cheap to clone: two `Arc`s inside.
 #[derive(Clone)]
-pub struct AppState(Arc<Parts>);
+pub struct AppState {
+    parts: Arc<Parts>,
+    /// Where everything is kept, through connections of the runtime this copy serves on
+    /// (`on_this_runtime`). Handlers read content from `content`, not from here.
+    store: Arc<dyn Store>,
+}
 
-/// What `AppState` holds; built once by `Application::build` (or a test).
+/// What `AppState` holds besides the store; built once by `Application::build`.
 pub struct Parts {
-    /// Where everything is kept. Handlers read content from `content`, not from here.
-    pub store: Arc<dyn Store>,
     /// The published content, in memory, reloaded when the content version changes.
     pub content: ContentCache,
     /// Pages rendered from `content`, kept per content version.
@@ -35,6 +39,10 @@ pub struct Parts {
     pub channels: Vec<String>,
     /// Back-office timeouts.
     pub staff: StaffPolicy,
+    /// The time: the system clock, or a test's.
+    pub clock: Arc<dyn Clock>,
+    /// Checks staff passwords (with its timing stand-in for unknown accounts).
+    pub verifier: crate::staff::password::Verifier,
     /// Held while the back office publishes, so two publications on this instance never
     /// interleave (each re-reads the stored content inside it).
     pub publishing: tokio::sync::Mutex<()>,
@@ -60,60 +68,92 @@ impl StaffPolicy {
 }
 
 impl AppState {
-    pub fn new(parts: Parts) -> Self {
-        Self(Arc::new(parts))
+    pub fn new(parts: Parts, store: Arc<dyn Store>) -> Self {
+        Self {
+            parts: Arc::new(parts),
+            store,
+        }
+    }
+
+    /// The same state with a store whose connections belong to the calling runtime (each HTTP
+    /// thread runs its own; see `web::serve`).
+    pub fn on_this_runtime(&self) -> Self {
+        Self {
+            parts: self.parts.clone(),
+            store: self.store.for_this_runtime(),
+        }
+    }
+
+    /// Unix milliseconds now, by the application's clock.
+    pub fn now(&self) -> i64 {
+        self.parts.clock.now_ms()
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.parts.clock.as_ref()
+    }
+
+    /// What signing in needs, for a client at `ip`.
+    pub fn authenticator<'a>(&'a self, ip: &'a str) -> crate::staff::sign_in::Authenticator<'a> {
+        crate::staff::sign_in::Authenticator {
+            store: self.store.as_ref(),
+            verifier: &self.parts.verifier,
+            keys: &self.parts.keys,
+            clock: self.parts.clock.as_ref(),
+            ip,
+        }
     }
 
     pub fn request_limiter(&self) -> &Limiter {
-        &self.0.request_limiter
+        &self.parts.request_limiter
     }
 
     pub fn sign_in_limiter(&self) -> &Limiter {
-        &self.0.sign_in_limiter
+        &self.parts.sign_in_limiter
     }
 
     /// The channels each request's staff notification is queued for.
     pub fn notification_channels(&self) -> &[String] {
-        &self.0.channels
+        &self.parts.channels
     }
 
     pub fn keys(&self) -> &crate::requests::DataKeys {
-        &self.0.keys
+        &self.parts.keys
     }
 
     pub fn secure(&self) -> bool {
-        self.0.secure
+        self.parts.secure
     }
 
     pub fn publishing(&self) -> &tokio::sync::Mutex<()> {
-        &self.0.publishing
+        &self.parts.publishing
     }
 
     pub fn staff_policy(&self) -> StaffPolicy {
-        self.0.staff
+        self.parts.staff
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
-        &self.0.store
+        &self.store
     }
 
     pub fn content(&self) -> &ContentCache {
-        &self.0.content
+        &self.parts.content
     }
 
     pub fn renderer(&self) -> &Renderer {
-        &self.0.renderer
+        &self.parts.renderer
     }
 }
 
 impl FromRef<AppState> for ContentCache {
     fn from_ref(state: &AppState) -> Self {
-        state.0.content.clone()
+        state.parts.content.clone()
     }
 }
 
 impl FromRef<AppState> for Renderer {
     fn from_ref(state: &AppState) -> Self {
-        state.0.renderer.clone()
+        state.parts.renderer.clone()
     }
 }

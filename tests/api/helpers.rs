@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use pestle::clock::{Clock, ManualClock, SystemClock};
 use pestle::config::Settings;
 use pestle::content::{ContentPack, read_folder};
 use pestle::store::{self, Store};
@@ -156,10 +157,29 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// `spawn_app` with settings changed by `configure` first.
 pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    start(backend, configure, Arc::new(SystemClock)).await
+}
+
+/// `spawn_app` on a clock the test moves (`ManualClock::advance`) instead of sleeping.
+pub async fn spawn_app_with_clock(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> (TestApp, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::starting_now());
+    (start(backend, configure, clock.clone()).await, clock)
+}
+
+async fn start(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+    clock: Arc<dyn Clock>,
+) -> TestApp {
     let db = TestDb::new(backend).await;
     let mut settings = settings_for(&db.url);
     configure(&mut settings);
-    let app = Application::build(&settings).await.expect("app builds");
+    let app = Application::build_with_clock(&settings, clock)
+        .await
+        .expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let client = http_client()

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod accounts;
 mod check;
 mod cli;
 mod content_editing;
@@ -16,5 +17,6 @@ mod pages;
 mod requests;
 mod search;
 mod server;
+mod sign_in;
 mod staff;
 mod store_contract;

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use pestle::staff::{password, totp};
+use pestle::staff::{Role, Stage, password, totp};
 use pestle::store::{AuditFilter, NewUser, Store};
 
 use crate::helpers::{Backend, TestApp, http_client, on_both_backends, spawn_app};
@@ -151,13 +151,16 @@ impl Browser {
             page.html.contains("<svg"),
             "the QR code is drawn in the page"
         );
-        let shown = hidden(&page.html, "secret").unwrap();
+        assert!(
+            hidden(&page.html, "secret").is_none(),
+            "the server keeps the secret; the form does not carry it"
+        );
+        let shown = shown_key(&page.html).unwrap();
         let secret = totp::secret_from_base32(&shown).unwrap();
         self.secret = Some(secret);
+        self.last = None;
         let code = self.code();
-        let page = self
-            .post("/staff/two-factor", &[("secret", &shown), ("code", &code)])
-            .await;
+        let page = self.post("/staff/two-factor", &[("code", &code)]).await;
         assert_eq!(page.status, 200, "{}", page.html);
         assert!(page.html.contains("Your recovery codes"));
         codes_in(&page.html)
@@ -189,6 +192,23 @@ fn hidden(html: &str, name: &str) -> Option<String> {
     Some(html[at..].split('"').next()?.to_owned())
 }
 
+/// Whether `path` (its query ignored) fits the route `template` (`{name}` matches one segment).
+fn matches_template(path: &str, template: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (a, b): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), template.split('/').collect());
+    a.len() == b.len()
+        && a.iter()
+            .zip(&b)
+            .all(|(p, t)| p == t || (t.starts_with('{') && t.ends_with('}')))
+}
+
+/// The key the enrolment page shows for typing in by hand.
+pub(crate) fn shown_key(html: &str) -> Option<String> {
+    let marker = "<code class=\"secret\">";
+    let at = html.find(marker)? + marker.len();
+    Some(html[at..].split('<').next()?.to_owned())
+}
+
 fn codes_in(html: &str) -> Vec<String> {
     html.split("<li><code>")
         .skip(1)
@@ -202,12 +222,34 @@ pub(crate) async fn add_user(store: &dyn Store, email: &str, role: &str) {
     store
         .create_user(&NewUser {
             email: email.to_owned(),
-            role: role.to_owned(),
+            role: Role::parse(role).unwrap(),
             password_hash: Some(hash),
             created_at: jiff::Timestamp::now().as_millisecond(),
         })
         .await
         .unwrap();
+}
+
+/// A browser signed in as a new account with `role`, made through the store: no password
+/// dance, no argon2 (only the sign-in tests go through those).
+pub(crate) async fn session_for(app: &TestApp, store: &dyn Store, role: &str) -> Browser {
+    let email = format!("{role}@willow.example");
+    let id = store
+        .create_user(&NewUser {
+            email,
+            role: Role::parse(role).unwrap(),
+            password_hash: None,
+            created_at: jiff::Timestamp::now().as_millisecond(),
+        })
+        .await
+        .unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let (token, session) = pestle::staff::sign_in::new_session(id, Stage::SignedIn, now);
+    store.create_session(&session).await.unwrap();
+    let mut browser = Browser::new(app);
+    browser.cookie = Some(token);
+    browser.csrf = session.csrf_token;
+    browser
 }
 
 /// A signed-in browser for a new account with `role`.
@@ -379,7 +421,7 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
     let reference = crate::requests::submit_one(&app).await;
     let mut browsers = vec![("anonymous", Browser::new(&app))];
     for role in ["staff", "pharmacist", "admin"] {
-        browsers.push((role, signed_in(&app, store.as_ref(), role).await));
+        browsers.push((role, session_for(&app, store.as_ref(), role).await));
     }
     let now = jiff::Timestamp::now().as_millisecond();
     let revision = store
@@ -462,6 +504,14 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             303,
         ),
         route("GET", "/staff/two-factor".into(), vec![], "staff", 200),
+        // Without the password a signed-in session cannot change its second factor.
+        route(
+            "POST",
+            "/staff/two-factor".into(),
+            vec![("code", "000000")],
+            "staff",
+            422,
+        ),
         route("GET", "/staff/content".into(), vec![], "pharmacist", 200),
         route(
             "GET",
@@ -504,6 +554,20 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             "POST",
             format!("{cramps}/form"),
             vec![("action", "preview"), ("title", "")],
+            "pharmacist",
+            422,
+        ),
+        route(
+            "POST",
+            "/staff/content/medications/baclofen/form".into(),
+            vec![("action", "preview"), ("name", "")],
+            "pharmacist",
+            422,
+        ),
+        route(
+            "POST",
+            "/staff/content/testimonials/clair-c/form".into(),
+            vec![("action", "preview"), ("quote", "")],
             "pharmacist",
             422,
         ),
@@ -601,6 +665,28 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             303,
         ),
     ];
+    // Every staff route the router has is in this table — taken from the router's own list,
+    // so a new route cannot be left out. The sign-in steps are open by design (tested apart).
+    let open = [
+        "/staff/sign-in",
+        "/staff/sign-in/code",
+        "/staff/setup/{token}",
+        "/staff/sign-out",
+    ];
+    let missing: Vec<String> = pestle::web::staff_routes()
+        .into_iter()
+        .filter(|(method, template)| {
+            !open.contains(template)
+                && !routes
+                    .iter()
+                    .any(|r| r.method == method.as_str() && matches_template(&r.path, template))
+        })
+        .map(|(method, template)| format!("{method} {template}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in the permission matrix: {missing:?}"
+    );
     let rank = |role: &str| {
         ["anonymous", "staff", "pharmacist", "admin"]
             .iter()
@@ -829,9 +915,14 @@ async fn unknown_and_known_emails_look_the_same_and_failures_slow_an_account_dow
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(user.failed_attempts, 4, "a try during the delay counts");
+    // Issue 11, item 10: a try during the wait is neither counted nor lengthens it (it used
+    // to, which let four requests an hour keep an account locked).
+    assert_eq!(
+        user.failed_attempts, 3,
+        "a try during the delay is not counted"
+    );
     let waited = user.locked_until - jiff::Timestamp::now().as_millisecond();
-    assert!(waited > 2_000, "the delay grew: {waited} ms");
+    assert!(waited <= 2_000, "the delay did not grow: {waited} ms");
 }
 
 #[tokio::test]
@@ -880,13 +971,12 @@ async fn sessions_end_when_idle_too_long_or_too_old_or_the_account_is_disabled()
 
     // Disabled: the session ends at once, and sign-in is refused.
     staff.sign_in("staff@willow.example").await;
-    let mut user = store
+    let user = store
         .user_by_email("staff@willow.example")
         .await
         .unwrap()
         .unwrap();
-    user.disabled = true;
-    store.update_user(&user).await.unwrap();
+    assert!(store.set_disabled(user.id, true).await.unwrap());
     assert_eq!(staff.get("/staff").await.status, 303);
     let page = staff
         .post(

@@ -9,7 +9,7 @@ on_both_backends!(
     migrations_can_run_twice,
     import_stores_exactly_the_pack,
     concurrent_imports_do_not_conflict,
-    a_pinned_store_serves_calls_from_other_runtimes,
+    a_store_for_another_runtime_works_there_and_outlives_it,
 );
 
 async fn a_fresh_database_is_empty(backend: Backend) {
@@ -59,19 +59,20 @@ async fn concurrent_imports_do_not_conflict(backend: Backend) {
     assert_eq!(store.load_content().await.unwrap(), Some(pack));
 }
 
-/// The HTTP threads run their own runtimes; `Pinned` must carry their calls to the runtime that
-/// owns the pool, and keep working after those threads' runtimes are gone.
-async fn a_pinned_store_serves_calls_from_other_runtimes(backend: Backend) {
+/// The HTTP threads run their own runtimes, each with a store from `for_this_runtime`: it
+/// works there, and the original store keeps working after those runtimes are gone.
+async fn a_store_for_another_runtime_works_there_and_outlives_it(backend: Backend) {
     let db = TestDb::new(backend).await;
-    let store = pestle::store::Pinned::wrap(db.store().await, tokio::runtime::Handle::current());
+    let store = db.store().await;
     for round in 0..2 {
-        let store = store.clone();
+        let main = store.clone();
         let version = tokio::task::spawn_blocking(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .unwrap();
             runtime.block_on(async {
+                let store = main.for_this_runtime();
                 store.ping().await.unwrap();
                 if round == 0 {
                     store
@@ -86,6 +87,7 @@ async fn a_pinned_store_serves_calls_from_other_runtimes(backend: Backend) {
         .await
         .unwrap();
         assert_eq!(version, 1, "round {round}");
+        assert_eq!(store.content_version().await.unwrap(), 1);
     }
     store.close().await;
 }

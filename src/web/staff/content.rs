@@ -470,7 +470,7 @@ pub(super) async fn publish(
     entry: &Entry,
     pack: &ContentPack,
     source: &str,
-    action: &str,
+    action: &'static str,
 ) -> Result<(), AppError> {
     let store = state.store();
     store.import(pack, ImportMode::Keep).await?;

@@ -447,9 +447,12 @@ async fn act(
             sealed,
         })
         .await?;
-    staff
-        .audit(state, &format!("request.{kind}"), reference, &detail)
-        .await?;
+    let action = match kind {
+        "status" => "request.status",
+        "assign" => "request.assign",
+        _ => "request.note",
+    };
+    staff.audit(state, action, reference, &detail).await?;
     Ok(Redirect::to(&format!("/staff/requests/{reference}")).into_response())
 }
 

@@ -10,19 +10,15 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::staff::{Role, hash_token};
-use crate::store::{NewAuditEntry, Store, User};
+use crate::staff::audit::{Actor, Entry};
+use crate::staff::{Role, Stage, hash_token};
+use crate::store::User;
 use crate::web::requests::csrf;
 use crate::web::{AppError, AppState};
 
 /// The session cookie. `__Host-` makes the browser insist on `Secure`, `Path=/` and no
 /// `Domain`, so no other site or subdomain can set or read it.
 pub const COOKIE: &str = "__Host-pestle_staff";
-
-pub const SIGNED_IN: &str = "signed-in";
-pub const SECOND_FACTOR: &str = "second-factor";
-pub const ENROL: &str = "enrol";
-pub const SETUP: &str = "setup";
 
 /// Record activity at most this often (a write per page view is wasted work).
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -37,6 +33,7 @@ pub struct Staff {
     pub ip: String,
 }
 
+/// The system's time, for handlers not yet given the application's clock.
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
@@ -105,37 +102,46 @@ impl FromRequestParts<AppState> for Staff {
         let Some((session, user)) = found else {
             return Err(to_sign_in());
         };
-        let now = now_ms();
+        let now = state.now();
         let policy = state.staff_policy();
         let idle = now - session.last_seen_at > policy.idle_ms;
         let too_old = now - session.created_at > policy.absolute_ms;
         if idle || too_old {
-            let _ = store.delete_session(&token_hash).await;
             let why = if idle {
                 "idle timeout"
             } else {
                 "absolute timeout"
             };
-            let _ = audit(store.as_ref(), &user.email, "session.expired", "", why, &ip).await;
+            // Audited first: if the trail cannot be written, the request fails (and the
+            // session, still expired, is refused again next time).
+            Entry::new(Actor::Staff(&user.email), "session.expired")
+                .detail(why)
+                .ip(&ip)
+                .record(store.as_ref(), now)
+                .await
+                .map_err(internal)?;
+            store.delete_session(&token_hash).await.map_err(internal)?;
             return Err(to_sign_in());
         }
         if user.disabled {
             return Err(to_sign_in());
         }
         // Part-way through signing in: back to the step that is missing, keeping the cookie.
-        match session.stage.as_str() {
-            SIGNED_IN => {}
-            ENROL => return Err(Redirect::to("/staff/two-factor").into_response()),
-            SECOND_FACTOR => return Err(Redirect::to("/staff/sign-in/code").into_response()),
-            _ => return Err(to_sign_in()),
+        match session.stage {
+            Stage::SignedIn => {}
+            Stage::Enrol => return Err(Redirect::to("/staff/two-factor").into_response()),
+            Stage::SecondFactor => {
+                return Err(Redirect::to("/staff/sign-in/code").into_response());
+            }
+            Stage::Setup => return Err(to_sign_in()),
         }
         if now - session.last_seen_at > TOUCH_EVERY_MS {
             store
-                .update_session(&token_hash, SIGNED_IN, now)
+                .touch_session(&token_hash, now)
                 .await
-                .map_err(|e| AppError::from(e).into_response())?;
+                .map_err(internal)?;
         }
-        let role = Role::parse(&user.role).map_err(|_| AppError::Forbidden.into_response())?;
+        let role = user.role;
         Ok(Self {
             user,
             role,
@@ -161,44 +167,25 @@ impl Staff {
         csrf::check_session_token(&self.csrf, sent_token, headers).map_err(|_| AppError::Forbidden)
     }
 
-    /// Appends to the audit log as this staff member.
+    /// Appends to the audit log as this staff member. An entry that cannot be written fails
+    /// the request (the caller returns the error before acting, or before answering).
     pub async fn audit(
         &self,
         state: &AppState,
-        action: &str,
+        action: &'static str,
         subject: &str,
         detail: &str,
     ) -> Result<(), AppError> {
-        audit(
-            state.store().as_ref(),
-            &self.user.email,
-            action,
-            subject,
-            detail,
-            &self.ip,
-        )
-        .await
+        Entry::new(Actor::Staff(&self.user.email), action)
+            .subject(subject)
+            .detail(detail)
+            .ip(&self.ip)
+            .record(state.store().as_ref(), state.now())
+            .await?;
+        Ok(())
     }
 }
 
-/// Appends one line to the audit log.
-pub async fn audit(
-    store: &dyn Store,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    detail: &str,
-    ip: &str,
-) -> Result<(), AppError> {
-    store
-        .append_audit(&NewAuditEntry {
-            at: now_ms(),
-            actor: actor.to_owned(),
-            action: action.to_owned(),
-            subject: subject.to_owned(),
-            detail: detail.to_owned(),
-            ip: ip.to_owned(),
-        })
-        .await?;
-    Ok(())
+fn internal(error: crate::store::StoreError) -> Response {
+    AppError::from(error).into_response()
 }

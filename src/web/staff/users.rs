@@ -3,18 +3,19 @@
 //! enable one, reset its two-factor, or issue a new setup link. Each change ends the sessions
 //! it must and is audited. `pestle user …` does the same from the command line.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::session::{Staff, now_ms};
+use serde::Deserialize;
+
+use super::session::Staff;
 use super::{StaffLayout, page};
-use crate::staff::{Email, Role, new_token};
-use crate::store::{NewUser, Session, StoreError, User};
+use crate::staff::sign_in::new_session;
+use crate::staff::{Email, Role, Stage};
+use crate::store::{NewUser, StoreError, User};
 use crate::web::{AppError, AppState};
 
 #[derive(Template)]
@@ -62,41 +63,52 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
     render(&state, &staff, None, None, StatusCode::OK).await
 }
 
-/// A one-time setup link for `user` (24 hours), replacing none of their sessions.
+/// A one-time setup link for `user_id` (24 hours); an older link of the account stops working.
 async fn setup_link(state: &AppState, user_id: i64) -> Result<String, AppError> {
-    let (token, token_hash) = new_token();
-    let (csrf_token, _) = new_token();
-    let now = now_ms();
-    state
-        .store()
-        .create_session(&Session {
-            token_hash,
-            user_id,
-            stage: super::session::SETUP.to_owned(),
-            csrf_token,
-            created_at: now,
-            last_seen_at: now,
-        })
-        .await?;
+    let (token, link) = new_session(user_id, Stage::Setup, state.now());
+    state.store().issue_setup_link(&link).await?;
     Ok(format!("/staff/setup/{token}"))
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// The form of every change to an account; `role` only for `Action::Role`.
+#[derive(Deserialize)]
+pub struct ChangeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// What an admin does to an account (`/staff/users/{id}/{action}`); anything else is a 404.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Disable,
+    Enable,
+    ResetTwoFactor,
+    Role,
+    SetupLink,
 }
 
 pub async fn add(
     State(state): State<AppState>,
     staff: Staff,
     headers: HeaderMap,
-    Form(fields): Form<HashMap<String, String>>,
+    Form(form): Form<AddForm>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Admin)?;
-    staff.check_form(
-        &headers,
-        fields
-            .get(crate::web::requests::csrf::FIELD)
-            .map_or("", String::as_str),
-    )?;
-    let email = Email::parse(fields.get("email").map_or("", String::as_str));
-    let role = Role::parse(fields.get("role").map_or("", String::as_str));
-    let (email, role) = match (email, role) {
+    staff.check_form(&headers, &form.csrf_token)?;
+    let (email, role) = match (Email::parse(&form.email), Role::parse(&form.role)) {
         (Ok(email), Ok(role)) => (email, role),
         (Err(problem), _) | (_, Err(problem)) => {
             return render(
@@ -109,18 +121,30 @@ pub async fn add(
             .await;
         }
     };
+    // Audited before it is done: an entry that cannot be written stops the change.
+    staff
+        .audit(&state, "user.added", email.as_str(), role.slug())
+        .await?;
     let created = state
         .store()
         .create_user(&NewUser {
             email: email.as_str().to_owned(),
-            role: role.slug().to_owned(),
+            role,
             password_hash: None,
-            created_at: now_ms(),
+            created_at: state.now(),
         })
         .await;
     let id = match created {
         Ok(id) => id,
         Err(StoreError::Conflict(_)) => {
+            staff
+                .audit(
+                    &state,
+                    "user.add-refused",
+                    email.as_str(),
+                    "already has an account",
+                )
+                .await?;
             let problem = format!("{} already has an account", email.as_str());
             return render(
                 &state,
@@ -133,9 +157,6 @@ pub async fn add(
         }
         Err(error) => return Err(error.into()),
     };
-    staff
-        .audit(&state, "user.added", email.as_str(), role.slug())
-        .await?;
     let link = setup_link(&state, id).await?;
     render(
         &state,
@@ -150,25 +171,15 @@ pub async fn add(
 pub async fn change(
     State(state): State<AppState>,
     staff: Staff,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(i64, Action)>,
     headers: HeaderMap,
-    Form(fields): Form<HashMap<String, String>>,
+    Form(form): Form<ChangeForm>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Admin)?;
-    staff.check_form(
-        &headers,
-        fields
-            .get(crate::web::requests::csrf::FIELD)
-            .map_or("", String::as_str),
-    )?;
+    staff.check_form(&headers, &form.csrf_token)?;
     let store = state.store();
-    let mut user = store
-        .users()
-        .await?
-        .into_iter()
-        .find(|u| u.id == id)
-        .ok_or(AppError::NotFound)?;
-    if user.id == staff.user.id && action != "setup-link" {
+    let user = store.user(id).await?.ok_or(AppError::NotFound)?;
+    if user.id == staff.user.id && action != Action::SetupLink {
         let problem = "You cannot change your own account here: ask another admin".to_owned();
         return render(
             &state,
@@ -179,33 +190,26 @@ pub async fn change(
         )
         .await;
     }
-    match action.as_str() {
-        "disable" => {
-            user.disabled = true;
-            store.update_user(&user).await?;
+    // Each change writes only its own columns and ends the sessions it must in the same
+    // transaction; it is audited first, so an entry that cannot be written stops it.
+    let email = user.email.as_str();
+    match action {
+        Action::Disable => {
+            staff.audit(&state, "user.disabled", email, "").await?;
+            store.set_disabled(id, true).await?;
+        }
+        Action::Enable => {
+            staff.audit(&state, "user.enabled", email, "").await?;
+            store.set_disabled(id, false).await?;
+        }
+        Action::ResetTwoFactor => {
             staff
-                .audit(&state, "user.disabled", &user.email, "")
+                .audit(&state, "user.two-factor-reset", email, "")
                 .await?;
+            store.reset_second_factor(id).await?;
         }
-        "enable" => {
-            user.disabled = false;
-            user.failed_attempts = 0;
-            user.locked_until = 0;
-            store.update_user(&user).await?;
-            staff.audit(&state, "user.enabled", &user.email, "").await?;
-        }
-        "reset-two-factor" => {
-            user.totp_key_id = None;
-            user.totp_sealed = None;
-            user.recovery_hashes = String::new();
-            store.update_user(&user).await?;
-            store.end_sessions(user.id).await?;
-            staff
-                .audit(&state, "user.two-factor-reset", &user.email, "")
-                .await?;
-        }
-        "role" => {
-            let role = match Role::parse(fields.get("role").map_or("", String::as_str)) {
+        Action::Role => {
+            let role = match Role::parse(&form.role) {
                 Ok(role) => role,
                 Err(problem) => {
                     return render(
@@ -218,19 +222,15 @@ pub async fn change(
                     .await;
                 }
             };
-            user.role = role.slug().to_owned();
-            store.update_user(&user).await?;
+            staff
+                .audit(&state, "user.role-changed", email, role.slug())
+                .await?;
             // A new role takes effect at the next sign-in, with two-factor if it now needs it.
-            store.end_sessions(user.id).await?;
-            staff
-                .audit(&state, "user.role-changed", &user.email, role.slug())
-                .await?;
+            store.set_role(id, role).await?;
         }
-        "setup-link" => {
-            let link = setup_link(&state, user.id).await?;
-            staff
-                .audit(&state, "user.setup-link", &user.email, "")
-                .await?;
+        Action::SetupLink => {
+            staff.audit(&state, "user.setup-link", email, "").await?;
+            let link = setup_link(&state, id).await?;
             return render(
                 &state,
                 &staff,
@@ -240,7 +240,6 @@ pub async fn change(
             )
             .await;
         }
-        _ => return Err(AppError::NotFound),
     }
     Ok(Redirect::to("/staff/users").into_response())
 }

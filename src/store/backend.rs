@@ -1,0 +1,97 @@
+//! What differs between the databases, and nothing else: how to connect, which migrations,
+//! how a writing transaction starts, how an import locks content and how a read sees one
+//! snapshot. Everything else — every query — is written once in `SqlStore` and the `*_rows`
+//! files.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::pool::{Pool, PoolOptions};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Database, Postgres, Sqlite};
+
+use super::StoreResult;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A database pestle can keep its data in.
+pub trait Backend: Database {
+    /// "sqlite" or "postgres", for logs.
+    const LABEL: &'static str;
+    /// Whether writers take turns inside this process before they begin. SQLite takes one
+    /// writer at a time: queued here, in order, they never meet `SQLITE_BUSY` and back off in
+    /// the busy handler (which made the slowest submissions wait half a second under load;
+    /// see docs/BENCHMARKS.md).
+    const QUEUE_WRITERS: bool;
+    /// The statement that opens a writing transaction.
+    const BEGIN_WRITE: &'static str;
+    /// Run first in an import's transaction, so two imports (from several instances too)
+    /// cannot both read the old fingerprints and then race to write.
+    const LOCK_CONTENT: Option<&'static str>;
+    /// Run first in a reading transaction that must see one snapshot throughout.
+    const SNAPSHOT: Option<&'static str>;
+    /// The most connections one pool opens.
+    const MAX_CONNECTIONS: u32;
+
+    /// Connection options from a database URL (for SQLite, creating its folder).
+    fn options(url: &str) -> StoreResult<<Self::Connection as sqlx::Connection>::Options>;
+
+    /// Applies this backend's migrations.
+    fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send;
+
+    fn pool_options() -> PoolOptions<Self> {
+        PoolOptions::new().max_connections(Self::MAX_CONNECTIONS)
+    }
+}
+
+impl Backend for Sqlite {
+    const LABEL: &'static str = "sqlite";
+    const QUEUE_WRITERS: bool = true;
+    // IMMEDIATE takes the write lock up front instead of upgrading a read lock mid-way.
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    // The write lock taken by BEGIN IMMEDIATE already excludes every other writer.
+    const LOCK_CONTENT: Option<&'static str> = None;
+    // A SQLite read transaction sees one snapshot by itself.
+    const SNAPSHOT: Option<&'static str> = None;
+    const MAX_CONNECTIONS: u32 = 8;
+
+    /// One file, WAL journal, `synchronous=FULL` (a commit survives power loss), foreign keys
+    /// on. The folder is made private (0700) and the file 0600 before SQLite opens it, so the
+    /// `-wal` and `-shm` files SQLite creates beside it get the same mode.
+    fn options(url: &str) -> StoreResult<SqliteConnectOptions> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        super::sqlite_files::prepare(options.get_filename()).map_err(sqlx::Error::Io)?;
+        Ok(options)
+    }
+
+    fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send {
+        SQLITE_MIGRATIONS.run(pool)
+    }
+}
+
+impl Backend for Postgres {
+    const LABEL: &'static str = "postgres";
+    const QUEUE_WRITERS: bool = false;
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const LOCK_CONTENT: Option<&'static str> =
+        Some("SELECT version FROM content_meta WHERE id = 1 FOR UPDATE");
+    const SNAPSHOT: Option<&'static str> =
+        Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const MAX_CONNECTIONS: u32 = 16;
+
+    fn options(url: &str) -> StoreResult<PgConnectOptions> {
+        Ok(PgConnectOptions::from_str(url)?.application_name("pestle"))
+    }
+
+    fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send {
+        POSTGRES_MIGRATIONS.run(pool)
+    }
+}

@@ -1,0 +1,497 @@
+//! The one `Store` implementation, generic over the `Backend`. Reads take a pooled connection;
+//! every write runs in a transaction opened by `write()`, which on SQLite first waits its turn
+//! in the in-process writer queue (so no write ever meets `SQLITE_BUSY`). The SQL itself is in
+//! `rows.rs`, `account_rows.rs` and `staff_rows.rs`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use sqlx::pool::{Pool, PoolConnection};
+use sqlx::{Connection, Encode, Executor, FromRow, IntoArguments, Transaction, Type};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use super::account_rows::{AccountRows, Counter};
+use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
+use super::backend::Backend;
+use super::plan::ImportPlan;
+use super::rows::{RequestRow, Rows};
+use super::staff_rows::StaffRows;
+use super::{
+    AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
+    NewRequestEvent, NewRevision, NewSharedStory, Notification, RequestEvent, RequestFilter,
+    RequestSummary, Revision, SharedStory, Store, StoreResult, StoredRequest, now_millis,
+};
+use crate::content::ContentPack;
+use crate::staff::{Role, Stage};
+
+/// A store on one database. Cloning shares the pool and the writer queue.
+pub struct SqlStore<B: Backend> {
+    pool: Pool<B>,
+    options: <B::Connection as Connection>::Options,
+    /// Writers take turns here first when `B::QUEUE_WRITERS` (SQLite); shared by every
+    /// `for_this_runtime` copy, so the whole process has one queue.
+    writer: Arc<Mutex<()>>,
+}
+
+impl<B: Backend> fmt::Debug for SqlStore<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqlStore")
+            .field("backend", &B::LABEL)
+            .finish()
+    }
+}
+
+/// A writing transaction, holding its turn in the writer queue until it ends.
+struct Writing<B: Backend> {
+    tx: Transaction<'static, B>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl<B: Backend> Writing<B> {
+    async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl<B: Backend> SqlStore<B> {
+    /// Opens the database named by `url` (creating a SQLite file and its folder if missing).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = B::options(url)?;
+        let pool = B::pool_options().connect_with(options.clone()).await?;
+        Ok(Self {
+            pool,
+            options,
+            writer: Arc::default(),
+        })
+    }
+
+    async fn read(&self) -> StoreResult<PoolConnection<B>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    async fn write(&self) -> StoreResult<Writing<B>> {
+        let turn = if B::QUEUE_WRITERS {
+            Some(self.writer.clone().lock_owned().await)
+        } else {
+            None
+        };
+        let tx = self.pool.begin_with(B::BEGIN_WRITE).await?;
+        Ok(Writing { tx, _turn: turn })
+    }
+}
+
+type Db<B> = Rows<B>;
+type Accounts<B> = AccountRows<B>;
+type Staff<B> = StaffRows<B>;
+
+#[async_trait]
+impl<B> Store for SqlStore<B>
+where
+    B: Backend,
+    for<'e> &'e mut B::Connection: Executor<'e, Database = B>,
+    for<'a> B::Arguments<'a>: IntoArguments<'a, B>,
+    for<'q> String: Encode<'q, B> + Type<B>,
+    for<'q> Option<String>: Encode<'q, B> + Type<B>,
+    for<'q> Option<Vec<u8>>: Encode<'q, B> + Type<B>,
+    for<'q> Vec<u8>: Encode<'q, B> + Type<B>,
+    for<'q> i64: Encode<'q, B> + Type<B>,
+    for<'q> bool: Encode<'q, B> + Type<B>,
+    for<'r> (i64,): FromRow<'r, B::Row>,
+    for<'r> (String,): FromRow<'r, B::Row>,
+    for<'r> (String, i64): FromRow<'r, B::Row>,
+    for<'r> (String, bool): FromRow<'r, B::Row>,
+    for<'r> (String, String): FromRow<'r, B::Row>,
+    for<'r> (String, String, String): FromRow<'r, B::Row>,
+    for<'r> (i64, String, String, String, i64): FromRow<'r, B::Row>,
+    for<'r> (Option<String>, Option<Vec<u8>>): FromRow<'r, B::Row>,
+    for<'r> RequestRow: FromRow<'r, B::Row>,
+    for<'r> User: FromRow<'r, B::Row>,
+    for<'r> Session: FromRow<'r, B::Row>,
+    for<'r> AuditEntry: FromRow<'r, B::Row>,
+    for<'r> RequestSummary: FromRow<'r, B::Row>,
+    for<'r> RequestEvent: FromRow<'r, B::Row>,
+    for<'r> Revision: FromRow<'r, B::Row>,
+    for<'r> SharedStory: FromRow<'r, B::Row>,
+{
+    fn backend(&self) -> &'static str {
+        B::LABEL
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
+        B::migrate(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&mut *self.read().await?)
+            .await?;
+        Ok(())
+    }
+
+    async fn content_version(&self) -> StoreResult<i64> {
+        let (version,): (i64,) = sqlx::query_as("SELECT version FROM content_meta WHERE id = 1")
+            .fetch_one(&mut *self.read().await?)
+            .await?;
+        Ok(version)
+    }
+
+    #[tracing::instrument(skip_all, fields(backend = B::LABEL))]
+    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport> {
+        let mut w = self.write().await?;
+        if let Some(lock) = B::LOCK_CONTENT {
+            sqlx::query(lock).execute(&mut *w.tx).await?;
+        }
+        let stored = Db::<B>::read_stored(&mut w.tx).await?;
+        let plan = ImportPlan::new(&stored, pack, mode);
+        Db::<B>::write_plan(&mut w.tx, &plan, now_millis()).await?;
+        w.commit().await?;
+        Ok(plan.report)
+    }
+
+    async fn load_content(&self) -> StoreResult<Option<ContentPack>> {
+        // One read transaction, so the pack is a consistent snapshot even during an import.
+        let mut tx = self.pool.begin().await?;
+        if let Some(snapshot) = B::SNAPSHOT {
+            sqlx::query(snapshot).execute(&mut *tx).await?;
+        }
+        let pack = Db::<B>::load_content(&mut tx).await?;
+        tx.commit().await?;
+        Ok(pack)
+    }
+
+    async fn record_search_miss(&self, query: &str) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Db::<B>::record_search_miss(&mut w.tx, query).await?;
+        w.commit().await
+    }
+
+    async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
+        Db::<B>::search_misses(&mut *self.read().await?, limit).await
+    }
+
+    async fn submit_request(
+        &self,
+        request: &NewRequest,
+        note: &NewNotification,
+    ) -> StoreResult<()> {
+        // Committed before the patient sees "received": synchronous=FULL on SQLite, the
+        // default synchronous commit on PostgreSQL.
+        let mut w = self.write().await?;
+        Db::<B>::insert_request(&mut w.tx, request, note).await?;
+        w.commit().await
+    }
+
+    async fn find_request(&self, reference: &str) -> StoreResult<Option<StoredRequest>> {
+        Db::<B>::find_request(&mut *self.read().await?, reference).await
+    }
+
+    async fn request_references(&self) -> StoreResult<Vec<String>> {
+        Db::<B>::request_references(&mut *self.read().await?).await
+    }
+
+    async fn claim_notifications(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>> {
+        let mut w = self.write().await?;
+        let claimed = Db::<B>::claim_notifications(&mut w.tx, now, until, limit).await?;
+        w.commit().await?;
+        Ok(claimed)
+    }
+
+    async fn notification_delivered(&self, id: i64, at: i64) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Db::<B>::notification_delivered(&mut w.tx, id, at).await?;
+        w.commit().await
+    }
+
+    async fn notification_failed(&self, id: i64, retry_at: i64, error: &str) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Db::<B>::notification_failed(&mut w.tx, id, retry_at, error).await?;
+        w.commit().await
+    }
+
+    async fn pending_notifications(&self) -> StoreResult<i64> {
+        Db::<B>::pending_notifications(&mut *self.read().await?).await
+    }
+
+    async fn create_user(&self, user: &NewUser) -> StoreResult<i64> {
+        let mut w = self.write().await?;
+        let id = Accounts::<B>::create_user(&mut w.tx, user).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    async fn users(&self) -> StoreResult<Vec<User>> {
+        Accounts::<B>::users(&mut *self.read().await?).await
+    }
+
+    async fn user(&self, id: i64) -> StoreResult<Option<User>> {
+        Accounts::<B>::user(&mut *self.read().await?, id).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        Accounts::<B>::user_by_email(&mut *self.read().await?, email).await
+    }
+
+    async fn count_failure(
+        &self,
+        user_id: i64,
+        counter: Counter,
+        now: i64,
+        delay_after: fn(i64) -> i64,
+    ) -> StoreResult<Option<Failures>> {
+        let mut w = self.write().await?;
+        let counted =
+            Accounts::<B>::count_failure(&mut w.tx, user_id, counter, now, delay_after).await?;
+        w.commit().await?;
+        Ok(counted)
+    }
+
+    async fn password_accepted(
+        &self,
+        user_id: i64,
+        session: &Session,
+        stage_for: fn(Role, bool) -> Stage,
+    ) -> StoreResult<Option<(Role, Stage)>> {
+        let mut w = self.write().await?;
+        let Some((role, enrolled)) = Accounts::<B>::password_accepted(&mut w.tx, user_id).await?
+        else {
+            return Ok(None);
+        };
+        let stage = stage_for(role, enrolled);
+        let session = Session {
+            stage,
+            ..session.clone()
+        };
+        Accounts::<B>::create_session(&mut w.tx, &session).await?;
+        w.commit().await?;
+        Ok(Some((role, stage)))
+    }
+
+    async fn second_factor_accepted(
+        &self,
+        user_id: i64,
+        pending: &str,
+        proof: &Proof,
+        session: &Session,
+    ) -> StoreResult<Option<Role>> {
+        let mut w = self.write().await?;
+        if !Accounts::<B>::take_session(&mut w.tx, pending, Stage::SecondFactor).await? {
+            return Ok(None);
+        }
+        let Some(role) = Accounts::<B>::second_factor_accepted(&mut w.tx, user_id, proof).await?
+        else {
+            return Ok(None);
+        };
+        Accounts::<B>::create_session(&mut w.tx, session).await?;
+        w.commit().await?;
+        Ok(Some(role))
+    }
+
+    async fn enrol_second_factor(
+        &self,
+        user_id: i64,
+        enrolment: &Enrolment,
+        session: &Session,
+    ) -> StoreResult<bool> {
+        let mut w = self.write().await?;
+        if !Accounts::<B>::set_second_factor(&mut w.tx, user_id, enrolment).await? {
+            return Ok(false);
+        }
+        Accounts::<B>::end_sessions(&mut w.tx, user_id, None).await?;
+        Accounts::<B>::create_session(&mut w.tx, session).await?;
+        w.commit().await?;
+        Ok(true)
+    }
+
+    async fn set_password_by_link(
+        &self,
+        user_id: i64,
+        link: &str,
+        password_hash: &str,
+    ) -> StoreResult<bool> {
+        let mut w = self.write().await?;
+        let used = Accounts::<B>::take_session(&mut w.tx, link, Stage::Setup).await?
+            && Accounts::<B>::set_password(&mut w.tx, user_id, password_hash).await?;
+        if !used {
+            return Ok(false);
+        }
+        Accounts::<B>::end_sessions(&mut w.tx, user_id, None).await?;
+        w.commit().await?;
+        Ok(true)
+    }
+
+    async fn issue_setup_link(&self, link: &Session) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Accounts::<B>::end_setup_links(&mut w.tx, link.user_id).await?;
+        Accounts::<B>::create_session(&mut w.tx, link).await?;
+        w.commit().await
+    }
+
+    async fn set_disabled(&self, user_id: i64, disabled: bool) -> StoreResult<bool> {
+        let mut w = self.write().await?;
+        let found = Accounts::<B>::set_disabled(&mut w.tx, user_id, disabled).await?;
+        if disabled {
+            Accounts::<B>::end_sessions(&mut w.tx, user_id, None).await?;
+        }
+        w.commit().await?;
+        Ok(found)
+    }
+
+    async fn set_role(&self, user_id: i64, role: Role) -> StoreResult<bool> {
+        let mut w = self.write().await?;
+        let found = Accounts::<B>::set_role(&mut w.tx, user_id, role).await?;
+        Accounts::<B>::end_sessions(&mut w.tx, user_id, None).await?;
+        w.commit().await?;
+        Ok(found)
+    }
+
+    async fn reset_second_factor(&self, user_id: i64) -> StoreResult<bool> {
+        let mut w = self.write().await?;
+        let found = Accounts::<B>::clear_second_factor(&mut w.tx, user_id).await?;
+        Accounts::<B>::end_sessions(&mut w.tx, user_id, None).await?;
+        w.commit().await?;
+        Ok(found)
+    }
+
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Accounts::<B>::create_session(&mut w.tx, session).await?;
+        w.commit().await
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<(Session, User)>> {
+        Accounts::<B>::session(&mut *self.read().await?, token_hash).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, last_seen_at: i64) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Accounts::<B>::touch_session(&mut w.tx, token_hash, last_seen_at).await?;
+        w.commit().await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Accounts::<B>::delete_session(&mut w.tx, token_hash).await?;
+        w.commit().await
+    }
+
+    async fn end_sessions(&self, user_id: i64) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Accounts::<B>::end_sessions(&mut w.tx, user_id, None).await?;
+        w.commit().await
+    }
+
+    async fn set_pending_secret(&self, token_hash: &str, secret: &SealedSecret) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Accounts::<B>::set_pending_secret(&mut w.tx, token_hash, secret).await?;
+        w.commit().await
+    }
+
+    async fn pending_secret(&self, token_hash: &str) -> StoreResult<Option<SealedSecret>> {
+        Accounts::<B>::pending_secret(&mut *self.read().await?, token_hash).await
+    }
+
+    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Staff::<B>::append_audit(&mut w.tx, entry).await?;
+        w.commit().await
+    }
+
+    async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        Staff::<B>::audit(&mut *self.read().await?, filter).await
+    }
+
+    async fn request_summaries(&self, filter: &RequestFilter) -> StoreResult<Vec<RequestSummary>> {
+        Staff::<B>::request_summaries(&mut *self.read().await?, filter).await
+    }
+
+    async fn add_request_event(&self, event: &NewRequestEvent) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Staff::<B>::add_request_event(&mut w.tx, event).await?;
+        w.commit().await
+    }
+
+    async fn request_events(&self, reference: &str) -> StoreResult<Vec<RequestEvent>> {
+        Staff::<B>::request_events(&mut *self.read().await?, reference).await
+    }
+
+    async fn add_revision(&self, revision: &NewRevision) -> StoreResult<i64> {
+        let mut w = self.write().await?;
+        let id = Staff::<B>::add_revision(&mut w.tx, revision).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    async fn revisions(&self, path: &str, limit: i64) -> StoreResult<Vec<Revision>> {
+        Staff::<B>::revisions(&mut *self.read().await?, path, limit).await
+    }
+
+    async fn revision(&self, id: i64) -> StoreResult<Option<Revision>> {
+        Staff::<B>::revision(&mut *self.read().await?, id).await
+    }
+
+    async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>> {
+        Staff::<B>::reminder_candidates(&mut *self.read().await?, before).await
+    }
+
+    async fn remind(
+        &self,
+        reference: &str,
+        message: &str,
+        channels: &[String],
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Staff::<B>::remind(&mut w.tx, reference, message, channels, now).await?;
+        w.commit().await
+    }
+
+    async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>> {
+        let mut w = self.write().await?;
+        let purged = Staff::<B>::purge_closed(&mut w.tx, closed_before, now).await?;
+        w.commit().await?;
+        Ok(purged)
+    }
+
+    async fn share_story(&self, story: &NewSharedStory) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        Staff::<B>::share_story(&mut w.tx, story).await?;
+        w.commit().await
+    }
+
+    async fn shared_stories(&self, status: &str) -> StoreResult<Vec<SharedStory>> {
+        Staff::<B>::shared_stories(&mut *self.read().await?, status).await
+    }
+
+    async fn decide_story(
+        &self,
+        id: i64,
+        status: &str,
+        by: &str,
+        at: i64,
+    ) -> StoreResult<Option<SharedStory>> {
+        let mut w = self.write().await?;
+        let decided = Staff::<B>::decide_story(&mut w.tx, id, status, by, at).await?;
+        w.commit().await?;
+        Ok(decided)
+    }
+
+    fn for_this_runtime(&self) -> Arc<dyn Store> {
+        Arc::new(Self {
+            pool: B::pool_options().connect_lazy_with(self.options.clone()),
+            options: self.options.clone(),
+            writer: self.writer.clone(),
+        })
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
