@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod boundaries;
 mod check;
 mod cli;
 mod content_editing;
