@@ -273,18 +273,14 @@ where
             }
             _ => StoreError::Database(error),
         })?;
-        for channel in &notification.channels {
-            sqlx::query(
-                "INSERT INTO outbox (reference, message, due_at, channel) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(request.reference.clone())
-            .bind(notification.message.clone())
-            .bind(notification.due_at)
-            .bind(channel.clone())
-            .execute(&mut *conn)
-            .await?;
-        }
-        Ok(())
+        queue_notification::<DB>(
+            conn,
+            &request.reference,
+            &notification.message,
+            notification.due_at,
+            &notification.channels,
+        )
+        .await
     }
 
     pub async fn find_request(
@@ -479,4 +475,34 @@ fn parse_slug(raw: &str) -> StoreResult<Slug> {
         what: format!("slug `{raw}`"),
         detail,
     })
+}
+
+/// Queues `message` about `reference` on each channel, due at `due_at`: one outbox row each,
+/// delivered independently (the caller's transaction).
+pub(super) async fn queue_notification<DB>(
+    conn: &mut DB::Connection,
+    reference: &str,
+    message: &str,
+    due_at: i64,
+    channels: &[String],
+) -> StoreResult<()>
+where
+    DB: Database,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+{
+    for channel in channels {
+        sqlx::query(
+            "INSERT INTO outbox (reference, message, due_at, channel) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(reference.to_owned())
+        .bind(message.to_owned())
+        .bind(due_at)
+        .bind(channel.clone())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

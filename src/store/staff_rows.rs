@@ -264,18 +264,7 @@ where
         if marked.is_none() {
             return Ok(());
         }
-        for channel in channels {
-            sqlx::query(
-                "INSERT INTO outbox (reference, message, due_at, channel) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(reference.to_owned())
-            .bind(message.to_owned())
-            .bind(now)
-            .bind(channel.clone())
-            .execute(&mut *conn)
-            .await?;
-        }
-        Ok(())
+        super::rows::queue_notification::<DB>(conn, reference, message, now, channels).await
     }
 
     /// Empties the sealed contents (and sealed notes) of requests closed before `closed_before`;
