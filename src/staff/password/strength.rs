@@ -5,8 +5,8 @@
 use zxcvbn::Score;
 use zxcvbn::feedback::{Feedback, Suggestion, Warning};
 
-/// zxcvbn's score 3 means about 10^10 guesses: out of reach of online guessing and costly
-/// offline against argon2id. Below it, a password is refused.
+/// zxcvbn's score 3 means at least 10^8 guesses: out of reach of online guessing, and slow
+/// going offline against argon2id. Below it, a password is refused.
 const MIN_SCORE: Score = Score::Three;
 
 /// Parts of the e-mail address shorter than this are not worth telling the person about.
@@ -100,7 +100,9 @@ fn warning_words(warning: Warning) -> &'static str {
         Warning::RecentYearsAreEasyToGuess => "Recent years are easy to guess.",
         Warning::AWordByItselfIsEasyToGuess => "A single word is easy to guess.",
         Warning::DatesAreOftenEasyToGuess => "Dates are easy to guess.",
-        Warning::NamesAndSurnamesByThemselvesAreEasyToGuess => "A name on its own is easy to guess.",
+        Warning::NamesAndSurnamesByThemselvesAreEasyToGuess => {
+            "A name on its own is easy to guess."
+        }
         Warning::CommonNamesAndSurnamesAreEasyToGuess => "Common names are easy to guess.",
     }
 }
