@@ -224,7 +224,7 @@ const SEARCH_MISS_ROWS: &str = "SELECT pair || ' ' || word_digest FROM search_mi
 /// the first column of each row.
 async fn raw(url: &str, sql: &str) -> Vec<String> {
     use sqlx::{Connection, Row};
-    let rows = if url.starts_with("sqlite:") {
+    if url.starts_with("sqlite:") {
         let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
         let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap();
         rows.iter().map(|row| row.get::<String, _>(0)).collect()
@@ -232,8 +232,7 @@ async fn raw(url: &str, sql: &str) -> Vec<String> {
         let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
         let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap();
         rows.iter().map(|row| row.get::<String, _>(0)).collect()
-    };
-    rows
+    }
 }
 
 #[tokio::test]
