@@ -1,6 +1,7 @@
 //! Staff passwords: the rules (12 to 200 characters, not one of the 10,000 most common, and hard
-//! to guess by zxcvbn's estimate), and hashing with argon2id. Checking a password against an unknown account still runs one argon2
-//! verification, so a wrong e-mail and a wrong password take the same time.
+//! to guess by zxcvbn's estimate: `strength`), and hashing with argon2id. Checking a password
+//! against an unknown account still runs one argon2 verification, so a wrong e-mail and a wrong
+//! password take the same time.
 
 use std::sync::LazyLock;
 
