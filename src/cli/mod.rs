@@ -147,13 +147,30 @@ pub fn run() -> ExitCode {
     })
 }
 
+/// Libraries whose debug and trace events can print a request's path as sent (h2 logs a
+/// malformed `:path`; axum echoes rejected input): search words and setup-link tokens.
+const QUIET_BELOW_INFO: [&str; 4] = ["h2", "hyper", "hyper_util", "axum::rejection"];
+
 fn init_logging(filter: &str) {
+    use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    // A second filter that every event must also pass: no `log` setting, however verbose or
+    // specific (`h2::codec=trace`), turns those libraries' chatter back on.
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(quiet_dependencies())
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
         .try_init();
+}
+
+/// Everything passes except `QUIET_BELOW_INFO` below info.
+fn quiet_dependencies() -> tracing_subscriber::filter::Targets {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    QUIET_BELOW_INFO.into_iter().fold(
+        Targets::new().with_default(LevelFilter::TRACE),
+        |targets, target| targets.with_target(target, LevelFilter::INFO),
+    )
 }
 
 /// How a command names the folder it was given in problems: as typed, without a trailing `/`.
@@ -174,5 +191,28 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn http_libraries_never_log_below_info_whatever_the_setting() {
+        use tracing::Level;
+        let quiet = super::quiet_dependencies();
+        for target in [
+            "h2",
+            "h2::server",
+            "hyper::proto::h1",
+            "hyper_util",
+            "axum::rejection",
+        ] {
+            assert!(!quiet.would_enable(target, &Level::DEBUG), "{target}");
+            assert!(quiet.would_enable(target, &Level::INFO), "{target}");
+        }
+        for target in [
+            "pestle::web",
+            "tower_http::trace::on_response",
+            "sqlx::query",
+        ] {
+            assert!(quiet.would_enable(target, &Level::TRACE), "{target}");
+        }
     }
 }

@@ -1,12 +1,15 @@
-//! Staff passwords: the rules (12 characters or more, not one of the 10,000 most common), and
-//! hashing with argon2id. Checking a password against an unknown account still runs one argon2
-//! verification, so a wrong e-mail and a wrong password take the same time.
+//! Staff passwords: the rules (12 to 200 characters, not one of the 10,000 most common, and hard
+//! to guess by zxcvbn's estimate: `strength`), and hashing with argon2id. Checking a password
+//! against an unknown account still runs one argon2 verification, so a wrong e-mail and a wrong
+//! password take the same time.
 
 use std::sync::LazyLock;
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+mod strength;
 
 /// The shortest password accepted, in characters.
 pub const MIN_CHARS: usize = 12;
@@ -22,6 +25,8 @@ static COMMON_SET: LazyLock<std::collections::HashSet<&'static str>> =
 /// Builds the common-password set now, at start-up, so the first new password is not slow.
 pub fn warm_up() {
     LazyLock::force(&COMMON_SET);
+    // zxcvbn builds its dictionaries on first use; the result does not matter here.
+    let _ = NewPassword::parse("warm up the strength checker 1887");
 }
 
 /// A password that passed the rules; only this can be hashed.
@@ -35,13 +40,15 @@ impl std::fmt::Debug for NewPassword {
 }
 
 impl NewPassword {
-    /// `parse`, for the account `email` (its strength judged against it too).
-    pub fn parse_for(raw: &str, _email: &str) -> Result<Self, String> {
-        Self::parse(raw)
+    /// The rules, for a password not tied to a known account (see `parse_for`).
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Self::parse_for(raw, "")
     }
 
-    /// The rules, with the sentence to show when one fails.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    /// The rules for the account `email`, with the sentence to show when one fails. The e-mail
+    /// address and its parts count as known to a guesser. Judging strength takes up to a few
+    /// milliseconds of CPU on long input: call this off the serving threads.
+    pub fn parse_for(raw: &str, email: &str) -> Result<Self, String> {
         let count = raw.chars().count();
         if count < MIN_CHARS {
             return Err(format!(
@@ -57,6 +64,7 @@ impl NewPassword {
                 "That password is one of the 10,000 most common ones: choose another".to_owned(),
             );
         }
+        strength::judge(raw, email)?;
         Ok(Self(raw.to_owned()))
     }
 }

@@ -5,6 +5,7 @@
 mod account_rows;
 mod accounts;
 mod backend;
+mod misses;
 mod plan;
 mod records;
 mod rows;
@@ -51,9 +52,6 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// How many distinct missed searches are kept (see `Store::record_search_miss`).
-pub const MAX_SEARCH_MISSES: i64 = 10_000;
-
 /// What to do with database entries that are not in the imported folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportMode {
@@ -85,11 +83,13 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// All published content, or `None` when nothing has been imported yet.
     async fn load_content(&self) -> StoreResult<Option<ContentPack>>;
 
-    /// Counts a search that found nothing: the normalised query text and a count, nothing
+    /// Counts a search that found nothing (its normalised words, space-separated). Words are
+    /// kept only while several different recent searches used them (see `misses`); nothing
     /// about who searched.
     async fn record_search_miss(&self, query: &str) -> StoreResult<()>;
 
-    /// The most frequent searches that found nothing, with their counts, most frequent first.
+    /// The words most used by recent searches that found nothing, with how many different
+    /// searches used each, most used first.
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>>;
 
     /// Stores a patient request and its staff notification in one durable transaction:

@@ -220,35 +220,6 @@ where
         Ok(())
     }
 
-    /// Counts a search that found nothing. Once `MAX_SEARCH_MISSES` distinct queries are kept,
-    /// only those keep counting: a flood of random queries cannot grow the table without bound.
-    pub async fn record_search_miss(conn: &mut DB::Connection, query: &str) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO search_misses (query, count) \
-             SELECT $1, 1 WHERE EXISTS (SELECT 1 FROM search_misses WHERE query = $1) \
-                OR (SELECT COUNT(*) FROM search_misses) < $2 \
-             ON CONFLICT (query) DO UPDATE SET count = search_misses.count + 1",
-        )
-        .bind(query.to_owned())
-        .bind(super::MAX_SEARCH_MISSES)
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
-    }
-
-    /// The most frequent searches that found nothing.
-    pub async fn search_misses(
-        conn: &mut DB::Connection,
-        limit: i64,
-    ) -> StoreResult<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT query, count FROM search_misses ORDER BY count DESC, query LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?)
-    }
-
     /// Inserts a request and its notification (inside the caller's transaction).
     pub async fn insert_request(
         conn: &mut DB::Connection,

@@ -190,8 +190,19 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         router = router.layer(layer);
     }
     router
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span a request's log lines sit in: its method and route template (`/search`,
+/// `/staff/setup/{token}`), never the path or query as sent, which carry what patients search
+/// for and setup-link tokens. Status and latency come with the response line.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", axum::extract::MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route = %route)
 }
 
 /// Imports the built-in sample pack; a broken pack is a build defect, reported plainly.

@@ -13,6 +13,7 @@ mod cli;
 mod content_editing;
 mod crash;
 mod import;
+mod leaks;
 mod notify;
 mod pages;
 mod requests;

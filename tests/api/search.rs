@@ -7,7 +7,7 @@ use pestle::search::{Kind, SearchIndex};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::helpers::{Backend, on_both_backends, repo_root, sample_pack, spawn_app};
+use crate::helpers::{Backend, TestDb, on_both_backends, repo_root, sample_pack, spawn_app};
 
 #[derive(Deserialize)]
 struct TestSet {
@@ -130,7 +130,11 @@ fn hostile_and_odd_queries_never_fail() {
     }
 }
 
-on_both_backends!(searches_that_found_nothing_are_counted_without_who_asked);
+on_both_backends!(
+    searches_that_found_nothing_are_counted_without_who_asked,
+    only_words_several_different_searches_used_are_kept,
+    words_are_forgotten_when_their_searches_are_older_than_the_window,
+);
 
 async fn searches_that_found_nothing_are_counted_without_who_asked(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -138,17 +142,97 @@ async fn searches_that_found_nothing_are_counted_without_who_asked(backend: Back
         app.page("/search?q=Zzyzx%20%20Qwv").await;
     }
     app.get("/api/v1/search?q=zzyzx+qwv").await;
+    app.get("/api/v1/search?q=zzyzx+plimb").await;
+    app.page("/search?q=Zzyzx").await;
     app.page("/search?q=cramps").await;
     app.get("/api/v1/suggest?q=zzyzx").await;
     let store = app.db.store().await;
     for _ in 0..100 {
         let misses = store.search_misses(10).await.unwrap();
-        if misses == [("zzyzx qwv".to_owned(), 3)] {
+        if misses == [("zzyzx".to_owned(), 3)] {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("misses: {:?}", store.search_misses(10).await.unwrap());
+}
+
+/// A patient's search can hold their name beside a medicine: no whole search is kept, and a word
+/// only once three different searches used it (the same search sent again is one search).
+async fn only_words_several_different_searches_used_are_kept(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    for query in [
+        "wilhelmina quartzberg zzyzx",
+        "wilhelmina quartzberg zzyzx",
+        "wilhelmina quartzberg zzyzx",
+        "quartzberg zzyzx",
+        "zzyzx plimb 2135550147",
+        "zzyzx 2135550147",
+        "2135550147",
+    ] {
+        store.record_search_miss(query).await.unwrap();
+    }
+    assert_eq!(
+        store.search_misses(10).await.unwrap(),
+        [("zzyzx".to_owned(), 4)]
+    );
+    store.record_search_miss("plimb wilhelmina").await.unwrap();
+    store.record_search_miss("wilhelmina").await.unwrap();
+    assert_eq!(
+        store.search_misses(10).await.unwrap(),
+        [("zzyzx".to_owned(), 4), ("wilhelmina".to_owned(), 3)]
+    );
+    // Whatever is stored, no word short of the quorum and no number is readable in it.
+    let stored = raw(&db.url, SEARCH_MISS_ROWS).await.join("\n");
+    for secret in ["quartzberg", "plimb", "2135550147", "qwv"] {
+        assert!(!stored.contains(secret), "{secret} is stored:\n{stored}");
+    }
+    assert!(stored.contains("zzyzx") && stored.contains("wilhelmina"));
+}
+
+async fn words_are_forgotten_when_their_searches_are_older_than_the_window(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    for query in ["zzyzx", "zzyzx qwv", "zzyzx plimb"] {
+        store.record_search_miss(query).await.unwrap();
+    }
+    assert_eq!(
+        store.search_misses(10).await.unwrap(),
+        [("zzyzx".to_owned(), 3)]
+    );
+    // Thirteen days on, still counted; fourteen, forgotten, word and all.
+    raw(&db.url, "UPDATE search_miss_sightings SET day = day - 13").await;
+    store.record_search_miss("quartzberg").await.unwrap();
+    assert_eq!(
+        store.search_misses(10).await.unwrap(),
+        [("zzyzx".to_owned(), 3)]
+    );
+    raw(&db.url, "UPDATE search_miss_sightings SET day = day - 1").await;
+    store.record_search_miss("quartzberg").await.unwrap();
+    assert_eq!(store.search_misses(10).await.unwrap(), []);
+    let stored = raw(&db.url, SEARCH_MISS_ROWS).await;
+    assert_eq!(stored.len(), 1, "only today's sighting is left: {stored:?}");
+    assert!(!stored[0].contains("zzyzx"), "{stored:?}");
+}
+
+/// Every row the missed-search tables hold, as text.
+const SEARCH_MISS_ROWS: &str = "SELECT pair || ' ' || word_digest FROM search_miss_sightings \
+     UNION ALL SELECT word_digest || ' ' || word FROM search_miss_words";
+
+/// Runs `sql` on the test database directly, for what the `Store` trait does not show; returns
+/// the first column of each row.
+async fn raw(url: &str, sql: &str) -> Vec<String> {
+    use sqlx::{Connection, Row};
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap();
+        rows.iter().map(|row| row.get::<String, _>(0)).collect()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        let rows = sqlx::query(sql).fetch_all(&mut conn).await.unwrap();
+        rows.iter().map(|row| row.get::<String, _>(0)).collect()
+    }
 }
 
 #[tokio::test]

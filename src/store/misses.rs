@@ -1,0 +1,113 @@
+//! Searches that found nothing, kept so editors learn what patients look for without keeping what
+//! any one patient typed: single words only, shown only while `QUORUM` different searches of the
+//! last `WINDOW_DAYS` used them, and held until then as digests. Portable SQL, as in `rows`.
+
+use sha2::{Digest, Sha256};
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
+
+use super::StoreResult;
+use super::rows::Rows;
+
+/// How many different searches must use a word before it is kept and shown as a word.
+pub const QUORUM: i64 = 3;
+
+/// Days a search is remembered (as digests of its words); older ones are deleted.
+pub const WINDOW_DAYS: i64 = 14;
+
+/// At most this many sightings at once: a flood of random searches stops being counted until
+/// the window passes, rather than growing the table.
+const MAX_SIGHTINGS: i64 = 20_000;
+
+impl<DB> Rows<DB>
+where
+    DB: Database,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> (String, i64): FromRow<'r, DB::Row>,
+{
+    /// Counts a search that found nothing; `query` is its normalised words, space-separated.
+    /// Each word with a letter in it counts once per different search; words without one
+    /// (phone, prescription and birth-date numbers) are not kept at all. Each statement is
+    /// atomic on its own, and the last to add a word's sighting sees every earlier one, so a
+    /// word reaching the quorum is always kept without a transaction.
+    pub async fn record_search_miss(conn: &mut DB::Connection, query: &str) -> StoreResult<()> {
+        let today = jiff::Timestamp::now().as_second() / 86_400;
+        let expired: Vec<(i64,)> =
+            sqlx::query_as("DELETE FROM search_miss_sightings WHERE day <= $1 RETURNING day")
+                .bind(today - WINDOW_DAYS)
+                .fetch_all(&mut *conn)
+                .await?;
+        if !expired.is_empty() {
+            sqlx::query(
+                "DELETE FROM search_miss_words WHERE $1 > (SELECT COUNT(*) \
+                 FROM search_miss_sightings s WHERE s.word_digest = search_miss_words.word_digest)",
+            )
+            .bind(QUORUM)
+            .execute(&mut *conn)
+            .await?;
+        }
+        let mut words: Vec<&str> = query
+            .split_whitespace()
+            .filter(|word| word.chars().any(char::is_alphabetic))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        for word in words {
+            let word_digest = digest(&[word]);
+            // One row per word and different search: sending the same search again adds none.
+            sqlx::query(
+                "INSERT INTO search_miss_sightings (pair, word_digest, day) \
+                 SELECT $1, $2, $3 WHERE (SELECT COUNT(*) FROM search_miss_sightings) < $4 \
+                 ON CONFLICT (pair) DO NOTHING",
+            )
+            .bind(digest(&[word, query]))
+            .bind(word_digest.clone())
+            .bind(today)
+            .bind(MAX_SIGHTINGS)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "INSERT INTO search_miss_words (word_digest, word) SELECT $1, $2 \
+                 WHERE (SELECT COUNT(*) FROM search_miss_sightings WHERE word_digest = $1) >= $3 \
+                 ON CONFLICT (word_digest) DO NOTHING",
+            )
+            .bind(word_digest)
+            .bind(word.to_owned())
+            .bind(QUORUM)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The words that at least `QUORUM` different searches of the last `WINDOW_DAYS` used, with
+    /// how many, most used first.
+    pub async fn search_misses(
+        conn: &mut DB::Connection,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT w.word, COUNT(*) FROM search_miss_words w \
+             JOIN search_miss_sightings s ON s.word_digest = w.word_digest \
+             GROUP BY w.word HAVING COUNT(*) >= $1 ORDER BY COUNT(*) DESC, w.word LIMIT $2",
+        )
+        .bind(QUORUM)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+}
+
+/// A short SHA-256 of `parts`: enough to tell searches apart, not to read them back (a short
+/// word can be found by trying every word, which is why sightings expire).
+fn digest(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(&hasher.finalize()[..16])
+}
