@@ -8,9 +8,12 @@ mod audit_log;
 mod auth;
 mod condition_form;
 mod content;
+mod editor;
 mod export;
 mod inbox;
 mod medication_form;
+mod review;
+mod revisions;
 pub(crate) mod session;
 mod site_form;
 mod stories;
@@ -66,19 +69,19 @@ pub fn router() -> Router<AppState> {
         .route("/staff/content/new", get(content::start))
         .route(
             "/staff/content/{kind}/{slug}",
-            get(content::edit).post(content::save),
+            get(editor::edit).post(editor::save),
         )
         .route(
             "/staff/content/{kind}/{slug}/revisions/{id}",
-            get(content::revision),
+            get(revisions::show),
         )
         .route(
             "/staff/content/{kind}/{slug}/revisions/{id}/restore",
-            post(content::restore),
+            post(revisions::restore),
         )
         .route(
             "/staff/content/conditions/{slug}/review",
-            post(content::review),
+            post(review::submit),
         )
         .route(
             "/staff/content/medications/{slug}/form",
