@@ -106,6 +106,7 @@ pub enum Outcome {
 /// Checks `edit` against `published` (the content being served), then previews, saves or
 /// publishes it. A publication is checked against what is stored at that moment instead, inside
 /// `lock`.
+#[tracing::instrument(skip_all, fields(path = %edit.entry.path, action = ?edit.action))]
 pub async fn apply(
     store: &dyn Store,
     lock: &PublishLock,
@@ -121,12 +122,8 @@ pub async fn apply(
     } = edit;
     if action == Action::Publish {
         let held = lock.lock().await;
-        return Ok(
-            match publish_held(&held, store, entry, &source, author, now).await? {
-                Ok(()) => Outcome::Published,
-                Err(problems) => Outcome::Problems(problems),
-            },
-        );
+        let published = publish_held(&held, store, entry, &source, author, now).await?;
+        return Ok(published.map_or_else(Outcome::Problems, |()| Outcome::Published));
     }
     let checked = match check(published, entry, &source).await? {
         Ok(checked) => checked,
@@ -143,7 +140,7 @@ pub async fn apply(
     Ok(Outcome::Checked { body })
 }
 
-/// Publishes `source` as `entry` while `_held` keeps other publications on this instance out:
+/// Publishes `source` as `entry` while `held` keeps other publications on this instance out:
 /// checked against what is stored now (so a colleague's publication in the meantime is neither
 /// lost nor overwritten with an older copy), imported, and recorded as a revision.
 pub async fn publish_held(

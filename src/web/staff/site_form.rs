@@ -89,60 +89,58 @@ impl SiteForm {
     /// is read by name rather than by serde). A missing or unknown `action` is a 400; names
     /// the form never has are ignored.
     fn parse(pairs: Vec<(String, String)>) -> Result<Self, AppError> {
-        let mut action = None;
-        let mut form = Self {
-            csrf_token: String::new(),
-            action: Action::Preview,
-            name: None,
-            tagline: None,
-            locations: BTreeMap::new(),
-        };
-        for (name, value) in pairs {
-            match name.as_str() {
-                "csrf_token" => form.csrf_token = value,
+        let (mut csrf_token, mut action, mut name, mut tagline) = (String::new(), None, None, None);
+        let mut locations = BTreeMap::<usize, LocationForm>::new();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "csrf_token" => csrf_token = value,
                 "action" => action = Some(value),
-                "name" => form.name = Some(value),
-                "tagline" => form.tagline = Some(value),
-                _ => form.set_location_field(&name, value),
+                "name" => name = Some(value),
+                "tagline" => tagline = Some(value),
+                _ => {
+                    let Some((n, field)) = location_field(&key) else {
+                        continue;
+                    };
+                    if let Some(slot) = locations.entry(n).or_default().slot(field) {
+                        *slot = Some(value);
+                    }
+                }
             }
         }
-        form.action = content::action(action.as_deref())?;
-        Ok(form)
-    }
-
-    fn set_location_field(&mut self, name: &str, value: String) {
-        let Some((n, key)) = name
-            .strip_prefix("loc")
-            .and_then(|rest| rest.split_once('_'))
-        else {
-            return;
-        };
-        let Some(n) = n
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LOCATIONS).contains(n))
-        else {
-            return;
-        };
-        let index = |keys: &[&str]| keys.iter().position(|k| *k == key);
-        let contact: Vec<&str> = CONTACT.iter().map(|(key, _)| *key).collect();
-        let address: Vec<&str> = ADDRESS.iter().map(|(key, _)| *key).collect();
-        let location = self.locations.entry(n).or_default();
-        let slot = if let Some(i) = index(&contact) {
-            &mut location.contact[i]
-        } else if let Some(i) = index(&address) {
-            &mut location.address[i]
-        } else if let Some(i) = index(&DAYS) {
-            &mut location.hours[i]
-        } else {
-            return;
-        };
-        *slot = Some(value);
+        Ok(Self {
+            csrf_token,
+            action: content::action(action.as_deref())?,
+            name,
+            tagline,
+            locations,
+        })
     }
 
     fn location(&self, n: usize) -> Option<&LocationForm> {
         self.locations.get(&n)
     }
+}
+
+impl LocationForm {
+    /// Where the value for `key` (`phone`, `city`, `saturday`, …) goes, if the form has it.
+    fn slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        if let Some(i) = CONTACT.iter().position(|(k, _)| *k == key) {
+            return Some(&mut self.contact[i]);
+        }
+        if let Some(i) = ADDRESS.iter().position(|(k, _)| *k == key) {
+            return Some(&mut self.address[i]);
+        }
+        DAYS.iter()
+            .position(|d| *d == key)
+            .map(|i| &mut self.hours[i])
+    }
+}
+
+/// `loc2_saturday` → (2, "saturday"), for location numbers up to `MAX_LOCATIONS`.
+fn location_field(name: &str) -> Option<(usize, &str)> {
+    let (n, key) = name.strip_prefix("loc")?.split_once('_')?;
+    let n = n.parse::<usize>().ok()?;
+    (1..=MAX_LOCATIONS).contains(&n).then_some((n, key))
 }
 
 fn text(table: &toml::Table, key: &str) -> String {
@@ -335,5 +333,55 @@ pub async fn submit(
             Some(&form),
             (Vec::new(), Some(CHECKED)),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn posted_fields_land_in_their_location_and_others_are_ignored() {
+        let form = SiteForm::parse(pairs(&[
+            ("csrf_token", "t"),
+            ("action", "publish"),
+            ("loc2_saturday", "closed"),
+            ("loc2_phone", "(303) 555-0199"),
+            ("loc1_city", "Pasadena"),
+            ("loc1_colour", "red"),
+            ("loc999999999_phone", "x"),
+            ("loc0_phone", "x"),
+            ("other", "x"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (form.csrf_token.as_str(), form.action),
+            ("t", Action::Publish)
+        );
+        assert_eq!(form.name, None, "not sent: the file keeps its value");
+        let denver = form.location(2).unwrap();
+        assert_eq!(denver.hours[5].as_deref(), Some("closed"));
+        assert_eq!(denver.contact[1].as_deref(), Some("(303) 555-0199"));
+        assert_eq!(
+            form.location(1).unwrap().address[1].as_deref(),
+            Some("Pasadena")
+        );
+        assert_eq!(form.locations.len(), 2);
+    }
+
+    #[test]
+    fn a_missing_or_unknown_action_is_refused() {
+        for list in [&[("loc1_city", "x")][..], &[("action", "apply")][..]] {
+            assert!(matches!(
+                SiteForm::parse(pairs(list)),
+                Err(AppError::BadRequest(_))
+            ));
+        }
     }
 }
