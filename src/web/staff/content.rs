@@ -22,6 +22,13 @@ use crate::web::{AppError, AppState};
 /// Shown after a successful check.
 pub(super) const CHECKED: &str = "No problems found. Nothing is saved until you save or publish.";
 
+/// A content form that carries nothing but its CSRF token (restore, approve, reject).
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
 /// The file at `/staff/content/{folder}/{slug}`, else 404.
 pub(super) fn entry(folder: &str, slug: &str) -> Result<Entry, AppError> {
     Entry::parse(folder, slug).ok_or(AppError::NotFound)

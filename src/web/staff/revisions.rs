@@ -7,9 +7,8 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
-use super::content;
+use super::content::{self, TokenForm};
 use super::session::{Staff, now_ms};
 use super::{StaffLayout, page};
 use crate::publish::{self, Comparison, DiffLine};
@@ -61,13 +60,6 @@ pub async fn show(
             csrf: staff.csrf.clone(),
         },
     )
-}
-
-/// A form that carries nothing but its CSRF token.
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    pub csrf_token: String,
 }
 
 /// Restores a revision as the current draft.

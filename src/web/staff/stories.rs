@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::revisions::TokenForm;
+use super::content::TokenForm;
 use super::session::{Staff, now_ms};
 use super::{StaffLayout, page};
 use crate::publish::{self, Decided, Decision};
