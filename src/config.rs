@@ -1,9 +1,17 @@
 //! Typed settings. Each layer overrides the one before: built-in defaults, then `pestle.toml`
 //! (or the file named by `--config`), then `PESTLE_…` environment variables, then command-line
-//! flags. `docs/CONFIGURATION.md` repeats these doc comments: keep the two in step.
+//! flags. `docs/CONFIGURATION.md` repeats these doc comments: keep the two in step. Settings
+//! only: the services they configure are built from them where they are used
+//! (`Application::build`).
+
+mod duration;
+mod keys;
+#[cfg(test)]
+mod tests;
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::Context;
 use figment::Figment;
@@ -11,10 +19,15 @@ use figment::providers::{Env, Format, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+pub use duration::parse as parse_duration;
+
 /// The file read when `--config` is not given, if it exists in the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = "pestle.toml";
 
 /// Every setting, with its default. Unknown keys in `pestle.toml` are errors (likely typos).
+/// Each field is also read from `PESTLE_<FIELD>`: the list of variables is taken from this
+/// struct (`keys`), so a new field cannot miss its variable. Durations are written with their
+/// unit (`"30m"`, `"12h"`, `"5s"`, `"180d"`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -34,16 +47,19 @@ pub struct Settings {
     #[serde(default = "default_true")]
     pub sample_content: bool,
 
-    /// How often, in seconds, each instance checks whether content changed (another instance
-    /// or `pestle import` may have changed it) and reloads its in-memory copy.
-    /// Env: `PESTLE_CONTENT_REFRESH_SECONDS`. Default: `5`.
-    #[serde(default = "default_refresh")]
-    pub content_refresh_seconds: u64,
+    /// How often each instance checks whether content changed (another instance or
+    /// `pestle import` may have changed it) and reloads its in-memory copy.
+    /// Env: `PESTLE_CONTENT_REFRESH_EVERY`. Default: `"5s"`.
+    #[serde(
+        default = "default_refresh",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub content_refresh_every: Duration,
 
     /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish before the server
-    /// stops anyway. Env: `PESTLE_SHUTDOWN_GRACE_SECONDS`. Default: `30`.
-    #[serde(default = "default_grace")]
-    pub shutdown_grace_seconds: u64,
+    /// stops anyway. Env: `PESTLE_SHUTDOWN_TIMEOUT`. Default: `"30s"`.
+    #[serde(default = "default_grace", deserialize_with = "duration::deserialize")]
+    pub shutdown_timeout: Duration,
 
     /// Log filter in `RUST_LOG` syntax, e.g. `info` or `pestle=debug,tower_http=info`.
     /// Env: `PESTLE_LOG`. Default: `info`.
@@ -111,104 +127,60 @@ pub struct Settings {
     #[serde(default = "default_request_limit")]
     pub request_limit_per_hour: u32,
 
-    /// Staff sign-out after this many minutes without activity.
-    /// Env: `PESTLE_STAFF_IDLE_MINUTES`. Default: `30`.
-    #[serde(default = "default_staff_idle")]
-    pub staff_idle_minutes: u32,
+    /// Staff sign-out after this long without activity.
+    /// Env: `PESTLE_STAFF_IDLE_TIMEOUT`. Default: `"30m"`.
+    #[serde(
+        default = "default_staff_idle",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub staff_idle_timeout: Duration,
 
-    /// Staff sign-out this many hours after signing in, active or not.
-    /// Env: `PESTLE_STAFF_SESSION_HOURS`. Default: `12`.
-    #[serde(default = "default_staff_session")]
-    pub staff_session_hours: u32,
+    /// Staff sign-out this long after signing in, active or not.
+    /// Env: `PESTLE_STAFF_SESSION_TIMEOUT`. Default: `"12h"`.
+    #[serde(
+        default = "default_staff_session",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub staff_session_timeout: Duration,
 
     /// Sign-in attempts allowed per client address per hour (on top of the per-account delays).
     /// Env: `PESTLE_SIGN_IN_LIMIT_PER_HOUR`. Default: `30`.
     #[serde(default = "default_sign_in_limit")]
     pub sign_in_limit_per_hour: u32,
 
-    /// A new request untouched for this many minutes of its location's opening hours is
-    /// highlighted in the inbox and staff are reminded once.
-    /// Env: `PESTLE_REQUEST_OVERDUE_MINUTES`. Default: `120`.
-    #[serde(default = "default_overdue")]
-    pub request_overdue_minutes: u32,
+    /// A new request untouched for this long *of its location's opening hours* is highlighted
+    /// in the inbox and staff are reminded once.
+    /// Env: `PESTLE_REQUEST_OVERDUE_AFTER`. Default: `"2h"`.
+    #[serde(
+        default = "default_overdue",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub request_overdue_after: Duration,
 
-    /// Days after a request is closed (done or cannot fill) that its sealed contents are purged;
-    /// its metadata and the audit trail stay. Env: `PESTLE_REQUEST_RETENTION_DAYS`.
-    /// Default: `180`.
-    #[serde(default = "default_retention")]
-    pub request_retention_days: u32,
+    /// How long after a request is closed (done or cannot fill) its sealed contents are purged;
+    /// its metadata and the audit trail stay. Env: `PESTLE_REQUEST_PURGE_AFTER`.
+    /// Default: `"180d"`.
+    #[serde(
+        default = "default_retention",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub request_purge_after: Duration,
 
-    /// How often reminders and purges run, in seconds.
-    /// Env: `PESTLE_HOUSEKEEPING_SECONDS`. Default: `60`.
-    #[serde(default = "default_housekeeping")]
-    pub housekeeping_seconds: u64,
+    /// How often reminders and purges run.
+    /// Env: `PESTLE_HOUSEKEEPING_EVERY`. Default: `"1m"`.
+    #[serde(
+        default = "default_housekeeping",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub housekeeping_every: Duration,
 }
 
 impl Settings {
-    /// The data keys: `data_key` when set, else the key file (created when missing).
-    pub fn data_keys(&self) -> anyhow::Result<crate::requests::DataKeys> {
-        match &self.data_key {
-            Some(keys) => crate::requests::DataKeys::parse(keys.expose_secret())
-                .context("invalid PESTLE_DATA_KEY / data_key"),
-            None => crate::requests::DataKeys::load_or_create(&self.data_key_file),
-        }
-    }
-
-    /// Where staff notifications go: e-mail when both the server and the recipient are set,
-    /// and the webhook when set.
-    pub fn notifier(&self) -> anyhow::Result<crate::notify::Notifier> {
-        let email = match (&self.smtp_url, &self.notify_email_to) {
-            (Some(url), Some(to)) => Some(crate::notify::Mailer::new(
-                url.expose_secret(),
-                &self.notify_email_from,
-                to,
-                self.public_url.clone(),
-            )?),
-            _ => None,
-        };
-        let webhook = match &self.notify_webhook_url {
-            Some(url) => Some(crate::notify::Webhook::new(
-                url.expose_secret(),
-                self.public_url.clone(),
-            )?),
-            None => None,
-        };
-        Ok(crate::notify::Notifier { email, webhook })
-    }
-
     /// Whether responses carry HSTS.
     pub fn hsts_enabled(&self) -> bool {
         self.hsts.unwrap_or(self.public_url.scheme() == "https")
     }
 }
-
-/// The keys above, for picking `PESTLE_…` variables (others, such as `PESTLE_TEST_…`, are not
-/// settings and must not trip the unknown-key check).
-const KEYS: [&str; 23] = [
-    "database_url",
-    "bind",
-    "sample_content",
-    "content_refresh_seconds",
-    "shutdown_grace_seconds",
-    "log",
-    "public_url",
-    "hsts",
-    "logo_file",
-    "extra_css_file",
-    "data_key_file",
-    "data_key",
-    "smtp_url",
-    "notify_email_to",
-    "notify_email_from",
-    "notify_webhook_url",
-    "request_limit_per_hour",
-    "staff_idle_minutes",
-    "staff_session_hours",
-    "sign_in_limit_per_hour",
-    "request_overdue_minutes",
-    "request_retention_days",
-    "housekeeping_seconds",
-];
 
 fn default_database_url() -> SecretString {
     SecretString::from("sqlite://pestle-data/pestle.db")
@@ -219,32 +191,32 @@ fn default_bind() -> SocketAddr {
 fn default_true() -> bool {
     true
 }
-fn default_refresh() -> u64 {
-    5
+fn default_refresh() -> Duration {
+    Duration::from_secs(5)
 }
-fn default_grace() -> u64 {
-    30
+fn default_grace() -> Duration {
+    Duration::from_secs(30)
 }
 fn default_public_url() -> url::Url {
     url::Url::parse("http://localhost:8080/").unwrap_or_else(|_| unreachable!())
 }
-fn default_staff_idle() -> u32 {
-    30
+fn default_staff_idle() -> Duration {
+    Duration::from_secs(30 * 60)
 }
-fn default_staff_session() -> u32 {
-    12
+fn default_staff_session() -> Duration {
+    Duration::from_secs(12 * 3600)
 }
 fn default_sign_in_limit() -> u32 {
     30
 }
-fn default_overdue() -> u32 {
-    120
+fn default_overdue() -> Duration {
+    Duration::from_secs(2 * 3600)
 }
-fn default_retention() -> u32 {
-    180
+fn default_retention() -> Duration {
+    Duration::from_secs(180 * 86_400)
 }
-fn default_housekeeping() -> u64 {
-    60
+fn default_housekeeping() -> Duration {
+    Duration::from_secs(60)
 }
 fn default_request_limit() -> u32 {
     10
@@ -285,7 +257,9 @@ impl Settings {
             }
             None => {}
         }
-        figment = figment.merge(Env::prefixed("PESTLE_").only(&KEYS));
+        // Only the settings' own variables: others, such as `PESTLE_TEST_…`, are not settings
+        // and must not trip the unknown-key check.
+        figment = figment.merge(Env::prefixed("PESTLE_").only(keys::of_settings()));
         if let Some(url) = &overrides.database_url {
             figment = figment.merge(("database_url", url));
         }

@@ -10,6 +10,9 @@ pub mod config;
 pub mod content;
 /// Delivering staff notifications from the outbox, with retries.
 pub mod notify;
+/// Content publishing: checking, drafts, publication, revisions, review — the workflow the
+/// back office's content pages drive.
+pub mod publish;
 /// Patient requests: the four forms, sealing, references, durable submission.
 pub mod requests;
 /// Site search: a tantivy index over conditions and medications, typo-tolerant.

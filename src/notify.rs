@@ -39,6 +39,29 @@ pub struct Notifier {
 }
 
 impl Notifier {
+    /// The channels `settings` configure: e-mail when both the server and the recipient are
+    /// set, and the webhook when set.
+    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Self> {
+        use secrecy::ExposeSecret;
+        let email = match (&settings.smtp_url, &settings.notify_email_to) {
+            (Some(url), Some(to)) => Some(Mailer::new(
+                url.expose_secret(),
+                &settings.notify_email_from,
+                to,
+                settings.public_url.clone(),
+            )?),
+            _ => None,
+        };
+        let webhook = match &settings.notify_webhook_url {
+            Some(url) => Some(Webhook::new(
+                url.expose_secret(),
+                settings.public_url.clone(),
+            )?),
+            None => None,
+        };
+        Ok(Self { email, webhook })
+    }
+
     /// The channels each new request is queued for. With none configured, notifications queue
     /// for e-mail and wait until a mail server is set (nothing is dropped meanwhile).
     pub fn channels(&self) -> Vec<String> {

@@ -25,6 +25,28 @@ pub fn files(pack: &ContentPack) -> anyhow::Result<Vec<(String, String)>> {
     Ok(files)
 }
 
+/// One file of `pack` exactly as `files` gives it, without writing the others (the editor opens
+/// one file; serialising the whole pack for it would be wasted work). `None` when `pack` has no
+/// file at `path`.
+pub fn file(pack: &ContentPack, path: &str) -> anyhow::Result<Option<String>> {
+    if path == "site.toml" {
+        return to_toml(&pack.site).map(Some);
+    }
+    let Some((folder, name)) = path.split_once('/') else {
+        return Ok(None);
+    };
+    match (folder, name.rsplit_once('.')) {
+        ("conditions", Some((slug, "md"))) => pack.condition(slug).map(condition_text).transpose(),
+        ("medications", Some((slug, "toml"))) => {
+            pack.medication(slug).map(|m| to_toml(&m.meta)).transpose()
+        }
+        ("testimonials", Some((slug, "toml"))) => {
+            pack.testimonial(slug).map(|t| to_toml(&t.meta)).transpose()
+        }
+        _ => Ok(None),
+    }
+}
+
 /// A condition file: TOML front matter between `+++` lines, then the Markdown body.
 pub fn condition_text(condition: &super::Condition) -> anyhow::Result<String> {
     let front = to_toml(&condition.meta)?;
@@ -95,4 +117,29 @@ fn write(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
 
 fn to_toml<T: Serialize>(value: &T) -> anyhow::Result<String> {
     toml::to_string(value).context("cannot write content as TOML")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_file_is_the_same_text_as_in_the_whole_folder() {
+        let pack = ContentPack::sample().unwrap();
+        for (path, text) in files(&pack).unwrap() {
+            assert_eq!(
+                file(&pack, &path).unwrap().as_deref(),
+                Some(&*text),
+                "{path}"
+            );
+        }
+        for missing in [
+            "conditions/nope.md",
+            "conditions/migraine.toml",
+            "x",
+            "a/b/c.md",
+        ] {
+            assert_eq!(file(&pack, missing).unwrap(), None, "{missing}");
+        }
+    }
 }

@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 pub use condition::{
     Availability, Condition, ConditionMeta, MedicationLists, RedFlag, Review, Source,
 };
-pub use export::{condition_text, files, write_folder};
+pub use export::{condition_text, file, files, write_folder};
 pub use hours::{OpenStatus, clock, weekday_name};
 pub use medication::{Compounding, Medication, MedicationMeta};
 pub use problem::{Position, Problem};

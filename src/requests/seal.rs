@@ -41,6 +41,17 @@ pub struct Sealed {
 }
 
 impl DataKeys {
+    /// The keys `settings` name: `data_key` when set, else the key file (created when missing).
+    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Self> {
+        use secrecy::ExposeSecret;
+        match &settings.data_key {
+            Some(keys) => {
+                Self::parse(keys.expose_secret()).context("invalid PESTLE_DATA_KEY / data_key")
+            }
+            None => Self::load_or_create(&settings.data_key_file),
+        }
+    }
+
     /// Parses `<id> <hex>` lines (or `;`-separated entries); the first is current.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let mut current = None;

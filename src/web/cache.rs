@@ -16,8 +16,9 @@ use crate::store::Store;
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: i64,
-    /// `None` until content is imported (a fresh database without the sample pack).
-    pub pack: Option<ContentPack>,
+    /// `None` until content is imported (a fresh database without the sample pack). Shared, so
+    /// work on the blocking pool (a content check, the search index) can hold it.
+    pub pack: Option<Arc<ContentPack>>,
     /// The search index of `pack`, built with it (so a search never sees other content).
     pub search: Option<Arc<SearchIndex>>,
 }
@@ -25,7 +26,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// The published content; a database with none yet has no public pages (404).
     pub fn published(&self) -> Result<&ContentPack, crate::web::AppError> {
-        self.pack.as_ref().ok_or(crate::web::AppError::NotFound)
+        self.pack.as_deref().ok_or(crate::web::AppError::NotFound)
     }
 }
 
@@ -90,7 +91,7 @@ impl ContentCache {
 /// version and reloads again, so the cache never settles on stale content.
 async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
     let version = store.content_version().await?;
-    let pack = store.load_content().await?;
+    let pack = store.load_content().await?.map(Arc::new);
     let search = match &pack {
         Some(pack) => {
             let pack = pack.clone();

@@ -10,11 +10,38 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// A request this server never sends itself: a form or query without a required field, or
+    /// with a value outside its choices (an unknown `action`). Never guessed at.
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
     /// Signed in, but this role may not do that.
     #[error("forbidden")]
     Forbidden,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<crate::publish::Error> for AppError {
+    fn from(error: crate::publish::Error) -> Self {
+        match error {
+            crate::publish::Error::NotFound => Self::NotFound,
+            crate::publish::Error::Other(error) => Self::Internal(error),
+        }
+    }
+}
+
+/// A typed form that does not deserialise (a missing field, an unknown choice). Serde's message
+/// is not kept: it can quote what was typed, and forms carry patient data.
+impl From<axum::extract::rejection::FormRejection> for AppError {
+    fn from(_: axum::extract::rejection::FormRejection) -> Self {
+        Self::BadRequest("the form does not match the page's own")
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for AppError {
+    fn from(_: axum::extract::rejection::QueryRejection) -> Self {
+        Self::BadRequest("the query does not match the page's own")
+    }
 }
 
 impl From<crate::store::StoreError> for AppError {
@@ -40,6 +67,16 @@ impl IntoResponse for AppError {
                     message: "We could not find that page. It may have moved.",
                 },
             ),
+            Self::BadRequest(why) => {
+                tracing::info!(why, "bad request");
+                (
+                    StatusCode::BAD_REQUEST,
+                    ErrorPage {
+                        title: "This request could not be understood",
+                        message: "Go back, reload the page and try again.",
+                    },
+                )
+            }
             Self::Forbidden => (
                 StatusCode::FORBIDDEN,
                 ErrorPage {

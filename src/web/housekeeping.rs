@@ -1,7 +1,7 @@
 //! Background housekeeping for requests, once a minute by default: a request still new after
-//! `request_overdue_minutes` of its location's opening hours gets one reminder to staff (on
+//! `request_overdue_after` of its location's opening hours gets one reminder to staff (on
 //! the notification channels, no patient data); a request closed longer than
-//! `request_retention_days` has its sealed contents purged — its metadata and the audit trail
+//! `request_purge_after` has its sealed contents purged — its metadata and the audit trail
 //! stay. Safe on several instances at once: each reminder and purge is claimed in the store.
 
 use std::time::Duration;
@@ -19,8 +19,8 @@ pub struct Round {
     pub purged: usize,
 }
 
-pub fn spawn(state: AppState, retention_days: u32, every: Duration) -> tokio::task::JoinHandle<()> {
-    let retention_ms = i64::from(retention_days) * 86_400_000;
+pub fn spawn(state: AppState, retention: Duration, every: Duration) -> tokio::task::JoinHandle<()> {
+    let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
     tokio::spawn(async move {
         loop {
             let now = Timestamp::now().as_millisecond();

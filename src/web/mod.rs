@@ -41,8 +41,8 @@ pub struct Application {
     state: AppState,
     grace: Duration,
     refresh: Duration,
-    /// Housekeeping: retention in days, and how often it runs.
-    housekeeping: (u32, Duration),
+    /// Housekeeping: how long closed requests keep their contents, and how often it runs.
+    housekeeping: (Duration, Duration),
     hsts: bool,
     notifier: crate::notify::Notifier,
 }
@@ -74,7 +74,7 @@ impl Application {
         let cache = ContentCache::load(store.clone()).await?;
         let branding = Branding::load(settings)?;
         let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
-        let notifier = settings.notifier()?;
+        let notifier = crate::notify::Notifier::from_settings(settings)?;
         crate::staff::password::warm_up();
         let verifier = tokio::task::spawn_blocking(crate::staff::password::Verifier::new)
             .await?
@@ -87,7 +87,7 @@ impl Application {
                 state::Parts {
                     content: cache,
                     renderer,
-                    keys: settings.data_keys()?,
+                    keys: crate::requests::DataKeys::from_settings(settings)?,
                     secure: settings.public_url.scheme() == "https",
                     request_limiter: requests::Limiter::per_hour(settings.request_limit_per_hour),
                     sign_in_limiter: requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
@@ -101,11 +101,11 @@ impl Application {
             ),
             hsts: settings.hsts_enabled(),
             notifier,
-            grace: Duration::from_secs(settings.shutdown_grace_seconds),
-            refresh: Duration::from_secs(settings.content_refresh_seconds.max(1)),
+            grace: settings.shutdown_timeout,
+            refresh: settings.content_refresh_every.max(Duration::from_secs(1)),
             housekeeping: (
-                settings.request_retention_days,
-                Duration::from_secs(settings.housekeeping_seconds.max(1)),
+                settings.request_purge_after,
+                settings.housekeeping_every.max(Duration::from_secs(1)),
             ),
         })
     }
@@ -133,8 +133,8 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let refresher = self.state.content().spawn_refresh(self.refresh);
-        let (retention_days, every) = self.housekeeping;
-        let housekeeper = housekeeping::spawn(self.state.clone(), retention_days, every);
+        let (retention, every) = self.housekeeping;
+        let housekeeper = housekeeping::spawn(self.state.clone(), retention, every);
         let notifier = if self.notifier.is_configured() {
             Some(crate::notify::spawn(
                 self.state.store().clone(),

@@ -58,11 +58,11 @@ pub struct StaffPolicy {
 
 impl StaffPolicy {
     pub fn from_settings(settings: &crate::config::Settings) -> Self {
-        let minutes = |m: u32| i64::from(m) * 60_000;
+        let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
         Self {
-            idle_ms: minutes(settings.staff_idle_minutes),
-            absolute_ms: minutes(settings.staff_session_hours.saturating_mul(60)),
-            overdue_ms: minutes(settings.request_overdue_minutes),
+            idle_ms: ms(settings.staff_idle_timeout),
+            absolute_ms: ms(settings.staff_session_timeout),
+            overdue_ms: ms(settings.request_overdue_after),
         }
     }
 }

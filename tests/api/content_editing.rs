@@ -730,3 +730,65 @@ async fn a_testimonial_is_edited_in_a_form() {
             .contains("stopped my night cramps within a week")
     );
 }
+
+#[tokio::test]
+async fn a_content_form_without_a_known_action_is_refused_not_previewed() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let store = app.db.store().await;
+    let mut ph = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let source = textarea(&ph.get(CRAMPS).await.html);
+    let forms: [(&str, Vec<(&str, &str)>); 5] = [
+        (CRAMPS, vec![("source", &source)]),
+        (
+            "/staff/content/conditions/foot-and-leg-cramps/form",
+            vec![("title", "Foot & Leg Cramps")],
+        ),
+        (
+            "/staff/content/medications/baclofen/form",
+            vec![("name", "baclofen"), ("status", "prescription")],
+        ),
+        (
+            "/staff/content/site/site/form",
+            vec![("loc2_saturday", "closed")],
+        ),
+        (
+            "/staff/content/testimonials/clair-c/form",
+            vec![
+                ("quote", "Kind and quick, every time I came in."),
+                ("name", "Clair C."),
+                ("place", "Pasadena"),
+            ],
+        ),
+    ];
+    for (path, fields) in &forms {
+        for action in [None, Some("delete"), Some(""), Some("Publish")] {
+            let mut posted = fields.clone();
+            posted.extend(action.map(|a| ("action", a)));
+            let page = ph.post(path, &posted).await;
+            assert_eq!(page.status, 400, "{path} with action {action:?}");
+            assert!(!page.html.contains("No problems found"), "{path}");
+        }
+    }
+    for path in [
+        "conditions/foot-and-leg-cramps.md",
+        "medications/baclofen.toml",
+        "site.toml",
+        "testimonials/clair-c.toml",
+    ] {
+        assert!(
+            store.revisions(path, 10).await.unwrap().is_empty(),
+            "nothing saved for {path}"
+        );
+    }
+    // The role is checked first: a staff account learns nothing about the form.
+    let mut staff = signed_in(&app, store.as_ref(), "staff").await;
+    let page = staff
+        .post(CRAMPS, &[("source", &source), ("action", "delete")])
+        .await;
+    assert_eq!(page.status, 403);
+    // The three real actions still work.
+    let page = ph
+        .post(CRAMPS, &[("source", &source), ("action", "preview")])
+        .await;
+    assert_eq!(page.status, 200);
+}

@@ -1187,7 +1187,9 @@ async fn accounts_are_made_from_the_command_line_with_a_password_or_a_setup_link
 async fn waiting_requests_get_one_reminder_and_closed_ones_are_purged_after_retention(
     backend: Backend,
 ) {
-    let app = crate::helpers::spawn_app_with(backend, |s| s.housekeeping_seconds = 1).await;
+    let app =
+        crate::helpers::spawn_app_with(backend, |s| s.housekeeping_every = Duration::from_secs(1))
+            .await;
     let store = app.db.store().await;
     let reference = crate::requests::submit_one(&app).await;
     let fresh = crate::requests::submit_one(&app).await;

@@ -7,7 +7,6 @@ mod conditions;
 mod home;
 mod locations;
 mod medication;
-pub mod not_found;
 mod schema;
 pub mod search;
 mod seo;

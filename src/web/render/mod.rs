@@ -5,6 +5,7 @@
 
 mod assets;
 mod layout;
+mod not_found;
 mod page;
 
 use std::collections::HashMap;
@@ -263,7 +264,7 @@ impl PageRequest {
     /// The 404 page: closest condition names and a search box. Not cached (it depends on
     /// the path asked for), and cheap to render.
     pub fn not_found(&self) -> Response {
-        match super::public::not_found::render(&self.site, &self.path) {
+        match not_found::render(&self.site, &self.path) {
             Ok(html) => Page::uncompressed("text/html; charset=utf-8", html)
                 .respond(&HeaderMap::new(), StatusCode::NOT_FOUND),
             Err(error) => error.into_response(),
@@ -286,7 +287,7 @@ mod tests {
     fn rendered_at(now: &str) -> Rendered {
         let snapshot = Arc::new(Snapshot {
             version: 1,
-            pack: Some(ContentPack::sample().unwrap()),
+            pack: Some(Arc::new(ContentPack::sample().unwrap())),
             search: None,
         });
         let url = url::Url::parse("http://localhost:8080/").unwrap();

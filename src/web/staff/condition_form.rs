@@ -1,21 +1,21 @@
 //! A condition page as a form: one field per part of the page (title, also-called names,
 //! summary, warning signs, medications, sources, the Markdown body), for pharmacists who should
 //! not have to write TOML. The form is turned into the same file text the file editor edits and
-//! goes through the same check, preview, draft and publish (`content::apply`), so there is one
-//! set of rules. Problems name the field they are about.
-
-use std::collections::HashMap;
+//! goes through the same check, preview, draft and publish (`crate::publish::apply`), so there
+//! is one set of rules. Problems name the field they are about.
 
 use askama::Template;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::content::{Applied, CHECKED, Entry, FormStart, apply, form_start};
+use super::content::{self, CHECKED};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::{Condition, RedFlagLevel, Vocabulary};
+use crate::publish::{self, Action, Entry, FormStart, Outcome};
 use crate::staff::Role;
 use crate::web::{AppError, AppState};
 
@@ -99,10 +99,14 @@ impl ConditionFields {
         }
     }
 
-    fn from_form(form: &HashMap<String, String>) -> Self {
+    /// From the posted pairs (the numbered rows, `flag_text_3`, are why this form is read by
+    /// name rather than by serde).
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
         let get = |name: &str| {
-            form.get(name)
-                .map_or_else(String::new, |v| v.replace("\r\n", "\n"))
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map_or_else(String::new, |(_, v)| v.replace("\r\n", "\n"))
         };
         let rows = |prefix: (&str, &str), count: usize| -> Vec<(String, String)> {
             (1..=count)
@@ -235,6 +239,30 @@ struct FormPage<'a> {
     csrf: String,
 }
 
+/// The condition form as posted.
+struct ConditionForm {
+    csrf_token: String,
+    action: Action,
+    fields: ConditionFields,
+}
+
+impl ConditionForm {
+    /// A missing or unknown `action` is a 400.
+    fn parse(pairs: &[(String, String)]) -> Result<Self, AppError> {
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, v)| v.as_str())
+        };
+        Ok(Self {
+            csrf_token: value("csrf_token").unwrap_or_default().to_owned(),
+            action: content::action(value("action"))?,
+            fields: ConditionFields::from_pairs(pairs),
+        })
+    }
+}
+
 fn form_page(
     state: &AppState,
     staff: &Staff,
@@ -257,7 +285,7 @@ fn form_page(
         status,
         FormPage {
             layout: StaffLayout::signed_in(&site, &title, "content", staff)?,
-            url: entry.url(),
+            url: content::url(entry),
             slug: entry.slug.clone(),
             fields,
             levels: RedFlagLevel::WORDS.iter().map(|(word, _)| *word).collect(),
@@ -274,13 +302,17 @@ pub async fn show(
     staff: Staff,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let entry = Entry::parse("conditions", &slug).ok_or(AppError::NotFound)?;
-    let fields = match form_start(&state, &staff, &entry).await? {
-        FormStart::Checked(pack) => pack
+    staff.require(Role::Pharmacist)?;
+    let entry = content::entry("conditions", &slug)?;
+    let published = content::published(&state)?;
+    let fields = match publish::form_start(state.store().as_ref(), published, &entry).await? {
+        FormStart::Checked { pack, .. } => pack
             .condition(&slug)
             .map_or_else(ConditionFields::blank, ConditionFields::from_condition),
         FormStart::New => ConditionFields::blank(),
-        FormStart::FinishInFile(response) => return Ok(response),
+        FormStart::FinishInFile => {
+            return Ok(Redirect::to(&content::url(&entry)).into_response());
+        }
     };
     form_page(&state, &staff, &entry, fields, (Vec::new(), None))
 }
@@ -290,24 +322,23 @@ pub async fn submit(
     staff: Staff,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(
-        &headers,
-        form.get(crate::web::requests::csrf::FIELD)
-            .map_or("", String::as_str),
-    )?;
-    let entry = Entry::parse("conditions", &slug).ok_or(AppError::NotFound)?;
-    let fields = ConditionFields::from_form(&form);
+    let Form(pairs) = form?;
+    let form = ConditionForm::parse(&pairs)?;
+    staff.check_form(&headers, &form.csrf_token)?;
+    let entry = content::entry("conditions", &slug)?;
+    let fields = form.fields;
     let source = fields.to_source()?;
-    let action = form.get("action").map_or("preview", String::as_str);
-    match apply(&state, &staff, &entry, source, action).await? {
+    match content::apply(&state, &staff, &entry, source, form.action).await? {
         // Saved or published: back to the form (the file editor is one link away).
-        Applied::Done(_) => Ok(Redirect::to(&format!("{}/form", entry.url())).into_response()),
-        Applied::Problems(problems) => form_page(&state, &staff, &entry, fields, (problems, None)),
-        Applied::Checked { preview } => {
-            let preview = Some(preview.unwrap_or_default());
+        Outcome::Saved | Outcome::Published => {
+            Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
+        }
+        Outcome::Problems(problems) => form_page(&state, &staff, &entry, fields, (problems, None)),
+        Outcome::Checked { body } => {
+            let preview = Some(content::preview(body).await?);
             form_page(&state, &staff, &entry, fields, (Vec::new(), preview))
         }
     }

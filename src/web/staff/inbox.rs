@@ -178,8 +178,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
             layout: StaffLayout::signed_in(&site, "Dashboard", "dashboard", &staff)?,
             counts,
             overdue,
-            reviews: editor
-                .then(|| super::content::review_queue(pack, super::content::today(pack))),
+            reviews: editor.then(|| super::content::reviews_due(pack, super::session::now_ms())),
             stories_waiting,
             overdue_hours: if minutes % 60 == 0 {
                 format!("{} hours", minutes / 60)

@@ -2,20 +2,20 @@
 //! accepts, so a prescription-only drug cannot be typed in as over-the-counter by accident),
 //! schedule, brands, class, summary, codes, and what the pharmacy compounds it into (ticked
 //! from the dosage forms it knows). Turned into the same file text as the file editor and sent
-//! through the same check and publish (`content::apply`).
-
-use std::collections::HashMap;
+//! through the same check and publish (`crate::publish::apply`).
 
 use askama::Template;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::content::{Applied, CHECKED, Entry, FormStart, apply, form_start};
+use super::content::{self, CHECKED};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::{DosageForm, Medication, MedicationStatus, Schedule, Vocabulary};
+use crate::publish::{self, Action, Entry, FormStart, Outcome};
 use crate::staff::Role;
 use crate::web::{AppError, AppState};
 
@@ -64,7 +64,9 @@ impl MedicationFields {
         }
     }
 
-    fn from_form(form: &[(String, String)]) -> Self {
+    /// From the posted pairs (the dosage forms are a checkbox group: one pair per ticked box,
+    /// which is why this form is read by name rather than by serde).
+    fn from_pairs(form: &[(String, String)]) -> Self {
         let get = |name: &str| {
             form.iter()
                 .find(|(key, _)| key == name)
@@ -78,7 +80,6 @@ impl MedicationFields {
             class: get("class"),
             summary: get("summary"),
             codes: get("codes"),
-            // A checkbox group: one pair per ticked box.
             forms: form
                 .iter()
                 .filter(|(key, _)| key == "forms")
@@ -147,6 +148,30 @@ struct FormPage<'a> {
     csrf: String,
 }
 
+/// The medication form as posted.
+struct MedicationForm {
+    csrf_token: String,
+    action: Action,
+    fields: MedicationFields,
+}
+
+impl MedicationForm {
+    /// A missing or unknown `action` is a 400.
+    fn parse(pairs: &[(String, String)]) -> Result<Self, AppError> {
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, v)| v.as_str())
+        };
+        Ok(Self {
+            csrf_token: value("csrf_token").unwrap_or_default().to_owned(),
+            action: content::action(value("action"))?,
+            fields: MedicationFields::from_pairs(pairs),
+        })
+    }
+}
+
 fn form_page(
     state: &AppState,
     staff: &Staff,
@@ -165,7 +190,7 @@ fn form_page(
         },
         FormPage {
             layout: StaffLayout::signed_in(&site, &title, "content", staff)?,
-            url: entry.url(),
+            url: content::url(entry),
             slug: entry.slug.clone(),
             fields,
             statuses: MedicationStatus::WORDS.iter().map(|(w, _)| *w).collect(),
@@ -183,14 +208,18 @@ pub async fn show(
     staff: Staff,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let entry = Entry::parse("medications", &slug).ok_or(AppError::NotFound)?;
-    let fields = match form_start(&state, &staff, &entry).await? {
-        FormStart::Checked(pack) => pack
+    staff.require(Role::Pharmacist)?;
+    let entry = content::entry("medications", &slug)?;
+    let published = content::published(&state)?;
+    let fields = match publish::form_start(state.store().as_ref(), published, &entry).await? {
+        FormStart::Checked { pack, .. } => pack
             .medication(&slug)
             .map(MedicationFields::from_medication)
             .unwrap_or_default(),
         FormStart::New => MedicationFields::default(),
-        FormStart::FinishInFile(response) => return Ok(response),
+        FormStart::FinishInFile => {
+            return Ok(Redirect::to(&content::url(&entry)).into_response());
+        }
     };
     form_page(&state, &staff, &entry, fields, (Vec::new(), None))
 }
@@ -200,23 +229,21 @@ pub async fn submit(
     staff: Staff,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    let map: HashMap<String, String> = pairs.iter().cloned().collect();
-    staff.check_form(
-        &headers,
-        map.get(crate::web::requests::csrf::FIELD)
-            .map_or("", String::as_str),
-    )?;
-    let entry = Entry::parse("medications", &slug).ok_or(AppError::NotFound)?;
-    let fields = MedicationFields::from_form(&pairs);
+    let Form(pairs) = form?;
+    let form = MedicationForm::parse(&pairs)?;
+    staff.check_form(&headers, &form.csrf_token)?;
+    let entry = content::entry("medications", &slug)?;
+    let fields = form.fields;
     let source = fields.to_source()?;
-    let action = map.get("action").map_or("preview", String::as_str);
-    match apply(&state, &staff, &entry, source, action).await? {
-        Applied::Done(_) => Ok(Redirect::to(&format!("{}/form", entry.url())).into_response()),
-        Applied::Problems(problems) => form_page(&state, &staff, &entry, fields, (problems, None)),
-        Applied::Checked { .. } => {
+    match content::apply(&state, &staff, &entry, source, form.action).await? {
+        Outcome::Saved | Outcome::Published => {
+            Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
+        }
+        Outcome::Problems(problems) => form_page(&state, &staff, &entry, fields, (problems, None)),
+        Outcome::Checked { .. } => {
             form_page(&state, &staff, &entry, fields, (Vec::new(), Some(CHECKED)))
         }
     }

@@ -8,9 +8,12 @@ mod audit_log;
 mod auth;
 mod condition_form;
 mod content;
+mod editor;
 mod export;
 mod inbox;
 mod medication_form;
+mod review;
+mod revisions;
 pub(crate) mod session;
 mod site_form;
 mod stories;
@@ -70,17 +73,17 @@ fn routes() -> RouteTable {
         .post("/staff/testimonials/{id}/{decision}", stories::decide)
         .get("/staff/content", content::list)
         .get("/staff/content/new", content::start)
-        .get(content, content::edit)
-        .post(content, content::save)
+        .get(content, editor::edit)
+        .post(content, editor::save)
         .get(
             "/staff/content/{kind}/{slug}/revisions/{id}",
-            content::revision,
+            revisions::show,
         )
         .post(
             "/staff/content/{kind}/{slug}/revisions/{id}/restore",
-            content::restore,
+            revisions::restore,
         )
-        .post("/staff/content/conditions/{slug}/review", content::review)
+        .post("/staff/content/conditions/{slug}/review", review::submit)
         .get(
             "/staff/content/medications/{slug}/form",
             medication_form::show,

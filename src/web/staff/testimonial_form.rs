@@ -1,18 +1,20 @@
 //! A testimonial as a form: the quote, the name shown and the town — turned into the same file
-//! text as the file editor and sent through the same check and publish (`content::apply`).
-
-use std::collections::HashMap;
+//! text as the file editor and sent through the same check and publish
+//! (`crate::publish::apply`).
 
 use askama::Template;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
-use super::content::{Applied, CHECKED, Entry, FormStart, apply, form_start};
+use super::content::{self, CHECKED};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::TestimonialMeta;
+use crate::publish::{self, Action, Entry, FormStart, Outcome};
 use crate::staff::Role;
 use crate::web::{AppError, AppState};
 
@@ -48,7 +50,7 @@ fn form_page(
         },
         FormPage {
             layout: StaffLayout::signed_in(&site, &title, "content", staff)?,
-            url: entry.url(),
+            url: content::url(entry),
             slug: entry.slug.clone(),
             quote: meta.quote,
             name: meta.name,
@@ -73,15 +75,33 @@ pub async fn show(
     staff: Staff,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let entry = Entry::parse("testimonials", &slug).ok_or(AppError::NotFound)?;
-    let meta = match form_start(&state, &staff, &entry).await? {
-        FormStart::Checked(pack) => pack
+    staff.require(Role::Pharmacist)?;
+    let entry = content::entry("testimonials", &slug)?;
+    let published = content::published(&state)?;
+    let meta = match publish::form_start(state.store().as_ref(), published, &entry).await? {
+        FormStart::Checked { pack, .. } => pack
             .testimonial(&slug)
             .map_or_else(empty, |t| t.meta.clone()),
         FormStart::New => empty(),
-        FormStart::FinishInFile(response) => return Ok(response),
+        FormStart::FinishInFile => {
+            return Ok(Redirect::to(&content::url(&entry)).into_response());
+        }
     };
     form_page(&state, &staff, &entry, meta, (Vec::new(), None))
+}
+
+/// The testimonial form as posted.
+#[derive(Deserialize)]
+pub struct TestimonialForm {
+    #[serde(default)]
+    csrf_token: String,
+    action: Action,
+    #[serde(default)]
+    quote: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    place: String,
 }
 
 pub async fn submit(
@@ -89,30 +109,25 @@ pub async fn submit(
     staff: Staff,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
+    form: Result<Form<TestimonialForm>, FormRejection>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    staff.check_form(
-        &headers,
-        form.get(crate::web::requests::csrf::FIELD)
-            .map_or("", String::as_str),
-    )?;
-    let entry = Entry::parse("testimonials", &slug).ok_or(AppError::NotFound)?;
-    let get = |name: &str| {
-        form.get(name)
-            .map_or_else(String::new, |v| v.trim().replace("\r\n", "\n"))
-    };
+    let Form(form) = form?;
+    staff.check_form(&headers, &form.csrf_token)?;
+    let entry = content::entry("testimonials", &slug)?;
+    let text = |value: &str| value.trim().replace("\r\n", "\n");
     let meta = TestimonialMeta {
-        quote: get("quote"),
-        name: get("name"),
-        place: get("place"),
+        quote: text(&form.quote),
+        name: text(&form.name),
+        place: text(&form.place),
     };
     let source = toml::to_string(&meta).map_err(anyhow::Error::from)?;
-    let action = form.get("action").map_or("preview", String::as_str);
-    match apply(&state, &staff, &entry, source, action).await? {
-        Applied::Done(_) => Ok(Redirect::to(&format!("{}/form", entry.url())).into_response()),
-        Applied::Problems(problems) => form_page(&state, &staff, &entry, meta, (problems, None)),
-        Applied::Checked { .. } => {
+    match content::apply(&state, &staff, &entry, source, form.action).await? {
+        Outcome::Saved | Outcome::Published => {
+            Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
+        }
+        Outcome::Problems(problems) => form_page(&state, &staff, &entry, meta, (problems, None)),
+        Outcome::Checked { .. } => {
             form_page(&state, &staff, &entry, meta, (Vec::new(), Some(CHECKED)))
         }
     }

@@ -1,11 +1,13 @@
 //! The 404 page: "did you mean" with the closest condition names to the path asked for, a
-//! search box already holding its words, and "Call us".
+//! search box already holding its words, and "Call us". It lives with the renderer because
+//! every page answered through `PageRequest` falls back to it; it needs only the rendered set's
+//! layout and content, so nothing here reaches back into the page handlers.
 
 use askama::Template;
 
+use super::{Layout, Meta, Rendered};
 use crate::content::{Condition, ContentPack};
 use crate::web::AppError;
-use crate::web::render::{Layout, Meta, Rendered};
 
 #[derive(Template)]
 #[template(path = "not_found.html")]

@@ -1,0 +1,165 @@
+//! Pharmacist review of condition pages: which pages are due one, and marking a page reviewed
+//! (its `[review]` gets the reviewer, today and the next date, and the page is published).
+
+use jiff::civil::Date;
+
+use super::check::check;
+use super::files::Entry;
+use super::{Error, PublishLock, Result, publish_checked};
+use crate::content::{self, ContentPack};
+use crate::store::Store;
+
+/// The longest reviewer name and credentials accepted.
+const MAX_REVIEWER: usize = 200;
+
+/// A condition page whose review is missing or past its next date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub slug: String,
+    pub title: String,
+    /// "never reviewed", or when the review was due.
+    pub why: String,
+}
+
+/// Conditions whose review is missing or past its next date on `today`, in slug order.
+pub fn review_queue(pack: &ContentPack, today: Date) -> Vec<Due> {
+    pack.conditions
+        .iter()
+        .filter_map(|c| {
+            let review = &c.meta.review;
+            let why = if !review.is_reviewed() {
+                "never reviewed".to_owned()
+            } else {
+                match review.next {
+                    Some(next) if next < today => format!("review was due {next}"),
+                    _ => return None,
+                }
+            };
+            Some(Due {
+                slug: c.slug.to_string(),
+                title: c.meta.title.clone(),
+                why,
+            })
+        })
+        .collect()
+}
+
+/// The date at `now` (Unix milliseconds) where the pharmacy is: its main location's time zone,
+/// else UTC.
+pub fn today(pack: &ContentPack, now: i64) -> Date {
+    let tz = pack
+        .site
+        .main_location()
+        .and_then(|l| jiff::tz::TimeZone::get(l.timezone.as_str()).ok())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_millisecond(now)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned_datetime(tz)
+        .date()
+}
+
+/// What became of "mark reviewed".
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reviewed {
+    /// Published with its new `[review]`.
+    Published,
+    /// Not done: what to correct, as shown next to the form.
+    Refused(&'static str),
+}
+
+/// Marks the condition `slug` reviewed today by `by` (name and credentials), due again on
+/// `next` (`YYYY-MM-DD`, after today), and publishes it as `author`.
+pub async fn mark_reviewed(
+    store: &dyn Store,
+    lock: &PublishLock,
+    slug: &str,
+    (by, next): (&str, &str),
+    author: &str,
+    now: i64,
+) -> Result<Reviewed> {
+    let entry = Entry::parse("conditions", slug).ok_or(Error::NotFound)?;
+    let held = lock.lock().await;
+    let fresh = store.load_content().await?.ok_or(Error::NotFound)?;
+    let mut condition = fresh.condition(slug).ok_or(Error::NotFound)?.clone();
+    let by = by.trim();
+    let next = next.trim().parse::<Date>().ok();
+    let today = today(&fresh, now);
+    if by.is_empty() || by.chars().count() > MAX_REVIEWER {
+        return Ok(Reviewed::Refused(
+            "Reviewed by: enter the reviewer's name and credentials, like “Dana Reyes, PharmD”",
+        ));
+    }
+    if next.is_none_or(|n| n <= today) {
+        return Ok(Reviewed::Refused(
+            "Next review: enter a date after today, like 2027-11-26",
+        ));
+    }
+    condition.meta.review = content::Review {
+        by: by.to_owned(),
+        on: Some(today),
+        next,
+    };
+    let source = content::condition_text(&condition)?;
+    // Only the review changed, so the page checks unless the stored content itself does not:
+    // a defect, not something the pharmacist can correct.
+    match check(fresh, &entry, &source).await? {
+        Ok(checked) => {
+            publish_checked(&held, store, &entry, (&checked, &source), author, now).await?;
+            Ok(Reviewed::Published)
+        }
+        Err(problems) => Err(anyhow::anyhow!(
+            "a reviewed condition does not check: {}",
+            problems.join("; ")
+        )
+        .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_never_reviewed_or_past_their_date_are_due() {
+        let mut pack = ContentPack::sample().unwrap();
+        let today: Date = "2026-06-01".parse().unwrap();
+        let due = review_queue(&pack, today);
+        assert!(
+            due.iter()
+                .any(|d| d.slug == "foot-and-leg-cramps" && d.why == "never reviewed")
+        );
+        let cramps = pack
+            .conditions
+            .iter_mut()
+            .find(|c| c.slug.as_str() == "foot-and-leg-cramps")
+            .unwrap();
+        cramps.meta.review = content::Review {
+            by: "Dana Reyes, PharmD".to_owned(),
+            on: Some("2025-01-01".parse().unwrap()),
+            next: Some("2026-05-31".parse().unwrap()),
+        };
+        let due = review_queue(&pack, today);
+        let cramps = due
+            .iter()
+            .find(|d| d.slug == "foot-and-leg-cramps")
+            .unwrap();
+        assert_eq!(cramps.why, "review was due 2026-05-31");
+        assert!(
+            !review_queue(&pack, "2026-05-31".parse().unwrap())
+                .iter()
+                .any(|d| d.slug == "foot-and-leg-cramps"),
+            "due on the day is not late yet"
+        );
+    }
+
+    #[test]
+    fn today_is_the_pharmacys_date() {
+        let pack = ContentPack::sample().unwrap();
+        // 02:00 UTC on 1 June is still 31 May in Los Angeles (the main location).
+        let now = "2026-06-01T02:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .unwrap()
+            .as_millisecond();
+        assert_eq!(today(&pack, now).to_string(), "2026-05-31");
+    }
+}

@@ -1,0 +1,208 @@
+//! The file editor, `/staff/content/{kind}/{slug}`: any content file (including `site.toml`)
+//! as the text `pestle import` reads, with its revisions and, for a condition, the "mark
+//! reviewed" form. Posting checks, previews, saves or publishes it through `crate::publish`.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::content::{self, CHECKED};
+use super::session::{Staff, now_ms};
+use super::{StaffLayout, page};
+use crate::content::ContentPack;
+use crate::publish::{self, Editing, Entry, Kind, Outcome};
+use crate::staff::Role;
+use crate::web::{AppError, AppState};
+
+struct RevisionRow {
+    id: i64,
+    at: String,
+    author: String,
+    state: String,
+}
+
+/// The "mark reviewed" form, for conditions.
+struct ReviewForm {
+    by: String,
+    next: String,
+    current: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/edit.html")]
+struct EditPage<'a> {
+    layout: StaffLayout<'a>,
+    url: String,
+    path: String,
+    public_url: Option<String>,
+    is_new: bool,
+    source: String,
+    problems: Vec<String>,
+    notice: Option<String>,
+    /// Rendered, sanitised Markdown of a condition's body, when previewing.
+    preview: Option<String>,
+    revisions: Vec<RevisionRow>,
+    csrf: String,
+    review: Option<ReviewForm>,
+}
+
+/// What the edit page reports about the last action.
+pub(super) struct Report {
+    pub problems: Vec<String>,
+    pub notice: Option<String>,
+    /// Rendered Markdown, when previewing a condition.
+    pub preview: Option<String>,
+}
+
+impl Report {
+    pub fn plain() -> Self {
+        Self {
+            problems: Vec::new(),
+            notice: None,
+            preview: None,
+        }
+    }
+
+    pub fn problems(problems: Vec<String>) -> Self {
+        Self {
+            problems,
+            ..Self::plain()
+        }
+    }
+}
+
+fn review_form(pack: &ContentPack, entry: &Entry, staff: &Staff) -> Option<ReviewForm> {
+    let condition = pack
+        .condition(&entry.slug)
+        .filter(|_| entry.kind == Kind::Condition)?;
+    let review = &condition.meta.review;
+    let next = publish::today(pack, now_ms())
+        .checked_add(jiff::Span::new().years(1))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    Some(ReviewForm {
+        by: if review.by.trim().is_empty() {
+            staff.user.email.clone()
+        } else {
+            review.by.clone()
+        },
+        next,
+        current: match (review.is_reviewed(), review.on) {
+            (true, Some(on)) => format!("Reviewed by {} on {on}", review.by),
+            _ => "Never reviewed".to_owned(),
+        },
+    })
+}
+
+/// The edit page for `entry` showing `editing`, with `report` on the last action (422 when it
+/// lists problems).
+pub(super) fn edit_page(
+    state: &AppState,
+    staff: &Staff,
+    entry: &Entry,
+    editing: Editing,
+    report: Report,
+) -> Result<Response, AppError> {
+    let site = state.renderer().current();
+    let pack = site.pack()?;
+    let (title, status) = if report.problems.is_empty() {
+        (format!("Edit {}", entry.path), StatusCode::OK)
+    } else {
+        (
+            format!("Error: Edit {}", entry.path),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let revisions = editing
+        .revisions
+        .into_iter()
+        .map(|r| RevisionRow {
+            id: r.id,
+            at: super::inbox::local_time(&pack.site, r.created_at),
+            author: r.author,
+            state: r.state,
+        })
+        .collect();
+    page(
+        status,
+        EditPage {
+            layout: StaffLayout::signed_in(&site, &title, "content", staff)?,
+            url: content::url(entry),
+            path: entry.path.clone(),
+            public_url: (!editing.is_new).then(|| content::public_url(entry)),
+            is_new: editing.is_new,
+            source: editing.source,
+            problems: report.problems,
+            notice: report.notice,
+            preview: report.preview,
+            revisions,
+            csrf: staff.csrf.clone(),
+            review: review_form(pack, entry, staff),
+        },
+    )
+}
+
+/// The file open in the editor: its draft, else what is published, else a skeleton.
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((kind, slug)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    staff.require(Role::Pharmacist)?;
+    let entry = content::entry(&kind, &slug)?;
+    let site = state.renderer().current();
+    let editing = publish::editing(state.store().as_ref(), site.pack()?, &entry).await?;
+    edit_page(&state, &staff, &entry, editing, Report::plain())
+}
+
+/// The file editor's form.
+#[derive(Deserialize)]
+pub struct EditForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    source: String,
+    action: publish::Action,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((kind, slug)): Path<(String, String)>,
+    headers: HeaderMap,
+    form: Result<Form<EditForm>, FormRejection>,
+) -> Result<Response, AppError> {
+    staff.require(Role::Pharmacist)?;
+    let Form(form) = form?;
+    staff.check_form(&headers, &form.csrf_token)?;
+    let entry = content::entry(&kind, &slug)?;
+    // Browsers send CR LF from a textarea; the files use LF.
+    let source = form.source.replace("\r\n", "\n");
+    let report = match content::apply(&state, &staff, &entry, source.clone(), form.action).await? {
+        Outcome::Saved | Outcome::Published => {
+            return Ok(Redirect::to(&content::url(&entry)).into_response());
+        }
+        Outcome::Problems(problems) => Report::problems(problems),
+        Outcome::Checked { body } => Report {
+            notice: Some(CHECKED.to_owned()),
+            preview: match body {
+                Some(body) => Some(content::preview(Some(body)).await?),
+                None => None,
+            },
+            ..Report::plain()
+        },
+    };
+    let site = state.renderer().current();
+    let editing = publish::editing(state.store().as_ref(), site.pack()?, &entry).await?;
+    edit_page(
+        &state,
+        &staff,
+        &entry,
+        Editing { source, ..editing },
+        report,
+    )
+}
