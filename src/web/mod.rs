@@ -62,7 +62,12 @@ impl Application {
         }
         let cache = ContentCache::load(store.clone()).await?;
         let branding = Branding::load(settings)?;
-        let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
+        let renderer = Renderer::new(
+            cache.clone(),
+            branding,
+            settings.public_url.clone(),
+            public::plan,
+        );
         let notifier = settings.notifier()?;
         crate::staff::password::warm_up();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -115,6 +120,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let refresher = self.state.content().spawn_refresh(self.refresh);
+        let warm_up = self.state.renderer().spawn_warm_up();
         let (retention_days, every) = self.housekeeping;
         let housekeeper = housekeeping::spawn(self.state.clone(), retention_days, every);
         let notifier = if self.notifier.is_configured() {
@@ -148,6 +154,7 @@ impl Application {
             () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still open"),
         }
         refresher.abort();
+        warm_up.abort();
         housekeeper.abort();
         if let Some(notifier) = notifier {
             notifier.abort();
