@@ -13,6 +13,7 @@ mod crash;
 mod import;
 mod notify;
 mod pages;
+mod rendering;
 mod requests;
 mod search;
 mod server;

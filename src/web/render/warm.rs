@@ -17,7 +17,7 @@ use crate::web::AppError;
 pub struct Planned {
     path: String,
     content_type: &'static str,
-    render: Box<dyn Fn(&Rendered) -> Result<String, AppError> + Send + Sync>,
+    render: Box<dyn RenderFn>,
 }
 
 /// Whatever renders one page, as its handler does.
