@@ -139,7 +139,7 @@ impl Assets {
 }
 
 fn page(content_type: &'static str, body: impl Into<bytes::Bytes>, caching: Caching) -> Arc<Page> {
-    Arc::new(Page::new(content_type, body, caching))
+    Arc::new(Page::quick(content_type, body, caching))
 }
 
 /// `site.3f2a9c01d4e5.css`: twelve hex digits of the SHA-256 of the bytes.

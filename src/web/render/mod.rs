@@ -11,6 +11,7 @@ mod layout;
 mod page;
 mod warm;
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -138,9 +139,9 @@ pub struct Rendered {
     assets: Arc<assets::Assets>,
     public_url: url::Url,
     pages: RwLock<HashMap<String, Arc<Page>>>,
-    /// Pages served before their best forms were made, oldest first: the warm-up finishes
-    /// these before its own list.
-    asked: Mutex<VecDeque<Arc<Page>>>,
+    /// Paths of pages requests rendered before the warm-up got to them, oldest first: the
+    /// warm-up finishes these before its own list.
+    asked: Mutex<VecDeque<String>>,
     wake: Arc<Notify>,
     /// Set once the warm-up has been through every page of its list.
     warmed: AtomicBool,
@@ -165,11 +166,6 @@ impl Rendered {
             .min()
             .unwrap_or(now + 1.hour())
             .max(now + 1.second());
-        let asked = assets
-            .pages()
-            .filter(|page| !page.is_finished())
-            .cloned()
-            .collect();
         Self {
             brand: brand(&snapshot),
             assets,
@@ -178,7 +174,7 @@ impl Rendered {
             valid_until,
             public_url: public_url.clone(),
             pages: RwLock::default(),
-            asked: Mutex::new(asked),
+            asked: Mutex::default(),
             wake,
             warmed: AtomicBool::new(false),
         }
@@ -262,38 +258,70 @@ impl Rendered {
             .cloned()
     }
 
-    /// Renders the page for `path` with `render` and keeps it with its quick gzip form — or
-    /// the page another thread kept first. CPU work: only on the blocking pool.
-    fn render_page(
+    /// Renders the page for `path` for a request that found none: kept with a quick gzip form
+    /// (or the page another thread kept first) and queued for its best forms. CPU work: only on
+    /// the blocking pool.
+    fn render_asked(
         &self,
         path: &str,
         content_type: &'static str,
         render: impl FnOnce(&Self) -> Result<String, AppError>,
     ) -> Result<Arc<Page>, AppError> {
-        let page = Arc::new(Page::new(content_type, render(self)?, Caching::Revalidate));
+        let page = Page::quick(content_type, render(self)?, Caching::Revalidate);
+        let page = self.keep(path, page, |_| false);
+        if !page.is_finished() {
+            self.asked
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push_back(path.to_owned());
+            self.wake.notify_one();
+        }
+        Ok(page)
+    }
+
+    /// Renders the page for `path` and makes its best forms before keeping it, in place of a
+    /// page a request kept meanwhile with only quick gzip. CPU-heavy: the warm-up's threads.
+    fn render_finished(
+        &self,
+        path: &str,
+        content_type: &'static str,
+        render: impl FnOnce(&Self) -> Result<String, AppError>,
+    ) -> Result<Arc<Page>, AppError> {
+        let page = Page::new(content_type, render(self)?, Caching::Revalidate);
+        page.finish();
+        Ok(self.keep(path, page, |kept| !kept.is_finished()))
+    }
+
+    /// Keeps `page` for `path` unless a page is kept there already that `replace` declines;
+    /// returns the page kept.
+    fn keep(&self, path: &str, page: Page, replace: impl FnOnce(&Page) -> bool) -> Arc<Page> {
         let mut pages = self
             .pages
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(pages.entry(path.to_owned()).or_insert(page).clone())
+        match pages.entry(path.to_owned()) {
+            Entry::Occupied(mut kept) if replace(kept.get()) => {
+                kept.insert(Arc::new(page));
+                kept.get().clone()
+            }
+            Entry::Occupied(kept) => kept.get().clone(),
+            Entry::Vacant(slot) => slot.insert(Arc::new(page)).clone(),
+        }
     }
 
-    /// Queues a page a request rendered, for the warm-up to finish first.
-    fn ask(&self, page: Arc<Page>) {
-        self.asked
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push_back(page);
-        self.wake.notify_one();
-    }
-
-    /// The oldest queued page that still lacks its best forms.
+    /// The oldest page a request rendered that still lacks its best forms.
     fn next_asked(&self) -> Option<Arc<Page>> {
-        let mut asked = self
-            .asked
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        std::iter::from_fn(|| asked.pop_front()).find(|page| !page.is_finished())
+        loop {
+            let path = self
+                .asked
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .pop_front()?;
+            match self.kept(&path) {
+                Some(page) if !page.is_finished() => return Some(page),
+                _ => continue,
+            }
+        }
     }
 }
 
@@ -363,14 +391,9 @@ impl PageRequest {
         render: impl FnOnce(&Rendered) -> Result<String, AppError> + Send + 'static,
     ) -> Result<Arc<Page>, AppError> {
         let (site, path) = (self.site.clone(), self.path.clone());
-        let rendered = tokio::task::spawn_blocking(move || {
-            let page = site.render_page(&path, content_type, render)?;
-            if !page.is_finished() {
-                site.ask(page.clone());
-            }
-            Ok(page)
-        })
-        .await;
+        let rendered =
+            tokio::task::spawn_blocking(move || site.render_asked(&path, content_type, render))
+                .await;
         rendered.map_err(|error| anyhow::anyhow!("rendering a page failed: {error}"))?
     }
 
@@ -452,10 +475,6 @@ mod tests {
     #[tokio::test]
     async fn a_page_not_yet_warm_is_sent_with_quick_gzip_and_queued_for_brotli() {
         let site = Arc::new(rendered_at("2026-11-27T20:00:00Z"));
-        // The assets of a new set wait for their best forms first.
-        while let Some(asset) = site.next_asked() {
-            asset.finish();
-        }
         let response = asking(&site, "/big", "gzip, br").html(big_page).await;
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
         let quick = response.headers()[header::ETAG]
@@ -472,6 +491,20 @@ mod tests {
         let response = asking(&site, "/big", "gzip, br").html(big_page).await;
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
         assert!(site.next_asked().is_none());
+    }
+
+    #[test]
+    fn the_warm_up_keeps_a_page_once_finished_in_place_of_a_quick_one() {
+        let site = rendered_at("2026-11-27T20:00:00Z");
+        let html = "text/html; charset=utf-8";
+        let quick = site.render_asked("/big", html, big_page).unwrap();
+        assert!(!quick.is_finished());
+        let warmed = site.render_finished("/big", html, big_page).unwrap();
+        assert!(warmed.is_finished() && !Arc::ptr_eq(&warmed, &quick));
+        assert!(Arc::ptr_eq(&site.kept("/big").unwrap(), &warmed));
+        assert!(site.next_asked().is_none(), "nothing left to compress");
+        let again = site.render_finished("/big", html, big_page).unwrap();
+        assert!(Arc::ptr_eq(&again, &warmed), "a finished page stays");
     }
 
     #[tokio::test]

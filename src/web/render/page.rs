@@ -65,41 +65,42 @@ pub struct Page {
     /// Ten bytes of the body's SHA-256, hex: the stem of every ETag.
     hash: String,
     identity: Form,
-    /// Made with the body when a request could not wait for the best forms.
+    /// Made with the body when a request could not wait for the best forms (the warm-up
+    /// makes none: it keeps a page only once finished).
     quick: Encoded,
     /// gzip -9 and brotli 11, set once by `finish`; requests prefer these when present.
     best: OnceLock<Encoded>,
 }
 
 impl Page {
-    /// A body with its quick gzip form (fast to make); `finish` adds the best forms later.
+    /// A body whose compressed forms `finish` makes (until then it is sent as it is).
     pub fn new(content_type: &'static str, body: impl Into<Bytes>, caching: Caching) -> Self {
-        Self::build(
-            content_type,
-            body.into(),
-            caching,
-            Some(&compress::STANDARD),
-        )
+        Self::build(content_type, body.into(), caching, true)
+    }
+
+    /// A body with a quickly made gzip form, for a request that cannot wait for `finish`.
+    pub fn quick(content_type: &'static str, body: impl Into<Bytes>, caching: Caching) -> Self {
+        Self::new(content_type, body, caching).with_quick_gzip(&compress::STANDARD)
     }
 
     /// A page rendered for one response (search results, 404s): compressing it would cost more
     /// than sending it.
     pub fn uncompressed(content_type: &'static str, body: impl Into<Bytes>) -> Self {
-        Self::build(content_type, body.into(), Caching::Revalidate, None)
+        Self::build(content_type, body.into(), Caching::Revalidate, false)
     }
 
-    /// `codecs` is `None` when the body is never to be compressed.
     fn build(
         content_type: &'static str,
         identity: Bytes,
         caching: Caching,
-        codecs: Option<&Codecs>,
+        compress: bool,
     ) -> Self {
         let hash = hex::encode(&Sha256::digest(&identity)[..10]);
-        let compressible = content_type.starts_with("text/")
-            || content_type.starts_with("application/xml")
-            || content_type.starts_with("image/svg")
-            || content_type.starts_with("image/x-icon");
+        let compressible = compress
+            && (content_type.starts_with("text/")
+                || content_type.starts_with("application/xml")
+                || content_type.starts_with("image/svg")
+                || content_type.starts_with("image/x-icon"));
         let page = Self {
             content_type: HeaderValue::from_static(content_type),
             cache_control: caching.header(),
@@ -112,19 +113,23 @@ impl Page {
             quick: Encoded::default(),
             best: OnceLock::new(),
         };
-        match codecs {
-            Some(codecs) if compressible => Self {
-                quick: Encoded {
-                    gzip: page.form(codecs.quick_gzip, "gzip", "-gz1"),
-                    brotli: None,
-                },
-                ..page
+        if !compressible {
+            // Nothing to make later: the body as it is is already the best form.
+            let _ = page.best.set(Encoded::default());
+        }
+        page
+    }
+
+    fn with_quick_gzip(self, codecs: &Codecs) -> Self {
+        if self.is_finished() {
+            return self;
+        }
+        Self {
+            quick: Encoded {
+                gzip: self.form(codecs.quick_gzip, "gzip", "-gz1"),
+                brotli: None,
             },
-            // Nothing to add later: the body as it is is already the best form.
-            _ => {
-                let _ = page.best.set(Encoded::default());
-                page
-            }
+            ..self
         }
     }
 
@@ -248,7 +253,7 @@ mod tests {
     }
 
     fn page() -> Page {
-        Page::new(HTML, body(), Caching::Revalidate)
+        Page::quick(HTML, body(), Caching::Revalidate)
     }
 
     /// The body, decoded as its `Content-Encoding` says, and the response's ETag.
@@ -347,7 +352,7 @@ mod tests {
                 gzip: broken,
                 brotli: broken,
             };
-            let page = Page::build(HTML, body().into(), Caching::Revalidate, Some(&codecs));
+            let page = Page::new(HTML, body(), Caching::Revalidate).with_quick_gzip(&codecs);
             let accepts = request(&[("accept-encoding", "gzip, br")]);
             let (encoding, etag, plain) = received(page.respond(&accepts, StatusCode::OK)).await;
             assert_eq!(encoding, None);

@@ -130,6 +130,13 @@ impl Job {
     /// Works while `wanted()` holds; returns whether it ran out of work (rather than being
     /// stopped).
     fn work(&self, wanted: impl Fn() -> bool) -> bool {
+        // A new brand's stylesheet and logo (a handful of small files) go first.
+        for asset in self.set.assets.pages() {
+            if !wanted() {
+                return false;
+            }
+            asset.finish();
+        }
         loop {
             if !wanted() {
                 return false;
@@ -147,9 +154,9 @@ impl Job {
             }
             match self
                 .set
-                .render_page(&planned.path, planned.content_type, &planned.render)
+                .render_finished(&planned.path, planned.content_type, &planned.render)
             {
-                Ok(page) => page.finish(),
+                Ok(_) => {}
                 // The page answers 404 to requests too (the plan lists what the content links).
                 Err(AppError::NotFound) => {}
                 Err(error) => tracing::warn!(
@@ -180,11 +187,7 @@ mod tests {
     use crate::web::render::tests::rendered_at;
 
     fn set() -> Arc<Rendered> {
-        let set = Arc::new(rendered_at("2026-11-27T20:00:00Z"));
-        while let Some(asset) = set.next_asked() {
-            asset.finish();
-        }
-        set
+        Arc::new(rendered_at("2026-11-27T20:00:00Z"))
     }
 
     fn body(text: &'static str) -> impl RenderFn {
@@ -195,9 +198,8 @@ mod tests {
     fn pages_a_request_rendered_go_before_the_list() {
         let set = set();
         let asked = set
-            .render_page("/asked", "text/html", |_| Ok("asked ".repeat(100)))
+            .render_asked("/asked", "text/html", |_| Ok("asked ".repeat(100)))
             .unwrap();
-        set.ask(asked.clone());
         let job = Job::new(
             set.clone(),
             vec![
@@ -205,9 +207,10 @@ mod tests {
                 Planned::html("/b", body("b ")),
             ],
         );
-        // Allowed one page only: the asked one.
+        // Allowed the assets and one page only: the asked one.
+        let allowed = set.assets.pages().count() + 1;
         let calls = AtomicUsize::new(0);
-        assert!(!job.work(|| calls.fetch_add(1, Ordering::Relaxed) == 0));
+        assert!(!job.work(|| calls.fetch_add(1, Ordering::Relaxed) < allowed));
         assert!(asked.is_finished());
         assert!(set.kept("/a").is_none() && set.kept("/b").is_none());
 
@@ -221,7 +224,7 @@ mod tests {
     fn a_page_a_request_kept_first_is_finished_not_rendered_again() {
         let set = set();
         let kept = set
-            .render_page("/a", "text/html", |_| Ok("first ".repeat(100)))
+            .render_asked("/a", "text/html", |_| Ok("first ".repeat(100)))
             .unwrap();
         let job = Job::new(set.clone(), vec![Planned::html("/a", body("second "))]);
         assert!(job.work(|| true));
