@@ -49,6 +49,7 @@ struct Inner {
 }
 
 impl Renderer {
+    /// `plan` lists each set's pages for the warm-up (`spawn_warm_up`), most requested first.
     pub fn new(
         content: ContentCache,
         branding: Branding,
