@@ -1,7 +1,8 @@
 //! Published content held in memory. Requests read a snapshot without touching the database;
 //! a background task reloads it when the store's content version moves (after an import here,
 //! on another instance, or by `pestle import`). The search index is built from each snapshot
-//! before it is swapped in, so no request sees a half-built index.
+//! before it is swapped in, so no request sees a half-built index. Each swap is announced
+//! (`subscribe`), so pages can be rendered for the new content before anyone asks.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,8 @@ impl Snapshot {
 pub struct ContentCache {
     store: Arc<dyn Store>,
     current: Arc<ArcSwap<Snapshot>>,
+    /// The version of each snapshot swapped in, for whoever waits for new content.
+    swapped: Arc<tokio::sync::watch::Sender<i64>>,
 }
 
 impl ContentCache {
@@ -43,8 +46,14 @@ impl ContentCache {
         let snapshot = read(store.as_ref()).await?;
         Ok(Self {
             store,
+            swapped: Arc::new(tokio::sync::watch::Sender::new(snapshot.version)),
             current: Arc::new(ArcSwap::from_pointee(snapshot)),
         })
+    }
+
+    /// Wakes (`changed()`) whenever a new snapshot has been swapped in.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.swapped.subscribe()
     }
 
     /// The current snapshot.
@@ -66,7 +75,9 @@ impl ContentCache {
         }
         let snapshot = read(self.store.as_ref()).await?;
         tracing::info!(version = snapshot.version, "content changed; reloaded");
+        let version = snapshot.version;
         self.current.store(Arc::new(snapshot));
+        self.swapped.send_replace(version);
         Ok(true)
     }
 

@@ -73,7 +73,12 @@ impl Application {
         }
         let cache = ContentCache::load(store.clone()).await?;
         let branding = Branding::load(settings)?;
-        let renderer = Renderer::new(cache.clone(), branding, settings.public_url.clone());
+        let renderer = Renderer::new(
+            cache.clone(),
+            branding,
+            settings.public_url.clone(),
+            public::plan,
+        );
         let notifier = crate::notify::Notifier::from_settings(settings)?;
         crate::staff::password::warm_up();
         let verifier = tokio::task::spawn_blocking(crate::staff::password::Verifier::new)
@@ -133,6 +138,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let refresher = self.state.content().spawn_refresh(self.refresh);
+        let warm_up = self.state.renderer().spawn_warm_up();
         let (retention, every) = self.housekeeping;
         let housekeeper = housekeeping::spawn(self.state.clone(), retention, every);
         let notifier = if self.notifier.is_configured() {
@@ -168,6 +174,7 @@ impl Application {
             () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still open"),
         }
         refresher.abort();
+        warm_up.abort();
         housekeeper.abort();
         if let Some(notifier) = notifier {
             notifier.abort();

@@ -16,6 +16,7 @@ mod import;
 mod leaks;
 mod notify;
 mod pages;
+mod rendering;
 mod requests;
 mod search;
 mod server;

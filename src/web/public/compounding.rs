@@ -7,7 +7,8 @@ use askama::Template;
 use axum::response::Response;
 
 use crate::content::{Condition, DosageForm, Medication};
-use crate::web::render::{Layout, Meta, PageRequest};
+use crate::web::AppError;
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
 #[derive(Template)]
 #[template(path = "compounding.html")]
@@ -26,48 +27,50 @@ struct Row<'a> {
 }
 
 pub async fn show(page: PageRequest) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let compounded: Vec<&Medication> = pack
-            .medications
-            .iter()
-            .filter(|m| !m.compounded_forms().is_empty())
-            .collect();
-        let forms: Vec<DosageForm> = compounded
-            .iter()
-            .flat_map(|m| m.compounded_forms().iter().copied())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let rows = compounded
-            .into_iter()
-            .map(|medication| Row {
-                offered: forms
-                    .iter()
-                    .map(|f| medication.compounded_forms().contains(f))
-                    .collect(),
-                conditions: pack
-                    .conditions
-                    .iter()
-                    .filter(|c| c.meta.medications.compounded.contains(&medication.slug))
-                    .collect(),
-                medication,
-            })
-            .collect();
-        let meta = Meta::new(
-            "Compounding",
-            format!(
-                "Medicines {} compounds to a prescriber's order, and the forms we make them in.",
-                pack.site.name
-            ),
-            "/compounding",
-        )
-        .section("compounding");
-        let page = CompoundingPage {
-            layout: site.layout(meta)?,
-            forms,
-            rows,
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+    page.html(render).await
+}
+
+pub fn render(site: &Rendered) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let compounded: Vec<&Medication> = pack
+        .medications
+        .iter()
+        .filter(|m| !m.compounded_forms().is_empty())
+        .collect();
+    let forms: Vec<DosageForm> = compounded
+        .iter()
+        .flat_map(|m| m.compounded_forms().iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rows = compounded
+        .into_iter()
+        .map(|medication| Row {
+            offered: forms
+                .iter()
+                .map(|f| medication.compounded_forms().contains(f))
+                .collect(),
+            conditions: pack
+                .conditions
+                .iter()
+                .filter(|c| c.meta.medications.compounded.contains(&medication.slug))
+                .collect(),
+            medication,
+        })
+        .collect();
+    let meta = Meta::new(
+        "Compounding",
+        format!(
+            "Medicines {} compounds to a prescriber's order, and the forms we make them in.",
+            pack.site.name
+        ),
+        "/compounding",
+    )
+    .section("compounding");
+    let page = CompoundingPage {
+        layout: site.layout(meta)?,
+        forms,
+        rows,
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }

@@ -53,13 +53,15 @@ pub fn level_name(level: &RedFlagLevel) -> &'static str {
 }
 
 pub async fn show(page: PageRequest, Path(slug): Path<String>) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let condition = pack.condition(&slug).ok_or(AppError::NotFound)?;
-        Ok(view(site, pack, condition)?
-            .render()
-            .map_err(anyhow::Error::from)?)
-    })
+    page.html(move |site| render(site, &slug)).await
+}
+
+pub fn render(site: &Rendered, slug: &str) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let condition = pack.condition(slug).ok_or(AppError::NotFound)?;
+    Ok(view(site, pack, condition)?
+        .render()
+        .map_err(anyhow::Error::from)?)
 }
 
 fn view<'a>(

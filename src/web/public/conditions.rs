@@ -6,7 +6,8 @@ use askama::Template;
 use axum::response::Response;
 
 use crate::content::{Condition, ContentPack, anchor};
-use crate::web::render::{Layout, Meta, PageRequest};
+use crate::web::AppError;
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
 #[derive(Template)]
 #[template(path = "conditions.html")]
@@ -53,41 +54,45 @@ fn letter(title: &str) -> char {
 }
 
 pub async fn index(page: PageRequest) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let mut by_letter: BTreeMap<char, Vec<&Condition>> = BTreeMap::new();
-        for condition in &pack.conditions {
-            by_letter
-                .entry(letter(&condition.meta.title))
-                .or_default()
-                .push(condition);
-        }
-        for list in by_letter.values_mut() {
-            list.sort_by_key(|c| c.meta.title.to_lowercase());
-        }
-        let meta = Meta::new(
-            "Conditions A–Z",
-            format!(
-                "{} health conditions explained by {}: causes, warning signs, treatment and medicines.",
-                pack.conditions.len(),
-                pack.site.name
-            ),
-            "/conditions",
-        )
-        .section("conditions");
-        let page = ConditionsPage {
-            layout: site.layout(meta)?,
-            letters: ('A'..='Z').map(|c| (c, by_letter.contains_key(&c))).collect(),
-            by_letter: by_letter.into_iter().collect(),
-            by_category: categories(pack)
-                .into_iter()
-                .map(|(name, list)| (category_id(&name), name, list))
-                .collect(),
-            search_id: "search-conditions",
-            search_value: "",
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+    page.html(render).await
+}
+
+pub fn render(site: &Rendered) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let mut by_letter: BTreeMap<char, Vec<&Condition>> = BTreeMap::new();
+    for condition in &pack.conditions {
+        by_letter
+            .entry(letter(&condition.meta.title))
+            .or_default()
+            .push(condition);
+    }
+    for list in by_letter.values_mut() {
+        list.sort_by_key(|c| c.meta.title.to_lowercase());
+    }
+    let meta = Meta::new(
+        "Conditions A–Z",
+        format!(
+            "{} health conditions explained by {}: causes, warning signs, treatment and medicines.",
+            pack.conditions.len(),
+            pack.site.name
+        ),
+        "/conditions",
+    )
+    .section("conditions");
+    let page = ConditionsPage {
+        layout: site.layout(meta)?,
+        letters: ('A'..='Z')
+            .map(|c| (c, by_letter.contains_key(&c)))
+            .collect(),
+        by_letter: by_letter.into_iter().collect(),
+        by_category: categories(pack)
+            .into_iter()
+            .map(|(name, list)| (category_id(&name), name, list))
+            .collect(),
+        search_id: "search-conditions",
+        search_value: "",
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use axum::response::Response;
 
 use super::schema;
 use crate::content::Condition;
-use crate::web::render::{Layout, Meta, PageRequest};
+use crate::web::AppError;
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -24,47 +25,49 @@ struct HomePage<'a> {
 const FEATURED_DEFAULT: usize = 6;
 
 pub async fn show(page: PageRequest) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let mut featured: Vec<&Condition> = pack
-            .site
-            .featured
+    page.html(render).await
+}
+
+pub fn render(site: &Rendered) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let mut featured: Vec<&Condition> = pack
+        .site
+        .featured
+        .iter()
+        .filter_map(|slug| pack.condition(slug.as_str()))
+        .collect();
+    if featured.is_empty() {
+        featured = pack.conditions.iter().take(FEATURED_DEFAULT).collect();
+    }
+    let meta = Meta::new(
+        pack.site.tagline.clone(),
+        format!(
+            "{} {} Health conditions explained, medicines we compound, and how to reach us.",
+            pack.site.name, pack.site.tagline
+        ),
+        "/",
+    )
+    .json_ld(schema::script(&schema::pharmacies(site, pack)));
+    let page = HomePage {
+        layout: site.layout(meta)?,
+        categories: super::conditions::categories(pack)
+            .into_iter()
+            .map(|(name, list)| {
+                (
+                    format!("{name} ({})", list.len()),
+                    super::conditions::category_id(&name),
+                )
+            })
+            .collect(),
+        featured,
+        condition_count: pack.conditions.len(),
+        compounded_count: pack
+            .medications
             .iter()
-            .filter_map(|slug| pack.condition(slug.as_str()))
-            .collect();
-        if featured.is_empty() {
-            featured = pack.conditions.iter().take(FEATURED_DEFAULT).collect();
-        }
-        let meta = Meta::new(
-            pack.site.tagline.clone(),
-            format!(
-                "{} {} Health conditions explained, medicines we compound, and how to reach us.",
-                pack.site.name, pack.site.tagline
-            ),
-            "/",
-        )
-        .json_ld(schema::script(&schema::pharmacies(site, pack)));
-        let page = HomePage {
-            layout: site.layout(meta)?,
-            categories: super::conditions::categories(pack)
-                .into_iter()
-                .map(|(name, list)| {
-                    (
-                        format!("{name} ({})", list.len()),
-                        super::conditions::category_id(&name),
-                    )
-                })
-                .collect(),
-            featured,
-            condition_count: pack.conditions.len(),
-            compounded_count: pack
-                .medications
-                .iter()
-                .filter(|m| !m.compounded_forms().is_empty())
-                .count(),
-            search_id: "search-home",
-            search_value: "",
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+            .filter(|m| !m.compounded_forms().is_empty())
+            .count(),
+        search_id: "search-home",
+        search_value: "",
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }

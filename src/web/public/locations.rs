@@ -5,7 +5,8 @@ use axum::response::Response;
 
 use super::schema;
 use crate::content::{DayHours, clock};
-use crate::web::render::{Layout, Meta, PageRequest};
+use crate::web::AppError;
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
 #[derive(Template)]
 #[template(path = "locations.html")]
@@ -22,21 +23,23 @@ pub fn hours_text(hours: &DayHours) -> String {
 }
 
 pub async fn show(page: PageRequest) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let meta = Meta::new(
-            "Locations and hours",
-            format!(
-                "Addresses, phone numbers and opening hours of {}.",
-                pack.site.name
-            ),
-            "/locations",
-        )
-        .section("locations")
-        .json_ld(schema::script(&schema::pharmacies(site, pack)));
-        let page = LocationsPage {
-            layout: site.layout(meta)?,
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+    page.html(render).await
+}
+
+pub fn render(site: &Rendered) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let meta = Meta::new(
+        "Locations and hours",
+        format!(
+            "Addresses, phone numbers and opening hours of {}.",
+            pack.site.name
+        ),
+        "/locations",
+    )
+    .section("locations")
+    .json_ld(schema::script(&schema::pharmacies(site, pack)));
+    let page = LocationsPage {
+        layout: site.layout(meta)?,
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }

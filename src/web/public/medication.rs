@@ -8,7 +8,7 @@ use axum::response::Response;
 use super::schema;
 use crate::content::{Condition, Medication, MedicationStatus};
 use crate::web::AppError;
-use crate::web::render::{Layout, Meta, PageRequest};
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
 #[derive(Template)]
 #[template(path = "medication.html")]
@@ -42,55 +42,59 @@ pub fn status_words(medication: &Medication) -> String {
 }
 
 pub async fn index(page: PageRequest) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let meta = Meta::new(
-            "Medications",
-            format!(
-                "Medicines {} stocks and compounds, with whether each needs a prescription.",
-                pack.site.name
-            ),
-            "/medications",
-        )
-        .section("medications");
-        let page = MedicationsPage {
-            layout: site.layout(meta)?,
-            medications: pack
-                .medications
-                .iter()
-                .map(|m| (m, status_words(m)))
-                .collect(),
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+    page.html(render_index).await
+}
+
+pub fn render_index(site: &Rendered) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let meta = Meta::new(
+        "Medications",
+        format!(
+            "Medicines {} stocks and compounds, with whether each needs a prescription.",
+            pack.site.name
+        ),
+        "/medications",
+    )
+    .section("medications");
+    let page = MedicationsPage {
+        layout: site.layout(meta)?,
+        medications: pack
+            .medications
+            .iter()
+            .map(|m| (m, status_words(m)))
+            .collect(),
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }
 
 pub async fn show(page: PageRequest, Path(slug): Path<String>) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let medication = pack.medication(&slug).ok_or(AppError::NotFound)?;
-        let status = status_words(medication);
-        let description = match &medication.meta.summary {
-            Some(summary) => format!("{}: {status}. {summary}", medication.meta.name),
-            None => format!("{}: {status}.", medication.meta.name),
-        };
-        let meta = Meta::new(
-            medication.meta.name.clone(),
-            description,
-            format!("/medications/{}", medication.slug),
-        )
-        .section("medications")
-        .json_ld(schema::script(&schema::medication(site, medication)));
-        let page = MedicationPage {
-            layout: site.layout(meta)?,
-            medication,
-            status,
-            conditions: pack
-                .conditions
-                .iter()
-                .filter(|c| c.meta.medications.all().any(|(_, s)| *s == medication.slug))
-                .collect(),
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+    page.html(move |site| render(site, &slug)).await
+}
+
+pub fn render(site: &Rendered, slug: &str) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let medication = pack.medication(slug).ok_or(AppError::NotFound)?;
+    let status = status_words(medication);
+    let description = match &medication.meta.summary {
+        Some(summary) => format!("{}: {status}. {summary}", medication.meta.name),
+        None => format!("{}: {status}.", medication.meta.name),
+    };
+    let meta = Meta::new(
+        medication.meta.name.clone(),
+        description,
+        format!("/medications/{}", medication.slug),
+    )
+    .section("medications")
+    .json_ld(schema::script(&schema::medication(site, medication)));
+    let page = MedicationPage {
+        layout: site.layout(meta)?,
+        medication,
+        status,
+        conditions: pack
+            .conditions
+            .iter()
+            .filter(|c| c.meta.medications.all().any(|(_, s)| *s == medication.slug))
+            .collect(),
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }

@@ -1,5 +1,6 @@
 //! Public pages. Each handler renders through `PageRequest`, so a page is rendered once per
-//! content version (and open-now wording) and then served from memory.
+//! content version (and open-now wording) and then served from memory; `plan` lists them for the
+//! warm-up, which renders them before anyone asks.
 
 mod compounding;
 mod condition;
@@ -19,7 +20,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 use super::AppState;
-use super::render::PageRequest;
+use super::render::{PageRequest, Planned, Rendered};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,6 +43,40 @@ pub fn router() -> Router<AppState> {
         .route("/robots.txt", get(seo::robots))
         .route("/favicon.ico", get(favicon))
         .route("/assets/{name}", get(asset))
+}
+
+/// Every cached public page of a set, in the order the warm-up renders them: the pages most
+/// visits start from (and the largest: A–Z, sitemap) first, then each condition, then each
+/// medication. Paths and renderers are the handlers' own, so a warmed page is the page a
+/// request would have rendered.
+pub fn plan(site: &Rendered) -> Vec<Planned> {
+    let Ok(pack) = site.pack() else {
+        return Vec::new();
+    };
+    let mut plan = vec![
+        Planned::html("/", home::render),
+        Planned::html("/conditions", conditions::render),
+        Planned::html("/search", search::render_empty),
+        Planned::text("/sitemap.xml", seo::SITEMAP, seo::sitemap_xml),
+        Planned::html("/medications", medication::render_index),
+        Planned::html("/compounding", compounding::render),
+        Planned::html("/locations", locations::render),
+        Planned::html("/testimonials", testimonials::render),
+        Planned::text("/robots.txt", seo::ROBOTS, seo::robots_txt),
+    ];
+    plan.extend(pack.conditions.iter().map(|c| {
+        let slug = c.slug.to_string();
+        Planned::html(format!("/conditions/{slug}"), move |site| {
+            condition::render(site, &slug)
+        })
+    }));
+    plan.extend(pack.medications.iter().map(|m| {
+        let slug = m.slug.to_string();
+        Planned::html(format!("/medications/{slug}"), move |site| {
+            medication::render(site, &slug)
+        })
+    }));
+    plan
 }
 
 async fn asset(page: PageRequest, Path(name): Path<String>) -> Response {

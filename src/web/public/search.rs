@@ -10,8 +10,8 @@ use axum::response::Response;
 
 use crate::search::{Entry, Hit, MAX_QUERY_CHARS, split};
 use crate::store::Store;
-use crate::web::AppState;
-use crate::web::render::{Layout, Meta, PageRequest};
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
+use crate::web::{AppError, AppState};
 
 /// How many results a page shows.
 const PAGE_RESULTS: usize = 20;
@@ -64,29 +64,41 @@ pub async fn show(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let query = query_text(raw);
-    page.dynamic(|site| {
-        let index = site.search_index()?;
-        let outcome = if query.is_empty() {
-            Default::default()
-        } else {
-            index.search(&query, PAGE_RESULTS)?
-        };
-        let closest = if outcome.hits.is_empty() && !query.is_empty() {
-            record_miss(state.store(), &query);
-            index.closest(&query, 5)
-        } else {
-            Vec::new()
-        };
-        let meta = Meta::new("Search", "Search conditions and medicines.", "/search").noindex();
-        let page = SearchPage {
-            layout: site.layout(meta)?,
-            did_you_mean: outcome.did_you_mean.map(|q| (search_href(&q), q)),
-            hits: outcome.hits,
-            closest,
-            search_id: "search-page",
-            search_value: query.clone(),
-            query,
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+    if query.is_empty() {
+        // The same for everyone: kept and compressed like any page.
+        return page.html(render_empty).await;
+    }
+    page.dynamic(|site| render(site, query, |query| record_miss(state.store(), query)))
+}
+
+/// The search page before anything was asked.
+pub fn render_empty(site: &Rendered) -> Result<String, AppError> {
+    render(site, String::new(), |_| {})
+}
+
+/// The results page for `query`; `missed` hears of a query that found nothing.
+fn render(site: &Rendered, query: String, missed: impl FnOnce(&str)) -> Result<String, AppError> {
+    let index = site.search_index()?;
+    let outcome = if query.is_empty() {
+        Default::default()
+    } else {
+        index.search(&query, PAGE_RESULTS)?
+    };
+    let closest = if outcome.hits.is_empty() && !query.is_empty() {
+        missed(&query);
+        index.closest(&query, 5)
+    } else {
+        Vec::new()
+    };
+    let meta = Meta::new("Search", "Search conditions and medicines.", "/search").noindex();
+    let page = SearchPage {
+        layout: site.layout(meta)?,
+        did_you_mean: outcome.did_you_mean.map(|q| (search_href(&q), q)),
+        hits: outcome.hits,
+        closest,
+        search_id: "search-page",
+        search_value: query.clone(),
+        query,
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }

@@ -4,7 +4,8 @@ use askama::Template;
 use axum::response::Response;
 
 use crate::content::{Condition, Testimonial};
-use crate::web::render::{Layout, Meta, PageRequest};
+use crate::web::AppError;
+use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
 #[derive(Template)]
 #[template(path = "testimonials.html")]
@@ -14,29 +15,31 @@ struct TestimonialsPage<'a> {
 }
 
 pub async fn show(page: PageRequest) -> Response {
-    page.html(|site| {
-        let pack = site.pack()?;
-        let meta = Meta::new(
-            "What patients say",
-            format!("Patients of {} in their own words.", pack.site.name),
-            "/testimonials",
-        );
-        let testimonials = pack
-            .testimonials
-            .iter()
-            .map(|t| {
-                let on: Vec<&Condition> = pack
-                    .conditions
-                    .iter()
-                    .filter(|c| c.meta.testimonials.contains(&t.slug))
-                    .collect();
-                (t, on)
-            })
-            .collect();
-        let page = TestimonialsPage {
-            layout: site.layout(meta)?,
-            testimonials,
-        };
-        Ok(page.render().map_err(anyhow::Error::from)?)
-    })
+    page.html(render).await
+}
+
+pub fn render(site: &Rendered) -> Result<String, AppError> {
+    let pack = site.pack()?;
+    let meta = Meta::new(
+        "What patients say",
+        format!("Patients of {} in their own words.", pack.site.name),
+        "/testimonials",
+    );
+    let testimonials = pack
+        .testimonials
+        .iter()
+        .map(|t| {
+            let on: Vec<&Condition> = pack
+                .conditions
+                .iter()
+                .filter(|c| c.meta.testimonials.contains(&t.slug))
+                .collect();
+            (t, on)
+        })
+        .collect();
+    let page = TestimonialsPage {
+        layout: site.layout(meta)?,
+        testimonials,
+    };
+    Ok(page.render().map_err(anyhow::Error::from)?)
 }

@@ -1,9 +1,11 @@
 //! Static assets: the stylesheet (built-in CSS with the brand colours, then the pharmacy's extra
 //! CSS), the logo, the search box script and the favicon. Each is served from memory under a URL holding a hash of its
-//! bytes (`/assets/site.3f2a….css`), so browsers may keep it for a year.
+//! bytes (`/assets/site.3f2a….css`), so browsers may keep it for a year. Built with quick gzip
+//! only; the background warm-up makes their best forms like any page's.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
@@ -60,7 +62,7 @@ pub struct Assets {
     css_href: String,
     logo_href: String,
     script_href: String,
-    files: HashMap<String, Page>,
+    files: HashMap<String, Arc<Page>>,
 }
 
 impl Assets {
@@ -89,7 +91,7 @@ impl Assets {
         let script_name = fingerprinted("search", "js", SEARCH_JS.as_bytes());
         files.insert(
             script_name.clone(),
-            Page::new(
+            page(
                 "text/javascript; charset=utf-8",
                 SEARCH_JS,
                 Caching::Immutable,
@@ -97,16 +99,13 @@ impl Assets {
         );
         files.insert(
             css_name.clone(),
-            Page::new("text/css; charset=utf-8", css, Caching::Immutable),
+            page("text/css; charset=utf-8", css, Caching::Immutable),
         );
-        files.insert(
-            logo_name.clone(),
-            Page::new(logo_type, logo, Caching::Immutable),
-        );
+        files.insert(logo_name.clone(), page(logo_type, logo, Caching::Immutable));
         // Browsers ask for /favicon.ico by that name, so it cannot carry a hash: revalidate.
         files.insert(
             "favicon.ico".to_owned(),
-            Page::new("image/x-icon", FAVICON, Caching::Revalidate),
+            page("image/x-icon", FAVICON, Caching::Revalidate),
         );
         Self {
             css_href: format!("/assets/{css_name}"),
@@ -130,8 +129,17 @@ impl Assets {
     }
 
     pub fn get(&self, name: &str) -> Option<&Page> {
-        self.files.get(name)
+        self.files.get(name).map(|page| &**page)
     }
+
+    /// Every asset, for the warm-up to finish.
+    pub fn pages(&self) -> impl Iterator<Item = &Arc<Page>> {
+        self.files.values()
+    }
+}
+
+fn page(content_type: &'static str, body: impl Into<bytes::Bytes>, caching: Caching) -> Arc<Page> {
+    Arc::new(Page::quick(content_type, body, caching))
 }
 
 /// `site.3f2a9c01d4e5.css`: twelve hex digits of the SHA-256 of the bytes.

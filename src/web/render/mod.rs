@@ -1,15 +1,21 @@
 //! Pages rendered once and served from memory. A `Rendered` set belongs to one content snapshot
-//! and one "open now" wording; each page is rendered (and compressed) on its first request and
-//! kept until the set is replaced — the moment content changes, or when a location opens or
-//! closes (or at local midnight, when "tomorrow" becomes "today").
+//! and one "open now" wording, and is replaced the moment content changes, or when a location
+//! opens or closes (or at local midnight, when "tomorrow" becomes "today"). When a set is made,
+//! the warm-up (`warm.rs`) renders and compresses its pages in the background, hot pages first;
+//! a request that comes before its page is ready renders it on the blocking pool and gets quick
+//! gzip until the best forms (brotli 11) are made. Serving threads only ever copy bytes out.
 
 mod assets;
+mod compress;
+mod kept;
 mod layout;
 mod not_found;
 mod page;
+mod warm;
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use arc_swap::ArcSwap;
 use axum::extract::{FromRef, FromRequestParts};
@@ -17,14 +23,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::{Timestamp, ToSpan};
+use tokio::sync::Notify;
 
 pub use assets::Branding;
 pub use layout::{Layout, LocationView, Meta};
 pub use page::{Caching, Page};
+pub use warm::{Plan, Planned};
 
 use super::AppError;
 use super::cache::{ContentCache, Snapshot};
-use crate::content::{ContentPack, Location, OpenStatus};
+use crate::content::{Brand, ContentPack, Location, OpenStatus};
 
 /// Hands out the current rendered set, replacing it when it has gone stale.
 #[derive(Clone)]
@@ -34,17 +42,38 @@ struct Inner {
     content: ContentCache,
     branding: Branding,
     public_url: url::Url,
+    /// The pages the warm-up renders for each set, in order.
+    plan: Plan,
     current: ArcSwap<Rendered>,
+    /// Wakes the warm-up when a request rendered a page that still lacks its best forms.
+    wake: Arc<Notify>,
 }
 
 impl Renderer {
-    pub fn new(content: ContentCache, branding: Branding, public_url: url::Url) -> Self {
-        let first = Rendered::new(content.snapshot(), Timestamp::now(), &branding, &public_url);
+    /// `plan` lists each set's pages for the warm-up (`spawn_warm_up`), most requested first.
+    pub fn new(
+        content: ContentCache,
+        branding: Branding,
+        public_url: url::Url,
+        plan: Plan,
+    ) -> Self {
+        let wake = Arc::new(Notify::new());
+        let snapshot = content.snapshot();
+        let assets = Arc::new(assets::Assets::build(&brand(&snapshot), &branding));
+        let first = Rendered::new(
+            snapshot,
+            Timestamp::now(),
+            assets,
+            &public_url,
+            wake.clone(),
+        );
         Self(Arc::new(Inner {
             content,
             branding,
             public_url,
+            plan,
             current: ArcSwap::from_pointee(first),
+            wake,
         }))
     }
 
@@ -55,17 +84,51 @@ impl Renderer {
         if now < current.valid_until && self.0.content.is_current(&current.snapshot) {
             return current;
         }
-        // Two requests may both rebuild here; each set is complete and equivalent, and the
-        // empty page map makes a rebuild cheap, so no lock is needed.
+        let snapshot = self.0.content.snapshot();
+        // The stylesheet and logo depend on the brand colours only: keep them, and the forms
+        // the warm-up made of them, while the colours stay.
+        let assets = if brand(&snapshot) == current.brand {
+            current.assets.clone()
+        } else {
+            Arc::new(assets::Assets::build(&brand(&snapshot), &self.0.branding))
+        };
         let fresh = Arc::new(Rendered::new(
-            self.0.content.snapshot(),
+            snapshot,
             now,
-            &self.0.branding,
+            assets,
             &self.0.public_url,
+            self.0.wake.clone(),
         ));
-        self.0.current.store(fresh.clone());
-        fresh
+        // Two requests may both get here: the first swap wins and the other takes its set, so
+        // requests and the warm-up share one set (an empty set is cheap to make and drop).
+        let previous = self.0.current.compare_and_swap(&current, fresh.clone());
+        if Arc::ptr_eq(&previous, &current) {
+            fresh
+        } else {
+            arc_swap::Guard::into_inner(previous)
+        }
     }
+
+    /// Whether `set` is still the one requests get, or would get now.
+    fn is_fresh(&self, set: &Arc<Rendered>) -> bool {
+        Arc::ptr_eq(&self.0.current.load(), set)
+            && Timestamp::now() < set.valid_until
+            && self.0.content.is_current(&set.snapshot)
+    }
+
+    /// Starts the warm-up: every new set is rendered and compressed in the background until the
+    /// task is aborted.
+    pub fn spawn_warm_up(&self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(warm::run(self.clone()))
+    }
+}
+
+fn brand(snapshot: &Snapshot) -> Brand {
+    snapshot
+        .pack
+        .as_ref()
+        .map(|p| p.site.brand)
+        .unwrap_or_default()
 }
 
 /// Everything pages of one content version and one open-now wording share.
@@ -74,17 +137,25 @@ pub struct Rendered {
     /// One per location, in `site.toml` order.
     statuses: Vec<OpenStatus>,
     valid_until: Timestamp,
-    assets: assets::Assets,
+    brand: Brand,
+    assets: Arc<assets::Assets>,
     public_url: url::Url,
     pages: RwLock<HashMap<String, Arc<Page>>>,
+    /// Paths of pages requests rendered before the warm-up got to them, oldest first: the
+    /// warm-up finishes these before its own list.
+    asked: Mutex<VecDeque<String>>,
+    wake: Arc<Notify>,
+    /// Set once the warm-up has been through every page of its list.
+    warmed: AtomicBool,
 }
 
 impl Rendered {
     fn new(
         snapshot: Arc<Snapshot>,
         now: Timestamp,
-        branding: &Branding,
+        assets: Arc<assets::Assets>,
         public_url: &url::Url,
+        wake: Arc<Notify>,
     ) -> Self {
         let locations = snapshot
             .pack
@@ -97,18 +168,17 @@ impl Rendered {
             .min()
             .unwrap_or(now + 1.hour())
             .max(now + 1.second());
-        let brand = snapshot
-            .pack
-            .as_ref()
-            .map(|p| p.site.brand)
-            .unwrap_or_default();
         Self {
-            assets: assets::Assets::build(&brand, branding),
+            brand: brand(&snapshot),
+            assets,
             snapshot,
             statuses,
             valid_until,
             public_url: public_url.clone(),
             pages: RwLock::default(),
+            asked: Mutex::default(),
+            wake,
+            warmed: AtomicBool::new(false),
         }
     }
 
@@ -125,6 +195,11 @@ impl Rendered {
     /// The content version these pages show.
     pub fn version(&self) -> i64 {
         self.snapshot.version
+    }
+
+    /// Whether the warm-up has rendered and compressed every page it lists for this set.
+    pub fn warmed(&self) -> bool {
+        self.warmed.load(Ordering::Acquire)
     }
 
     /// The search index of this content, or 404 when none has been imported.
@@ -173,32 +248,6 @@ impl Rendered {
     pub fn asset(&self, name: &str) -> Option<&Page> {
         self.assets.get(name)
     }
-
-    /// A cached page, or renders it with `render` and keeps it.
-    fn page(
-        &self,
-        path: &str,
-        content_type: &'static str,
-        render: impl FnOnce(&Self) -> Result<String, AppError>,
-    ) -> Result<Arc<Page>, AppError> {
-        if let Some(page) = self.read_pages().get(path) {
-            return Ok(page.clone());
-        }
-        let page = Arc::new(Page::new(content_type, render(self)?, Caching::Revalidate));
-        let mut pages = self
-            .pages
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(pages.entry(path.to_owned()).or_insert(page).clone())
-    }
-
-    fn read_pages(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<Page>>> {
-        // A panic while holding the lock cannot leave the map half-written (inserts are
-        // single calls), so a poisoned lock is still safe to read.
-        self.pages
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
 }
 
 /// What a page handler needs: the current rendered set, the path, and the two request headers
@@ -234,21 +283,43 @@ where
 impl PageRequest {
     /// An HTML page, rendered at most once per set. `NotFound` gives the 404 page with
     /// suggestions for this path.
-    pub fn html(self, render: impl FnOnce(&Rendered) -> Result<String, AppError>) -> Response {
-        self.cached("text/html; charset=utf-8", render)
+    pub async fn html(
+        self,
+        render: impl FnOnce(&Rendered) -> Result<String, AppError> + Send + 'static,
+    ) -> Response {
+        self.cached("text/html; charset=utf-8", render).await
     }
 
     /// Any cached text response (sitemap, robots.txt).
-    pub fn cached(
+    pub async fn cached(
         self,
         content_type: &'static str,
-        render: impl FnOnce(&Rendered) -> Result<String, AppError>,
+        render: impl FnOnce(&Rendered) -> Result<String, AppError> + Send + 'static,
     ) -> Response {
-        match self.site.page(&self.path, content_type, render) {
+        let page = match self.site.kept(&self.path) {
+            Some(page) => Ok(page),
+            None => self.render_now(content_type, render).await,
+        };
+        match page {
             Ok(page) => page.respond(&self.headers, StatusCode::OK),
             Err(AppError::NotFound) => self.not_found(),
             Err(error) => error.into_response(),
         }
+    }
+
+    /// Renders this request's page — before the warm-up got to it — on the blocking pool (the
+    /// A–Z list of thousands of conditions would stall every connection of this thread), with
+    /// quick gzip, and queues it for its best forms.
+    async fn render_now(
+        &self,
+        content_type: &'static str,
+        render: impl FnOnce(&Rendered) -> Result<String, AppError> + Send + 'static,
+    ) -> Result<Arc<Page>, AppError> {
+        let (site, path) = (self.site.clone(), self.path.clone());
+        let rendered =
+            tokio::task::spawn_blocking(move || site.render_asked(&path, content_type, render))
+                .await;
+        rendered.map_err(|error| anyhow::anyhow!("rendering a page failed: {error}"))?
     }
 
     /// A page that depends on more than its path (search results): rendered every time.
@@ -284,14 +355,18 @@ impl PageRequest {
 mod tests {
     use super::*;
 
-    fn rendered_at(now: &str) -> Rendered {
+    pub(super) fn rendered_at(now: &str) -> Rendered {
         let snapshot = Arc::new(Snapshot {
             version: 1,
             pack: Some(Arc::new(ContentPack::sample().unwrap())),
             search: None,
         });
         let url = url::Url::parse("http://localhost:8080/").unwrap();
-        Rendered::new(snapshot, now.parse().unwrap(), &Branding::default(), &url)
+        let assets = Arc::new(assets::Assets::build(
+            &brand(&snapshot),
+            &Branding::default(),
+        ));
+        Rendered::new(snapshot, now.parse().unwrap(), assets, &url, Arc::default())
     }
 
     #[test]
@@ -306,5 +381,64 @@ mod tests {
         let set = rendered_at("2026-11-29T20:00:00Z");
         assert!(set.statuses.iter().all(|s| !s.open));
         assert_eq!(set.valid_until.to_string(), "2026-11-30T07:00:00Z");
+    }
+
+    fn asking(site: &Arc<Rendered>, path: &str, encodings: &'static str) -> PageRequest {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_ENCODING, encodings.parse().unwrap());
+        PageRequest {
+            site: site.clone(),
+            path: path.to_owned(),
+            headers,
+        }
+    }
+
+    fn big_page(_: &Rendered) -> Result<String, AppError> {
+        Ok("<li>Foot &amp; leg cramps</li>".repeat(2000))
+    }
+
+    #[tokio::test]
+    async fn a_page_not_yet_warm_is_sent_with_quick_gzip_and_queued_for_brotli() {
+        let site = Arc::new(rendered_at("2026-11-27T20:00:00Z"));
+        let response = asking(&site, "/big", "gzip, br").html(big_page).await;
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+        let quick = response.headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(quick.ends_with("-gz1\""), "{quick}");
+
+        let queued = site
+            .next_asked()
+            .expect("the page waits for its best forms");
+        assert!(Arc::ptr_eq(&queued, &site.kept("/big").unwrap()));
+        queued.finish();
+        let response = asking(&site, "/big", "gzip, br").html(big_page).await;
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+        assert!(site.next_asked().is_none());
+    }
+
+    #[test]
+    fn the_warm_up_keeps_a_page_once_finished_in_place_of_a_quick_one() {
+        let site = rendered_at("2026-11-27T20:00:00Z");
+        let html = "text/html; charset=utf-8";
+        let quick = site.render_asked("/big", html, big_page).unwrap();
+        assert!(!quick.is_finished());
+        let warmed = site.render_finished("/big", html, big_page).unwrap();
+        assert!(warmed.is_finished() && !Arc::ptr_eq(&warmed, &quick));
+        assert!(Arc::ptr_eq(&site.kept("/big").unwrap(), &warmed));
+        assert!(site.next_asked().is_none(), "nothing left to compress");
+        let again = site.render_finished("/big", html, big_page).unwrap();
+        assert!(Arc::ptr_eq(&again, &warmed), "a finished page stays");
+    }
+
+    #[tokio::test]
+    async fn a_page_that_does_not_exist_is_not_kept() {
+        let site = Arc::new(rendered_at("2026-11-27T20:00:00Z"));
+        let response = asking(&site, "/conditions/nope", "br")
+            .html(|_| Err(AppError::NotFound))
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert!(site.kept("/conditions/nope").is_none());
     }
 }

@@ -1,13 +1,17 @@
-//! One response body held in memory, compressed once (gzip and brotli) with its ETag, answering
-//! conditional and compressed requests without touching the body again.
+//! One response body held in memory with its ETag and its compressed forms, answering
+//! conditional and compressed requests without touching the body again. A page a request had to
+//! render starts with a quickly made gzip form; its best forms (gzip -9, brotli 11) are made once,
+//! in the background (`Page::finish`), and from then on every request gets them.
 
-use std::io::Write;
+use std::sync::OnceLock;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
+
+use super::compress::{self, Codecs};
 
 /// How long browsers and proxies may keep a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,22 +39,48 @@ enum Encoding {
     Brotli,
 }
 
-/// A rendered response body and its precompressed forms.
+/// One byte sequence of the body and its own strong validator.
+#[derive(Debug)]
+struct Form {
+    bytes: Bytes,
+    /// Quoted: `"<hash>"`, `"<hash>-gz1"` (fast gzip), `"<hash>-gz"`, `"<hash>-br"`. Different
+    /// bytes always carry a different tag, so a `304` never vouches for bytes the client lacks.
+    etag: HeaderValue,
+    /// `Content-Encoding`; `None` for the body as it is.
+    encoding: Option<HeaderValue>,
+}
+
+/// The compressed forms of one stage; `None` where compressing failed or did not pay.
+#[derive(Debug, Default)]
+struct Encoded {
+    gzip: Option<Form>,
+    brotli: Option<Form>,
+}
+
+/// A rendered response body and its compressed forms.
 #[derive(Debug)]
 pub struct Page {
     content_type: HeaderValue,
     cache_control: HeaderValue,
-    identity: Bytes,
-    /// `None` when compressing would not make it smaller (images, tiny bodies).
-    gzip: Option<Bytes>,
-    brotli: Option<Bytes>,
-    /// Quoted strong validator per encoding: `"<hash>"`, `"<hash>-gz"`, `"<hash>-br"`.
-    etags: [HeaderValue; 3],
+    /// Ten bytes of the body's SHA-256, hex: the stem of every ETag.
+    hash: String,
+    identity: Form,
+    /// Made with the body when a request could not wait for the best forms (the warm-up
+    /// makes none: it keeps a page only once finished).
+    quick: Encoded,
+    /// gzip -9 and brotli 11, set once by `finish`; requests prefer these when present.
+    best: OnceLock<Encoded>,
 }
 
 impl Page {
+    /// A body whose compressed forms `finish` makes (until then it is sent as it is).
     pub fn new(content_type: &'static str, body: impl Into<Bytes>, caching: Caching) -> Self {
         Self::build(content_type, body.into(), caching, true)
+    }
+
+    /// A body with a quickly made gzip form, for a request that cannot wait for `finish`.
+    pub fn quick(content_type: &'static str, body: impl Into<Bytes>, caching: Caching) -> Self {
+        Self::new(content_type, body, caching).with_quick_gzip(&compress::STANDARD)
     }
 
     /// A page rendered for one response (search results, 404s): compressing it would cost more
@@ -66,90 +96,111 @@ impl Page {
         compress: bool,
     ) -> Self {
         let hash = hex::encode(&Sha256::digest(&identity)[..10]);
-        let etag = |suffix: &str| {
-            HeaderValue::from_str(&format!("\"{hash}{suffix}\""))
-                .unwrap_or(HeaderValue::from_static("\"0\""))
-        };
-        let worth = |packed: Vec<u8>| (packed.len() < identity.len()).then(|| Bytes::from(packed));
         let compressible = compress
             && (content_type.starts_with("text/")
                 || content_type.starts_with("application/xml")
                 || content_type.starts_with("image/svg")
                 || content_type.starts_with("image/x-icon"));
-        let (gzip, brotli) = if compressible {
-            (worth(gzip(&identity)), worth(brotli(&identity)))
-        } else {
-            (None, None)
-        };
-        Self {
+        let page = Self {
             content_type: HeaderValue::from_static(content_type),
             cache_control: caching.header(),
-            etags: [etag(""), etag("-gz"), etag("-br")],
-            identity,
-            gzip,
-            brotli,
+            identity: Form {
+                etag: etag(&hash, ""),
+                bytes: identity,
+                encoding: None,
+            },
+            hash,
+            quick: Encoded::default(),
+            best: OnceLock::new(),
+        };
+        if !compressible {
+            // Nothing to make later: the body as it is is already the best form.
+            let _ = page.best.set(Encoded::default());
+        }
+        page
+    }
+
+    fn with_quick_gzip(self, codecs: &Codecs) -> Self {
+        if self.is_finished() {
+            return self;
+        }
+        Self {
+            quick: Encoded {
+                gzip: self.form(codecs.quick_gzip, "gzip", "-gz1"),
+                brotli: None,
+            },
+            ..self
         }
     }
 
-    /// The uncompressed body.
-    pub fn body(&self) -> &Bytes {
-        &self.identity
+    /// Makes the best forms unless they exist. CPU-heavy (brotli 11): never on a serving thread.
+    pub fn finish(&self) {
+        self.finish_with(&compress::STANDARD);
     }
 
-    /// The ETag of the uncompressed body, quotes included.
-    pub fn etag(&self) -> &HeaderValue {
-        &self.etags[0]
+    fn finish_with(&self, codecs: &Codecs) {
+        self.best.get_or_init(|| Encoded {
+            gzip: self.form(codecs.gzip, "gzip", "-gz"),
+            brotli: self.form(codecs.brotli, "br", "-br"),
+        });
     }
 
-    /// Compressed sizes, for the size budget test: (gzip, brotli).
-    pub fn compressed_len(&self) -> (usize, usize) {
-        let len = |b: &Option<Bytes>| b.as_ref().map_or(self.identity.len(), Bytes::len);
-        (len(&self.gzip), len(&self.brotli))
+    /// Whether the best forms are made (or there are none to make).
+    pub fn is_finished(&self) -> bool {
+        self.best.get().is_some()
     }
 
-    /// The response for a request with these headers: `304` when the client's copy is current,
-    /// else the body in the best encoding the client accepts.
+    fn form(&self, encode: compress::Encoder, name: &'static str, suffix: &str) -> Option<Form> {
+        let body = &self.identity.bytes;
+        compress::worth(body, name, encode(body)).map(|bytes| Form {
+            bytes,
+            etag: etag(&self.hash, suffix),
+            encoding: Some(HeaderValue::from_static(name)),
+        })
+    }
+
+    /// The response for a request with these headers: `304` when the client holds the very
+    /// bytes this request would get, else the body in the best encoding the client accepts
+    /// that is made so far.
     pub fn respond(&self, request: &HeaderMap, status: StatusCode) -> Response {
-        let encoding = preferred(request.get(header::ACCEPT_ENCODING));
-        let (body, etag, content_encoding) = match encoding {
-            Encoding::Brotli if self.brotli.is_some() => {
-                (self.brotli.clone(), &self.etags[2], Some("br"))
-            }
-            Encoding::Brotli | Encoding::Gzip if self.gzip.is_some() => {
-                (self.gzip.clone(), &self.etags[1], Some("gzip"))
-            }
-            _ => (Some(self.identity.clone()), &self.etags[0], None),
-        };
+        let encoded = self.best.get().unwrap_or(&self.quick);
+        let form = match preferred(request.get(header::ACCEPT_ENCODING)) {
+            Encoding::Brotli => encoded.brotli.as_ref().or(encoded.gzip.as_ref()),
+            Encoding::Gzip => encoded.gzip.as_ref(),
+            Encoding::Identity => None,
+        }
+        .unwrap_or(&self.identity);
         let mut headers = HeaderMap::with_capacity(6);
-        headers.insert(header::ETAG, etag.clone());
+        headers.insert(header::ETAG, form.etag.clone());
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        if status == StatusCode::OK && self.matches(request.get(header::IF_NONE_MATCH)) {
+        if status == StatusCode::OK && matches(request.get(header::IF_NONE_MATCH), &form.etag) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
         headers.insert(header::CONTENT_TYPE, self.content_type.clone());
-        if let Some(encoding) = content_encoding {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        if let Some(encoding) = &form.encoding {
+            headers.insert(header::CONTENT_ENCODING, encoding.clone());
         }
-        let body = body.unwrap_or_else(|| self.identity.clone());
-        (status, headers, Body::from(body)).into_response()
+        (status, headers, Body::from(form.bytes.clone())).into_response()
     }
+}
 
-    /// `If-None-Match` uses weak comparison: any of our encodings' tags (or `*`) means the
-    /// client holds this very content.
-    fn matches(&self, if_none_match: Option<&HeaderValue>) -> bool {
-        let Some(value) = if_none_match.and_then(|v| v.to_str().ok()) else {
-            return false;
-        };
-        value.split(',').map(str::trim).any(|tag| {
-            let tag = tag.strip_prefix("W/").unwrap_or(tag);
-            tag == "*"
-                || self
-                    .etags
-                    .iter()
-                    .any(|ours| ours.as_bytes() == tag.as_bytes())
-        })
-    }
+fn etag(hash: &str, suffix: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{hash}{suffix}\""))
+        .unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+/// `If-None-Match` (weak comparison, as RFC 9110 asks) against the tag of the form this request
+/// would get: a tag of another encoding names bytes the client holds but would not be sent now,
+/// so it gets the full response (and the tag of what it now holds).
+fn matches(if_none_match: Option<&HeaderValue>, ours: &HeaderValue) -> bool {
+    let Some(value) = if_none_match.and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    value.split(',').map(str::trim).any(|tag| {
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag == "*" || tag.as_bytes() == ours.as_bytes()
+    })
 }
 
 /// Brotli when accepted, else gzip, else none; `q=0` refuses an encoding.
@@ -183,27 +234,6 @@ fn preferred(accept_encoding: Option<&HeaderValue>) -> Encoding {
     }
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
-}
-
-fn brotli(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    let mut input = data;
-    match brotli::BrotliCompress(&mut input, &mut out, &params) {
-        Ok(_) => out,
-        Err(_) => Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,12 +246,43 @@ mod tests {
         headers
     }
 
+    const HTML: &str = "text/html; charset=utf-8";
+
+    fn body() -> String {
+        "<p>hello hello hello hello hello hello hello hello</p>".repeat(20)
+    }
+
     fn page() -> Page {
-        Page::new(
-            "text/html; charset=utf-8",
-            "<p>hello hello hello hello hello hello hello hello</p>".repeat(20),
-            Caching::Revalidate,
-        )
+        Page::quick(HTML, body(), Caching::Revalidate)
+    }
+
+    /// The body, decoded as its `Content-Encoding` says, and the response's ETag.
+    async fn received(response: Response) -> (Option<String>, String, Vec<u8>) {
+        let encoding = response
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let etag = response.headers()[header::ETAG]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let mut plain = Vec::new();
+        match encoding.as_deref() {
+            None => plain = bytes.to_vec(),
+            Some("gzip") => {
+                std::io::Read::read_to_end(
+                    &mut flate2::read::GzDecoder::new(&bytes[..]),
+                    &mut plain,
+                )
+                .unwrap();
+            }
+            Some("br") => brotli::BrotliDecompress(&mut &bytes[..], &mut plain).unwrap(),
+            Some(other) => panic!("unexpected encoding {other}"),
+        }
+        (encoding, etag, plain)
     }
 
     #[test]
@@ -241,45 +302,120 @@ mod tests {
         assert_eq!(preferred(Some(&header("*"))), Encoding::Brotli);
     }
 
-    #[test]
-    fn compressed_bodies_decompress_to_the_original() {
+    #[tokio::test]
+    async fn quick_gzip_until_finished_then_brotli_each_with_its_own_tag() {
         let page = page();
-        let mut plain = Vec::new();
-        let gz = page.gzip.clone().unwrap();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain).unwrap();
-        assert_eq!(plain, page.identity);
-        let mut unbrotli = Vec::new();
-        brotli::BrotliDecompress(&mut &page.brotli.clone().unwrap()[..], &mut unbrotli).unwrap();
-        assert_eq!(unbrotli, page.identity);
+        let hash = page
+            .identity
+            .etag
+            .to_str()
+            .unwrap()
+            .trim_matches('"')
+            .to_owned();
+        let accepts = request(&[("accept-encoding", "gzip, deflate, br")]);
+        assert!(!page.is_finished());
+        let (encoding, etag, plain) = received(page.respond(&accepts, StatusCode::OK)).await;
+        assert_eq!(encoding.as_deref(), Some("gzip"));
+        assert_eq!(etag, format!("\"{hash}-gz1\""));
+        assert_eq!(plain, body().as_bytes());
+
+        page.finish();
+        assert!(page.is_finished());
+        let (encoding, etag, plain) = received(page.respond(&accepts, StatusCode::OK)).await;
+        assert_eq!(encoding.as_deref(), Some("br"));
+        assert_eq!(etag, format!("\"{hash}-br\""));
+        assert_eq!(plain, body().as_bytes());
+        let gzip_only = request(&[("accept-encoding", "gzip")]);
+        let (encoding, etag, plain) = received(page.respond(&gzip_only, StatusCode::OK)).await;
+        assert_eq!(encoding.as_deref(), Some("gzip"));
+        assert_eq!(
+            etag,
+            format!("\"{hash}-gz\""),
+            "gzip -9 is other bytes than the quick gzip"
+        );
+        assert_eq!(plain, body().as_bytes());
+        let (encoding, etag, _) = received(page.respond(&HeaderMap::new(), StatusCode::OK)).await;
+        assert_eq!((encoding, etag), (None, format!("\"{hash}\"")));
+    }
+
+    #[tokio::test]
+    async fn a_failing_compressor_sends_the_body_as_it_is() {
+        fn fails(_: &[u8]) -> std::io::Result<Vec<u8>> {
+            Err(std::io::Error::other("compressor broke"))
+        }
+        fn says_nothing(_: &[u8]) -> std::io::Result<Vec<u8>> {
+            Ok(Vec::new())
+        }
+        for broken in [fails as compress::Encoder, says_nothing] {
+            let codecs = Codecs {
+                quick_gzip: broken,
+                gzip: broken,
+                brotli: broken,
+            };
+            let page = Page::new(HTML, body(), Caching::Revalidate).with_quick_gzip(&codecs);
+            let accepts = request(&[("accept-encoding", "gzip, br")]);
+            let (encoding, etag, plain) = received(page.respond(&accepts, StatusCode::OK)).await;
+            assert_eq!(encoding, None);
+            assert_eq!(etag, page.identity.etag.to_str().unwrap());
+            assert_eq!(
+                plain,
+                body().as_bytes(),
+                "the whole body, never an empty one"
+            );
+            page.finish_with(&codecs);
+            let (encoding, _, plain) = received(page.respond(&accepts, StatusCode::OK)).await;
+            assert_eq!(encoding, None);
+            assert_eq!(plain, body().as_bytes());
+        }
     }
 
     #[test]
-    fn not_modified_when_any_of_our_tags_is_presented() {
+    fn not_modified_only_for_the_bytes_the_client_holds() {
         let page = page();
-        let tag = page.etag().to_str().unwrap().to_owned();
-        let gz_tag = tag.replace("\"", "").to_owned() + "-gz";
-        for presented in [
-            tag.clone(),
-            format!("W/{tag}"),
-            format!("\"x\", \"{gz_tag}\""),
-            "*".into(),
-        ] {
-            let mut headers = HeaderMap::new();
+        page.finish();
+        let tag = page.identity.etag.to_str().unwrap().to_owned();
+        let stem = tag.trim_matches('"').to_owned();
+        let status = |accept: &'static str, presented: &str| {
+            let mut headers = request(&[("accept-encoding", accept)]);
             headers.insert(
                 header::IF_NONE_MATCH,
-                HeaderValue::from_str(&presented).unwrap(),
+                HeaderValue::from_str(presented).unwrap(),
             );
-            let response = page.respond(&headers, StatusCode::OK);
-            assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{presented}");
+            page.respond(&headers, StatusCode::OK).status()
+        };
+        for (accept, presented) in [
+            ("identity", tag.clone()),
+            ("identity", format!("W/{tag}")),
+            ("gzip", format!("\"x\", \"{stem}-gz\"")),
+            ("br", format!("\"{stem}-br\"")),
+            ("br", "*".to_owned()),
+        ] {
+            assert_eq!(
+                status(accept, &presented),
+                StatusCode::NOT_MODIFIED,
+                "{accept} {presented}"
+            );
         }
-        let response = page.respond(&request(&[("if-none-match", "\"stale\"")]), StatusCode::OK);
-        assert_eq!(response.status(), StatusCode::OK);
+        // Another encoding's tag, or the quick gzip's once brotli is made: the client holds other
+        // bytes than this request gets, so it gets them in full.
+        for (accept, presented) in [
+            ("identity", format!("\"{stem}-gz\"")),
+            ("gzip", format!("\"{stem}-br\"")),
+            ("br", format!("\"{stem}-gz1\"")),
+            ("br", "\"stale\"".to_owned()),
+        ] {
+            assert_eq!(
+                status(accept, &presented),
+                StatusCode::OK,
+                "{accept} {presented}"
+            );
+        }
     }
 
     #[test]
     fn incompressible_types_are_sent_as_they_are() {
         let png = Page::new("image/png", vec![0_u8; 2000], Caching::Immutable);
-        assert!(png.gzip.is_none() && png.brotli.is_none());
+        assert!(png.is_finished(), "nothing to make later");
         let response = png.respond(&request(&[("accept-encoding", "br")]), StatusCode::OK);
         assert!(response.headers().get(header::CONTENT_ENCODING).is_none());
         assert_eq!(
