@@ -107,7 +107,7 @@ pub async fn sign_in(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let ip = peer.ip().to_string();
-    csrf::same_origin(&headers).map_err(|_| AppError::Forbidden)?;
+    csrf::same_origin(state.origins(), &headers).map_err(|_| AppError::Forbidden)?;
     if let Err(wait) = state
         .sign_in_limiter()
         .take(peer.ip(), std::time::Instant::now())
@@ -300,6 +300,7 @@ pub async fn check_code(
         return Ok(to_sign_in());
     };
     csrf::check_session_token(
+        state.origins(),
         &session.csrf_token,
         fields.get(csrf::FIELD).map_or("", String::as_str),
         &headers,
@@ -462,6 +463,7 @@ pub async fn enrol_two_factor(
         return Ok(to_sign_in());
     };
     csrf::check_session_token(
+        state.origins(),
         &session.csrf_token,
         fields.get(csrf::FIELD).map_or("", String::as_str),
         &headers,
@@ -611,7 +613,7 @@ pub async fn setup(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let ip = peer.ip().to_string();
-    csrf::same_origin(&headers).map_err(|_| AppError::Forbidden)?;
+    csrf::same_origin(state.origins(), &headers).map_err(|_| AppError::Forbidden)?;
     let Some((session, mut user)) = setup_session(&state, &token).await? else {
         return Err(AppError::NotFound);
     };
