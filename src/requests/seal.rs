@@ -230,10 +230,22 @@ mod tests {
         let keys = DataKeys::parse(K1).unwrap();
         let again = DataKeys::parse(&format!("{K1}\n{K2}")).unwrap();
         let rotated = DataKeys::parse(&format!("{K2}\n{K1}")).unwrap();
-        assert_eq!(keys.derive("a"), again.derive("a"), "same current key, same key");
-        assert_ne!(keys.derive("a"), keys.derive("b"), "labels separate purposes");
+        assert_eq!(
+            keys.derive("a"),
+            again.derive("a"),
+            "same current key, same key"
+        );
+        assert_ne!(
+            keys.derive("a"),
+            keys.derive("b"),
+            "labels separate purposes"
+        );
         assert_ne!(keys.derive("a"), rotated.derive("a"));
-        assert_ne!(&keys.derive("a")[..], &keys.current_bytes[..], "never the data key itself");
+        assert_ne!(
+            &keys.derive("a")[..],
+            &keys.current_bytes[..],
+            "never the data key itself"
+        );
     }
 
     #[test]

@@ -67,7 +67,10 @@ impl Application {
         crate::staff::password::warm_up();
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let listeners = serve::bind(settings.bind, threads)?;
-        let bound = listeners.first().context("no listening socket")?.local_addr()?;
+        let bound = listeners
+            .first()
+            .context("no listening socket")?
+            .local_addr()?;
         let keys = settings.data_keys()?;
         Ok(Self {
             listeners,

@@ -247,7 +247,11 @@ mod tests {
     fn origins_match_scheme_host_and_port_exactly() {
         let site = origins("https://pharmacy.example/", "0.0.0.0:8080");
         assert_eq!(from(&site, "https://pharmacy.example"), Ok(()));
-        assert_eq!(from(&site, "https://PHARMACY.example:443"), Ok(()), "same origin");
+        assert_eq!(
+            from(&site, "https://PHARMACY.example:443"),
+            Ok(()),
+            "same origin"
+        );
         for foreign in [
             "http://pharmacy.example",
             "https://pharmacy.example:8443",
@@ -281,14 +285,21 @@ mod tests {
             "http://127.0.0.1:41235",
             "http://127.0.0.2:41234",
         ] {
-            assert_eq!(from(&default, foreign), Err("cross-origin post"), "{foreign}");
+            assert_eq!(
+                from(&default, foreign),
+                Err("cross-origin post"),
+                "{foreign}"
+            );
         }
         let everywhere = origins("https://pharmacy.example/", "[::]:8080");
         assert_eq!(from(&everywhere, "http://[::1]:8080"), Ok(()));
         assert_eq!(from(&everywhere, "http://127.0.0.1:8080"), Ok(()));
         let lan = origins("https://pharmacy.example/", "192.168.1.5:8080");
         assert_eq!(from(&lan, "http://192.168.1.5:8080"), Ok(()));
-        assert_eq!(from(&lan, "http://localhost:8080"), Err("cross-origin post"));
+        assert_eq!(
+            from(&lan, "http://localhost:8080"),
+            Err("cross-origin post")
+        );
     }
 
     #[test]
@@ -297,12 +308,30 @@ mod tests {
         let token = ours.mint_at(NOW);
         assert_eq!(token.len(), 64);
         assert!(ours.verify_at(&token, NOW));
-        assert!(ours.verify_at(&token, NOW + LIFETIME_SECS), "good for its lifetime");
-        assert!(!ours.verify_at(&token, NOW + LIFETIME_SECS + 1), "then expired");
-        assert!(ours.verify_at(&token, NOW - CLOCK_SKEW_SECS), "another instance's clock");
-        assert!(!ours.verify_at(&token, NOW - CLOCK_SKEW_SECS - 1), "not from the future");
-        assert!(tokens(KEY).verify_at(&token, NOW), "every instance with the key agrees");
-        assert!(!tokens(OTHER_KEY).verify_at(&token, NOW), "another key never");
+        assert!(
+            ours.verify_at(&token, NOW + LIFETIME_SECS),
+            "good for its lifetime"
+        );
+        assert!(
+            !ours.verify_at(&token, NOW + LIFETIME_SECS + 1),
+            "then expired"
+        );
+        assert!(
+            ours.verify_at(&token, NOW - CLOCK_SKEW_SECS),
+            "another instance's clock"
+        );
+        assert!(
+            !ours.verify_at(&token, NOW - CLOCK_SKEW_SECS - 1),
+            "not from the future"
+        );
+        assert!(
+            tokens(KEY).verify_at(&token, NOW),
+            "every instance with the key agrees"
+        );
+        assert!(
+            !tokens(OTHER_KEY).verify_at(&token, NOW),
+            "another key never"
+        );
         assert_ne!(ours.mint_at(NOW), token, "a nonce in each");
         let mut altered = hex::decode(&token).unwrap();
         altered[0] ^= 1; // the time, pushed back
@@ -327,7 +356,10 @@ mod tests {
             post(&token, &ours.mint_at(NOW), "http://127.0.0.1:8080"),
             Err("token mismatch")
         );
-        assert_eq!(post(&token, "", "http://127.0.0.1:8080"), Err("token mismatch"));
+        assert_eq!(
+            post(&token, "", "http://127.0.0.1:8080"),
+            Err("token mismatch")
+        );
         let planted = "ab".repeat(32);
         assert_eq!(
             post(&planted, &planted, "http://127.0.0.1:8080"),

@@ -19,8 +19,8 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-pub use self::limit::{Limiter, too_many};
 use self::form_page::form_page;
+pub use self::limit::{Limiter, too_many};
 use super::render::{Layout, Meta, PageRequest, Rendered};
 use super::{AppError, AppState};
 use crate::requests::posted::{CallbackForm, CompoundingForm, RefillForm, TransferForm};
