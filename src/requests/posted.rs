@@ -347,3 +347,103 @@ impl RequestForm for CompoundingForm {
         problems.finish(request().zip(location))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> Site {
+        crate::content::ContentPack::sample()
+            .unwrap_or_else(|_| panic!("the sample pack loads"))
+            .site
+    }
+
+    fn today() -> Date {
+        Date::constant(2026, 11, 26)
+    }
+
+    fn reported<F: RequestForm>(form: &F) -> Vec<&'static str> {
+        let errors = form.parse(&site(), today()).err().unwrap_or_default();
+        errors.iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn an_empty_form_reports_every_required_field_in_form_order() {
+        assert_eq!(
+            reported(&CallbackForm::default()),
+            ["name", "phone", "best_time", "topic", "location"]
+        );
+        assert_eq!(
+            reported(&RefillForm::default()),
+            [
+                "name",
+                "date_of_birth",
+                "phone",
+                "prescriptions",
+                "fulfilment",
+                "location"
+            ]
+        );
+        assert_eq!(
+            reported(&TransferForm::default()),
+            [
+                "name",
+                "date_of_birth",
+                "phone",
+                "current_pharmacy",
+                "current_pharmacy_phone",
+                "medications",
+                "controlled",
+                "location"
+            ]
+        );
+        assert_eq!(
+            reported(&CompoundingForm::default()),
+            ["asker", "name", "phone", "ingredients", "location"]
+        );
+    }
+
+    #[test]
+    fn unknown_choices_are_problems_not_defaults() {
+        let form = CallbackForm {
+            name: "Ada".into(),
+            phone: "310 555 0134".into(),
+            best_time: "midnight".into(),
+            topic: "general".into(),
+            location: "nowhere".into(),
+            ..CallbackForm::default()
+        };
+        assert_eq!(reported(&form), ["best_time", "location"]);
+    }
+
+    #[test]
+    fn a_valid_transfer_reads_every_medicine_row() {
+        let location = site().locations[0].slug.to_string();
+        let form = TransferForm {
+            name: "Ada".into(),
+            date_of_birth: "03/14/1980".into(),
+            phone: "310 555 0134".into(),
+            current_pharmacy: "Main Street Drugs".into(),
+            current_pharmacy_phone: "626 555 0199".into(),
+            medicine_2: "baclofen 10 mg".into(),
+            medicine_5: "tizanidine".into(),
+            rx_5: "7734251".into(),
+            controlled: "no".into(),
+            location: location.clone(),
+            ..TransferForm::default()
+        };
+        let Ok((Request::Transfer { medications, .. }, at)) = form.parse(&site(), today()) else {
+            panic!("a valid transfer");
+        };
+        assert_eq!(at, location);
+        let names: Vec<&str> = medications.list().iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["baclofen 10 mg", "tizanidine"]);
+        assert_eq!(medications.list()[1].rx.as_deref(), Some("7734251"));
+        for row in 1..=Medicines::ROWS {
+            assert_eq!(form.value(&medicine_field(row)), form.rows()[row - 1].0);
+            assert_eq!(form.value(&rx_field(row)), form.rows()[row - 1].1);
+        }
+        assert_eq!(form.value("current_pharmacy"), "Main Street Drugs");
+        assert_eq!(form.value("no_such_field"), "");
+    }
+}
