@@ -118,7 +118,12 @@ async fn show<F: RequestForm>(
     prefill: Result<Query<Prefill>, QueryRejection>,
 ) -> Response {
     let Ok(Query(prefill)) = prefill else {
-        return unreadable(&page.site, StatusCode::BAD_REQUEST);
+        return problem(
+            &page.site,
+            StatusCode::BAD_REQUEST,
+            "This form could not be opened",
+            "The address of this form is not one we can read. Please open it from our website — or call us.",
+        );
     };
     let token = state.form_tokens().mint();
     respond(
