@@ -481,6 +481,25 @@ async fn only_tokens_this_server_minted_pass() {
     assert_eq!(post_callback(&web, &planted, &planted, &origin).await, 403);
     let Session { token, .. } = open_form(&web, "callback").await;
     assert_eq!(post_callback(&web, &token, &token, &origin).await, 200);
+    // "Share your experience" takes the same tokens, and refuses the planted pair too.
+    let share = |token: &str| {
+        let story = [
+            ("csrf_token", token),
+            ("name", "Clair C."),
+            ("place", "Pasadena"),
+            ("quote", "They found my cream when nobody else had it."),
+            ("consent", "yes"),
+        ];
+        web.client
+            .post(format!("{}/testimonials/share", web.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", format!("pestle_csrf={token}"))
+            .header("origin", web.address.clone())
+            .body(encode(&story))
+            .send()
+    };
+    assert_eq!(share(&planted).await.unwrap().status(), 403);
+    assert_eq!(share(&token).await.unwrap().status(), 200);
 
     // Another instance with the same data key accepts it (they share a database behind a load
     // balancer); one with another data key does not.
@@ -515,7 +534,11 @@ async fn a_field_sent_twice_is_refused_not_guessed() {
     let mut fields = valid("callback");
     fields.push(("topic", "general"));
     let response = post(&web, "callback", &session, &fields).await;
-    assert_eq!(response.status(), 422);
+    assert_eq!(
+        response.status(),
+        422,
+        "one topic or the other: not ours to guess"
+    );
     assert!(
         response
             .text()
@@ -533,6 +556,24 @@ async fn a_field_sent_twice_is_refused_not_guessed() {
             .is_empty(),
         "nothing stored"
     );
+    let share = web
+        .client
+        .post(format!("{}/testimonials/share", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", session.cookie.clone())
+        .header("origin", app.address.clone())
+        .body(encode(&[
+            ("csrf_token", session.token.as_str()),
+            ("name", "Clair C."),
+            ("name", "Someone Else"),
+            ("place", "Pasadena"),
+            ("quote", "They found my cream when nobody else had it."),
+            ("consent", "yes"),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(share.status(), 422, "a shared story with two names");
     assert_eq!(app.get("/search?q=cramps&q=migraine").await.status(), 400);
     let api = app.get("/api/v1/search?q=cramps&q=migraine").await;
     assert_eq!(api.status(), 400);
