@@ -7,6 +7,7 @@ usage: scripts/gen-content.py OUT_DIR [N=10000]
 """
 import os
 import random
+import re
 import shutil
 import sys
 
@@ -15,9 +16,22 @@ n = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "content")
 rng = random.Random(42)
 
+if n < 1:
+    sys.exit("gen-content.py: N must be at least 1")
+
 shutil.rmtree(out, ignore_errors=True)
 shutil.copytree(root, out, ignore=shutil.ignore_patterns("conditions"))
 os.makedirs(os.path.join(out, "conditions"))
+
+# The sample's home page features sample conditions, which are not copied: feature generated
+# ones instead, or `pestle check` refuses the pack for naming pages it does not contain.
+site_toml = os.path.join(out, "site.toml")
+site = open(site_toml).read()
+featured = ", ".join(f'"generated-condition-{i:05d}"' for i in range(min(6, n)))
+site, replaced = re.subn(r"(?m)^featured = \[.*\]$", f"featured = [{featured}]", site)
+if replaced != 1:
+    sys.exit(f"gen-content.py: expected one `featured = [...]` line in {site_toml}")
+open(site_toml, "w").write(site)
 
 meds = sorted(f[:-5] for f in os.listdir(os.path.join(root, "medications")))
 status = {}

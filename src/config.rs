@@ -67,7 +67,9 @@ pub struct Settings {
     pub log: String,
 
     /// The address patients reach the site at, used for canonical links, the sitemap and Open
-    /// Graph tags. Env: `PESTLE_PUBLIC_URL`. Default: `http://localhost:8080`.
+    /// Graph tags. Forms are accepted only when posted from this origin (scheme, host and port
+    /// exactly) or from `http://` at the bound address, for local use.
+    /// Env: `PESTLE_PUBLIC_URL`. Default: `http://localhost:8080`.
     #[serde(default = "default_public_url")]
     pub public_url: url::Url,
 

@@ -5,6 +5,7 @@
 
 pub mod fields;
 pub mod forms;
+pub mod posted;
 mod reference;
 mod seal;
 
@@ -12,6 +13,7 @@ use anyhow::Context;
 
 pub use fields::FieldError;
 pub use forms::{Kind, Request};
+pub use posted::RequestForm;
 pub use reference::Reference;
 pub use seal::{DataKeys, Sealed};
 

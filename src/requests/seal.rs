@@ -14,6 +14,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload, rand_core::RngCore};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 const NONCE_LEN: usize = 24;
 
@@ -21,6 +23,8 @@ const NONCE_LEN: usize = 24;
 pub struct DataKeys {
     current: String,
     keys: HashMap<String, XChaCha20Poly1305>,
+    /// The current key's bytes, kept only to derive keys for other purposes (`derive`).
+    current_bytes: [u8; 32],
 }
 
 impl fmt::Debug for DataKeys {
@@ -55,6 +59,7 @@ impl DataKeys {
     /// Parses `<id> <hex>` lines (or `;`-separated entries); the first is current.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let mut current = None;
+        let mut current_bytes = None;
         let mut keys = HashMap::new();
         // Comments run from `#` to the end of a line; entries are lines or `;`-separated.
         let entries = text
@@ -67,9 +72,9 @@ impl DataKeys {
             let (id, hex_key) = entry.split_once(char::is_whitespace).with_context(|| {
                 format!("data key {}: expected `<id> <64 hex digits>`", index + 1)
             })?;
-            let bytes = hex::decode(hex_key.trim())
+            let bytes: [u8; 32] = hex::decode(hex_key.trim())
                 .ok()
-                .filter(|b| b.len() == 32)
+                .and_then(|b| b.try_into().ok())
                 .with_context(|| format!("data key `{id}`: expected 64 hex digits (32 bytes)"))?;
             let cipher = XChaCha20Poly1305::new_from_slice(&bytes)
                 .map_err(|_| anyhow::anyhow!("data key `{id}` has the wrong length"))?;
@@ -77,9 +82,15 @@ impl DataKeys {
                 bail!("data key id `{id}` is listed twice");
             }
             current.get_or_insert_with(|| id.to_owned());
+            current_bytes.get_or_insert(bytes);
         }
         let current = current.context("no data key found")?;
-        Ok(Self { current, keys })
+        let current_bytes = current_bytes.context("no data key found")?;
+        Ok(Self {
+            current,
+            keys,
+            current_bytes,
+        })
     }
 
     /// Reads the key file, creating it (mode 0600, one fresh key) when it does not exist.
@@ -103,6 +114,17 @@ impl DataKeys {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the data key file {}", path.display()))?;
         Self::parse(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// A key for another purpose, derived from the current data key as HMAC-SHA256(key,
+    /// `label`): every instance that shares the key file derives the same one, so no new secret
+    /// needs configuring, and each `label` gives an unrelated key. Rotating the data key changes
+    /// it too.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.current_bytes)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(label.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// Seals `plaintext`, bound to `context` (reference and kind).
@@ -211,6 +233,29 @@ mod tests {
         assert_eq!(
             env_style.open(&sealed_before, b"ctx").unwrap(),
             b"old record"
+        );
+    }
+
+    #[test]
+    fn derived_keys_follow_the_current_key_and_differ_by_label() {
+        let keys = DataKeys::parse(K1).unwrap();
+        let again = DataKeys::parse(&format!("{K1}\n{K2}")).unwrap();
+        let rotated = DataKeys::parse(&format!("{K2}\n{K1}")).unwrap();
+        assert_eq!(
+            keys.derive("a"),
+            again.derive("a"),
+            "same current key, same key"
+        );
+        assert_ne!(
+            keys.derive("a"),
+            keys.derive("b"),
+            "labels separate purposes"
+        );
+        assert_ne!(keys.derive("a"), rotated.derive("a"));
+        assert_ne!(
+            &keys.derive("a")[..],
+            &keys.current_bytes[..],
+            "never the data key itself"
         );
     }
 

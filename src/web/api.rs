@@ -1,14 +1,15 @@
 //! JSON for scripts: `/api/v1/search?q=` (the results page's data) and `/api/v1/suggest?q=`
 //! (as-you-type suggestions for the search box). Read-only and public, like the pages.
 
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::public::search::{query_text, record_miss};
+use super::public::search::{SearchQuery, record_miss};
 use super::render::PageRequest;
 use super::{AppError, AppState};
 use crate::search::Kind;
@@ -55,9 +56,12 @@ struct Suggestion<'a> {
 async fn search(
     page: PageRequest,
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let query = query_text(raw);
+    let query = match query {
+        Ok(Query(query)) => query.text(),
+        Err(rejection) => return Ok(bad_query(&rejection)),
+    };
     let index = page.site.search_index()?;
     let outcome = if query.is_empty() {
         Default::default()
@@ -85,8 +89,14 @@ async fn search(
     Ok(json(&body))
 }
 
-async fn suggest(page: PageRequest, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let query = query_text(raw);
+async fn suggest(
+    page: PageRequest,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let query = match query {
+        Ok(Query(query)) => query.text(),
+        Err(rejection) => return Ok(bad_query(&rejection)),
+    };
     let index = page.site.search_index()?;
     let outcome = if query.chars().count() < 2 {
         Default::default()
@@ -106,6 +116,15 @@ async fn suggest(page: PageRequest, RawQuery(raw): RawQuery) -> Result<Response,
             .collect(),
     };
     Ok(json(&body))
+}
+
+/// A query string that does not read as `?q=` (such as `q` twice): 400, in the API's error shape.
+fn bad_query(rejection: &QueryRejection) -> Response {
+    let detail = "The query string must hold at most one `q`.";
+    tracing::info!(status = %rejection.status(), "refused an API query that could not be read");
+    let mut response = json(&serde_json::json!({ "errors": [{ "detail": detail }] }));
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    response
 }
 
 /// JSON that browsers and proxies must not keep: answers change with content.

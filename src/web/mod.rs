@@ -86,13 +86,20 @@ impl Application {
             .context("cannot prepare password checks")?;
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let listeners = serve::bind(settings.bind, threads)?;
+        let bound = listeners
+            .first()
+            .context("no listening socket")?
+            .local_addr()?;
+        let keys = crate::requests::DataKeys::from_settings(settings)?;
         Ok(Self {
             listeners,
             state: AppState::new(
                 state::Parts {
                     content: cache,
                     renderer,
-                    keys: crate::requests::DataKeys::from_settings(settings)?,
+                    origins: requests::csrf::Origins::new(&settings.public_url, bound),
+                    form_tokens: requests::csrf::FormTokens::new(&keys),
+                    keys,
                     secure: settings.public_url.scheme() == "https",
                     request_limiter: requests::Limiter::per_hour(settings.request_limit_per_hour),
                     sign_in_limiter: requests::Limiter::per_hour(settings.sign_in_limit_per_hour),

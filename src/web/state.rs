@@ -8,7 +8,7 @@ use axum::extract::FromRef;
 
 use super::cache::ContentCache;
 use super::render::Renderer;
-use super::requests::Limiter;
+use super::requests::{Limiter, csrf};
 use crate::clock::Clock;
 use crate::store::Store;
 
@@ -31,6 +31,10 @@ pub struct Parts {
     pub keys: crate::requests::DataKeys,
     /// Whether cookies must be `Secure` (the site is served over HTTPS).
     pub secure: bool,
+    /// Where forms may be posted from: `public_url` and the bound address.
+    pub origins: csrf::Origins,
+    /// Signs the public forms' CSRF tokens.
+    pub form_tokens: csrf::FormTokens,
     /// Request-form submissions per client address.
     pub request_limiter: Limiter,
     /// Staff sign-in attempts per client address.
@@ -123,6 +127,14 @@ impl AppState {
 
     pub fn secure(&self) -> bool {
         self.parts.secure
+    }
+
+    pub fn origins(&self) -> &csrf::Origins {
+        &self.parts.origins
+    }
+
+    pub fn form_tokens(&self) -> &csrf::FormTokens {
+        &self.parts.form_tokens
     }
 
     pub fn publishing(&self) -> &tokio::sync::Mutex<()> {

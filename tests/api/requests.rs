@@ -392,6 +392,209 @@ async fn posts_without_the_token_or_from_elsewhere_are_refused() {
     );
 }
 
+/// Posts a valid call-back form with the given token pair and headers; the status.
+async fn post_callback(
+    app: &Web,
+    cookie_token: &str,
+    field_token: &str,
+    headers: &[(&str, &str)],
+) -> u16 {
+    let mut fields = vec![("csrf_token", field_token)];
+    fields.extend(valid("callback"));
+    let mut request = app
+        .client
+        .post(format!("{}/requests/callback", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("pestle_csrf={cookie_token}"))
+        .body(encode(&fields));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn origins_must_match_scheme_host_and_port_exactly() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let web = Web::from(&app);
+    let Session { token, .. } = open_form(&web, "callback").await;
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let https = format!("https://127.0.0.1:{port}");
+    let other_port = format!("http://127.0.0.1:{}", port.parse::<u16>().unwrap() ^ 1);
+    let localhost = format!("http://localhost:{port}");
+    for (headers, case) in [
+        (
+            vec![("origin", https.as_str())],
+            "https posted to the http site",
+        ),
+        (vec![("origin", other_port.as_str())], "another port"),
+        (
+            vec![("origin", "http://evil.example"), ("host", "evil.example")],
+            "a Host of the attacker's choosing (DNS rebinding)",
+        ),
+        (
+            vec![("origin", "http://127.0.0.1:1"), ("host", "127.0.0.1:1")],
+            "a port of the attacker's choosing",
+        ),
+        (
+            vec![("referer", "https://127.0.0.1/requests/callback")],
+            "a Referer without the port, over https",
+        ),
+    ] {
+        assert_eq!(
+            post_callback(&web, &token, &token, &headers).await,
+            403,
+            "{case}"
+        );
+    }
+    let store = app.db.store().await;
+    assert!(store.request_references().await.unwrap().is_empty());
+    assert_eq!(
+        post_callback(&web, &token, &token, &[("origin", localhost.as_str())]).await,
+        200,
+        "the bound port on localhost, for local use"
+    );
+
+    // A site with its own address: that exact origin, not its http:// twin.
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
+        s.public_url = "https://pharmacy.example".parse().unwrap();
+    })
+    .await;
+    let web = Web::from(&app);
+    let Session { token, .. } = open_form(&web, "callback").await;
+    let status = |origin: &'static str| {
+        let (web, token) = (&web, &token);
+        async move { post_callback(web, token, token, &[("origin", origin)]).await }
+    };
+    assert_eq!(status("http://pharmacy.example").await, 403);
+    assert_eq!(status("https://pharmacy.example:8443").await, 403);
+    assert_eq!(status("https://pharmacy.example").await, 200);
+}
+
+#[tokio::test]
+async fn only_tokens_this_server_minted_pass() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let web = Web::from(&app);
+    let origin = [("origin", app.address.as_str())];
+    // The attacker's own pair, planted as a cookie and copied into the form.
+    let planted = "ab".repeat(32);
+    assert_eq!(post_callback(&web, &planted, &planted, &origin).await, 403);
+    let Session { token, .. } = open_form(&web, "callback").await;
+    assert_eq!(post_callback(&web, &token, &token, &origin).await, 200);
+    // "Share your experience" takes the same tokens, and refuses the planted pair too.
+    let share = |token: &str| {
+        let story = [
+            ("csrf_token", token),
+            ("name", "Clair C."),
+            ("place", "Pasadena"),
+            ("quote", "They found my cream when nobody else had it."),
+            ("consent", "yes"),
+        ];
+        web.client
+            .post(format!("{}/testimonials/share", web.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", format!("pestle_csrf={token}"))
+            .header("origin", web.address.clone())
+            .body(encode(&story))
+            .send()
+    };
+    assert_eq!(share(&planted).await.unwrap().status(), 403);
+    assert_eq!(share(&token).await.unwrap().status(), 200);
+
+    // Another instance with the same data key accepts it (they share a database behind a load
+    // balancer); one with another data key does not.
+    let twin = Web::from(&spawn_app(Backend::Sqlite).await);
+    let twin_origin = [("origin", twin.address.as_str())];
+    assert_eq!(
+        post_callback(&twin, &token, &token, &twin_origin).await,
+        200
+    );
+    let stranger = Web::from(
+        &crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
+            s.data_key = Some(
+                "s1 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100"
+                    .to_owned()
+                    .into(),
+            );
+        })
+        .await,
+    );
+    let stranger_origin = [("origin", stranger.address.as_str())];
+    assert_eq!(
+        post_callback(&stranger, &token, &token, &stranger_origin).await,
+        403
+    );
+}
+
+#[tokio::test]
+async fn a_field_sent_twice_is_refused_not_guessed() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let web = Web::from(&app);
+    let session = open_form(&web, "callback").await;
+    let mut fields = valid("callback");
+    fields.push(("topic", "general"));
+    let response = post(&web, "callback", &session, &fields).await;
+    assert_eq!(
+        response.status(),
+        422,
+        "one topic or the other: not ours to guess"
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("This form could not be read")
+    );
+    assert!(
+        app.db
+            .store()
+            .await
+            .request_references()
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing stored"
+    );
+    let share = web
+        .client
+        .post(format!("{}/testimonials/share", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", session.cookie.clone())
+        .header("origin", app.address.clone())
+        .body(encode(&[
+            ("csrf_token", session.token.as_str()),
+            ("name", "Clair C."),
+            ("name", "Someone Else"),
+            ("place", "Pasadena"),
+            ("quote", "They found my cream when nobody else had it."),
+            ("consent", "yes"),
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(share.status(), 422, "a shared story with two names");
+    assert_eq!(app.get("/search?q=cramps&q=migraine").await.status(), 400);
+    let api = app.get("/api/v1/search?q=cramps&q=migraine").await;
+    assert_eq!(api.status(), 400);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert!(body["errors"][0]["detail"].is_string(), "{body}");
+    assert_eq!(app.get("/api/v1/suggest?q=cr&q=mi").await.status(), 400);
+    assert_eq!(
+        app.get("/search?q=cramps&utm_source=leaflet")
+            .await
+            .status(),
+        200,
+        "other parameters are ignored"
+    );
+    assert_eq!(
+        app.get("/requests/compounding?ingredients=a&ingredients=b")
+            .await
+            .status(),
+        400
+    );
+}
+
 #[tokio::test]
 async fn too_many_submissions_from_one_address_get_429_with_retry_after() {
     let app =

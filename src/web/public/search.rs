@@ -5,8 +5,11 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{RawQuery, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
 
 use crate::search::{Entry, Hit, MAX_QUERY_CHARS, split};
 use crate::store::Store;
@@ -28,12 +31,19 @@ struct SearchPage<'a> {
     search_value: String,
 }
 
-/// The `q` parameter, cut to `MAX_QUERY_CHARS`; absent, empty or undecodable gives "".
-pub fn query_text(raw: Option<String>) -> String {
-    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .find(|(key, _)| key == "q")
-        .map(|(_, value)| value.trim().chars().take(MAX_QUERY_CHARS).collect())
-        .unwrap_or_default()
+/// `?q=`, the page's and the API's query string; other parameters are ignored, `q` twice is a
+/// 400.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    q: String,
+}
+
+impl SearchQuery {
+    /// What to search for, trimmed and cut to `MAX_QUERY_CHARS`; "" when absent.
+    pub fn text(&self) -> String {
+        self.q.trim().chars().take(MAX_QUERY_CHARS).collect()
+    }
 }
 
 /// `/search?q=…` for a query, for links.
@@ -61,9 +71,17 @@ pub fn record_miss(store: &Arc<dyn Store>, query: &str) {
 pub async fn show(
     page: PageRequest,
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Response {
-    let query = query_text(raw);
+    let Ok(Query(query)) = query else {
+        return crate::web::requests::problem(
+            &page.site,
+            StatusCode::BAD_REQUEST,
+            "Search could not run",
+            "This search address is not one we can read. Please type your search again.",
+        );
+    };
+    let query = query.text();
     if query.is_empty() {
         // The same for everyone: kept and compressed like any page.
         return page.html(render_empty).await;

@@ -3,14 +3,15 @@
 //! protections as the request forms: CSRF token and Origin, honeypot, per-address limit, body
 //! limit, every field checked at once with its own message, the values kept on error.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
 
 use crate::requests::FieldError;
 use crate::store::NewSharedStory;
@@ -22,6 +23,20 @@ const MAX_NAME: usize = 60;
 const MAX_PLACE: usize = 60;
 const MIN_QUOTE: usize = 20;
 const MAX_QUOTE: usize = 600;
+
+/// The form as posted; absent fields are empty.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ShareForm {
+    csrf_token: String,
+    /// The honeypot: hidden from people, only bots fill it in.
+    website: String,
+    name: String,
+    place: String,
+    quote: String,
+    /// The checkbox sends `yes` when ticked and nothing otherwise.
+    consent: String,
+}
 
 #[derive(Template)]
 #[template(path = "share.html")]
@@ -104,7 +119,7 @@ struct SharePageData<'a> {
 }
 
 pub async fn show(page: PageRequest, State(state): State<AppState>) -> Response {
-    let token = csrf::new_token();
+    let token = state.form_tokens().mint();
     let data = SharePageData {
         errors: Vec::new(),
         token: &token,
@@ -122,9 +137,11 @@ pub async fn show(page: PageRequest, State(state): State<AppState>) -> Response 
     )
 }
 
-/// Checks each field; every problem at once.
-fn check(fields: &HashMap<String, String>) -> Result<NewSharedStory, Vec<FieldError>> {
-    let get = |name: &str| fields.get(name).map_or("", |v| v.trim());
+/// The story to keep, or every field's problem at once.
+fn check(form: &ShareForm, now_ms: i64) -> Result<NewSharedStory, Vec<FieldError>> {
+    let name = form.name.trim();
+    let place = form.place.trim();
+    let quote = form.quote.trim();
     let mut errors = Vec::new();
     let mut bounded = |field: &'static str, value: &str, min: usize, max: usize, what: &str| {
         let count = value.chars().count();
@@ -142,26 +159,26 @@ fn check(fields: &HashMap<String, String>) -> Result<NewSharedStory, Vec<FieldEr
     };
     bounded(
         "name",
-        get("name"),
+        name,
         1,
         MAX_NAME,
         "Enter the name to show, like “Clair C.”",
     );
     bounded(
         "place",
-        get("place"),
+        place,
         1,
         MAX_PLACE,
         "Enter your town, like “Pasadena”",
     );
     bounded(
         "quote",
-        get("quote"),
+        quote,
         MIN_QUOTE,
         MAX_QUOTE,
         "Write a sentence or two about your experience (at least 20 characters)",
     );
-    if get("consent") != "yes" {
+    if form.consent.trim() != "yes" {
         errors.push(FieldError {
             field: "consent",
             message: "Tick the box to let us publish it, or leave this page".to_owned(),
@@ -169,10 +186,10 @@ fn check(fields: &HashMap<String, String>) -> Result<NewSharedStory, Vec<FieldEr
     }
     if errors.is_empty() {
         Ok(NewSharedStory {
-            created_at: jiff::Timestamp::now().as_millisecond(),
-            name: get("name").to_owned(),
-            place: get("place").to_owned(),
-            quote: get("quote").to_owned(),
+            created_at: now_ms,
+            name: name.to_owned(),
+            place: place.to_owned(),
+            quote: quote.to_owned(),
         })
     } else {
         Err(errors)
@@ -184,7 +201,7 @@ pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(fields): Form<HashMap<String, String>>,
+    form: Result<Form<ShareForm>, FormRejection>,
 ) -> Response {
     if let Err(wait) = state
         .request_limiter()
@@ -192,27 +209,44 @@ pub async fn submit(
     {
         return too_many(wait);
     }
-    if csrf::check(&headers, &fields).is_err() {
+    let form = match form {
+        Ok(Form(form)) => form,
+        // Too large, not a form, or a field sent twice.
+        Err(rejection) => {
+            return (
+                rejection.status(),
+                "This form could not be read: open it again and resend.",
+            )
+                .into_response();
+        }
+    };
+    if csrf::check(
+        state.form_tokens(),
+        state.origins(),
+        &headers,
+        &form.csrf_token,
+    )
+    .is_err()
+    {
         return (
             StatusCode::FORBIDDEN,
             "This form has expired: open it again and resend.",
         )
             .into_response();
     }
-    if fields.get("website").is_some_and(|v| !v.is_empty()) {
+    if !form.website.is_empty() {
         return (StatusCode::BAD_REQUEST, "Not sent.").into_response();
     }
-    let token = fields.get(csrf::FIELD).map_or("", String::as_str);
-    let value = |name: &str| fields.get(name).map_or("", String::as_str);
-    match check(&fields) {
+    let token = form.csrf_token.as_str();
+    match check(&form, jiff::Timestamp::now().as_millisecond()) {
         Err(errors) => {
             let data = SharePageData {
                 errors,
                 token,
-                name: value("name"),
-                place: value("place"),
-                quote: value("quote"),
-                consent: value("consent") == "yes",
+                name: &form.name,
+                place: &form.place,
+                quote: &form.quote,
+                consent: form.consent.trim() == "yes",
                 thanks: false,
             };
             respond(

@@ -4,137 +4,94 @@
 //! into a URL, a log line or an error page.
 
 pub(super) mod csrf;
+mod form_page;
 mod limit;
 mod spec;
-
-use std::collections::HashMap;
 
 use askama::Template;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, RawQuery, State};
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
+use serde::Deserialize;
 
+use self::form_page::form_page;
 pub use self::limit::{Limiter, too_many};
-use self::spec::{Input, Question};
 use super::render::{Layout, Meta, PageRequest, Rendered};
 use super::{AppError, AppState};
-use crate::requests::{self, FieldError, Kind, Request};
+use crate::requests::posted::{CallbackForm, CompoundingForm, RefillForm, TransferForm};
+use crate::requests::{self, Request, RequestForm};
 
 /// A form with every field at its longest is about 8 KB; anything far beyond is not a patient.
 const MAX_BODY: usize = 32 * 1024;
 
-/// Fields a link may fill in (from a condition or the compounding table). Never patient data:
-/// URLs end up in logs and browser history.
-const PREFILLABLE: [&str; 4] = ["ingredients", "dosage_form", "topic", "location"];
+/// Longest value a link may fill in, in characters.
+const MAX_PREFILL: usize = 200;
 
+/// One route per form, each reading its own struct; any other kind is the site's 404.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/requests/{kind}", get(show).post(submit))
+        .route(
+            "/requests/callback",
+            get(show::<CallbackForm>).post(submit::<CallbackForm>),
+        )
+        .route(
+            "/requests/refill",
+            get(show::<RefillForm>).post(submit::<RefillForm>),
+        )
+        .route(
+            "/requests/transfer",
+            get(show::<TransferForm>).post(submit::<TransferForm>),
+        )
+        .route(
+            "/requests/compounding",
+            get(show::<CompoundingForm>).post(submit::<CompoundingForm>),
+        )
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
-#[derive(Template)]
-#[template(path = "request_form.html")]
-struct FormPage<'a> {
-    layout: Layout<'a>,
-    kind: &'static str,
-    title: &'static str,
-    lead: &'static str,
-    errors: Vec<FieldError>,
-    fields: Vec<FieldView>,
-    token: &'a str,
+/// Fields a link may fill in (from a condition or the compounding table). Never patient data:
+/// URLs end up in logs and browser history.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Prefill {
+    ingredients: String,
+    dosage_form: String,
+    topic: String,
+    location: String,
 }
 
-/// One question with what the patient typed and its error.
-struct FieldView {
-    question: Question,
-    value: String,
-    error: Option<String>,
-    /// For radios and locations: (value, label, checked).
-    options: Vec<(String, String, bool)>,
-    /// For medicine rows, what was typed in each.
-    rows: Vec<MedicineRow>,
-}
-
-/// One row of the transfer form's medicines: field names, input ids and what was typed.
-struct MedicineRow {
-    number: usize,
-    name_field: String,
-    rx_field: String,
-    name_id: String,
-    rx_id: String,
-    name: String,
-    rx: String,
-}
-
-impl MedicineRow {
-    fn all(values: &HashMap<String, String>) -> Vec<Self> {
-        (1..=requests::fields::Medicines::ROWS)
-            .map(|number| {
-                let name_field = requests::forms::medicine_field(number);
-                let rx_field = requests::forms::rx_field(number);
-                // The first row's name input carries the question's id, so the error
-                // summary's link lands on it.
-                let (name_id, rx_id) = if number == 1 {
-                    ("medications".to_owned(), "medications-rx".to_owned())
-                } else {
-                    (
-                        format!("medications-{number}"),
-                        format!("medications-rx-{number}"),
-                    )
-                };
-                Self {
-                    number,
-                    name: values.get(&name_field).cloned().unwrap_or_default(),
-                    rx: values.get(&rx_field).cloned().unwrap_or_default(),
-                    name_field,
-                    rx_field,
-                    name_id,
-                    rx_id,
-                }
-            })
-            .collect()
+impl Prefill {
+    fn value(&self, name: &str) -> &str {
+        let value = match name {
+            "ingredients" => &self.ingredients,
+            "dosage_form" => &self.dosage_form,
+            "topic" => &self.topic,
+            "location" => &self.location,
+            _ => "",
+        };
+        let end = value
+            .char_indices()
+            .nth(MAX_PREFILL)
+            .map_or(value.len(), |(at, _)| at);
+        &value[..end]
     }
 }
 
-impl FieldView {
-    fn is_radios(&self) -> bool {
-        matches!(self.question.input, Input::Radios(_) | Input::Location)
-    }
-    fn is_medicines(&self) -> bool {
-        self.question.input == Input::Medicines
-    }
-    fn is_textarea(&self) -> bool {
-        self.question.input == Input::TextArea
-    }
-    fn input_type(&self) -> &'static str {
-        match self.question.input {
-            Input::Tel => "tel",
-            _ => "text",
-        }
-    }
-    fn input_mode(&self) -> &'static str {
-        match self.question.input {
-            Input::Tel => "tel",
-            Input::Date => "numeric",
-            _ => "text",
-        }
-    }
-    /// `aria-describedby`: the hint and the error, when present.
-    fn described_by(&self) -> String {
-        let mut ids = Vec::new();
-        if !self.question.hint.is_empty() {
-            ids.push(format!("{}-hint", self.question.name));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.question.name));
-        }
-        ids.join(" ")
-    }
+/// A request form as posted: its own fields, the CSRF token and the honeypot.
+#[derive(Deserialize)]
+struct Posted<F> {
+    #[serde(default)]
+    csrf_token: String,
+    /// Hidden from people (and screen readers); only bots fill it in.
+    #[serde(default)]
+    website: String,
+    #[serde(flatten)]
+    form: F,
 }
 
 #[derive(Template)]
@@ -155,39 +112,41 @@ struct ProblemPage<'a> {
     message: &'static str,
 }
 
-async fn show(
+async fn show<F: RequestForm>(
     page: PageRequest,
     State(state): State<AppState>,
-    Path(kind): Path<String>,
-    RawQuery(raw): RawQuery,
+    prefill: Result<Query<Prefill>, QueryRejection>,
 ) -> Response {
-    let Some(kind) = Kind::from_slug(&kind) else {
-        return page.not_found();
+    let Ok(Query(prefill)) = prefill else {
+        return problem(
+            &page.site,
+            StatusCode::BAD_REQUEST,
+            "This form could not be opened",
+            "The address of this form is not one we can read. Please open it from our website — or call us.",
+        );
     };
-    let prefill: HashMap<String, String> =
-        url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-            .filter(|(key, _)| PREFILLABLE.contains(&key.as_ref()))
-            .map(|(key, value)| (key.into_owned(), value.chars().take(200).collect()))
-            .collect();
-    let token = csrf::new_token();
+    let token = state.form_tokens().mint();
     respond(
-        form_page(&page.site, kind, &prefill, Vec::new(), &token),
+        form_page(
+            &page.site,
+            F::KIND,
+            &|name| prefill.value(name),
+            Vec::new(),
+            &token,
+        ),
         StatusCode::OK,
         Some(csrf::cookie(&token, state.secure())),
     )
 }
 
-async fn submit(
+async fn submit<F: RequestForm>(
     page: PageRequest,
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Path(kind): Path<String>,
     headers: HeaderMap,
-    Form(fields): Form<HashMap<String, String>>,
+    posted: Result<Form<Posted<F>>, FormRejection>,
 ) -> Response {
-    let Some(kind) = Kind::from_slug(&kind) else {
-        return page.not_found();
-    };
+    let kind = F::KIND;
     if let Err(wait) = state
         .request_limiter()
         .take(peer.ip(), std::time::Instant::now())
@@ -196,7 +155,21 @@ async fn submit(
         return limit::too_many(wait);
     }
     let site = &page.site;
-    if let Err(reason) = csrf::check(&headers, &fields) {
+    let posted = match posted {
+        Ok(Form(posted)) => posted,
+        Err(rejection) => {
+            // Too large, not a form, or a field sent twice. The rejection's text is not logged:
+            // it could quote what was sent.
+            tracing::info!(status = %rejection.status(), "refused a request form that could not be read");
+            return unreadable(site, rejection.status());
+        }
+    };
+    if let Err(reason) = csrf::check(
+        state.form_tokens(),
+        state.origins(),
+        &headers,
+        &posted.csrf_token,
+    ) {
         tracing::info!(
             reason,
             "refused a request form without a valid CSRF token or origin"
@@ -208,8 +181,7 @@ async fn submit(
             "For your security, forms must be sent from this website's own page. Please go back, reload the form and send it again — or call us.",
         );
     }
-    // Hidden from people (and screen readers); only bots fill it in.
-    if fields.get("website").is_some_and(|v| !v.trim().is_empty()) {
+    if !posted.website.trim().is_empty() {
         return problem(
             site,
             StatusCode::BAD_REQUEST,
@@ -221,15 +193,19 @@ async fn submit(
         return page.not_found();
     };
     let today = jiff::ZonedDateTime::now().date();
-    match requests::forms::parse(kind, &fields, &pack.site, today) {
-        Err(errors) => {
-            let token = fields.get(csrf::FIELD).cloned().unwrap_or_default();
-            respond(
-                form_page(site, kind, &fields, errors, &token),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            )
-        }
+    let form = &posted.form;
+    match form.parse(&pack.site, today) {
+        Err(errors) => respond(
+            form_page(
+                site,
+                kind,
+                &|name| form.value(name),
+                errors,
+                &posted.csrf_token,
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+        ),
         Ok((request, location)) => {
             let Some(place) = pack
                 .site
@@ -278,79 +254,6 @@ async fn submit(
     }
 }
 
-fn form_page(
-    site: &Rendered,
-    kind: Kind,
-    values: &HashMap<String, String>,
-    errors: Vec<FieldError>,
-    token: &str,
-) -> Result<String, AppError> {
-    let pack = site.pack()?;
-    let (title, lead) = spec::heading(kind);
-    let default_location = pack.site.main_location().map(|l| l.slug.to_string());
-    let fields = spec::questions(kind)
-        .iter()
-        .map(|question| {
-            let mut value = values.get(question.name).cloned().unwrap_or_default();
-            if question.input == Input::Location && value.is_empty() {
-                value = default_location.clone().unwrap_or_default();
-            }
-            let options: Vec<(String, String, bool)> = match question.input {
-                Input::Radios(options) => options
-                    .iter()
-                    .map(|(v, label)| ((*v).to_owned(), (*label).to_owned(), *v == value))
-                    .collect(),
-                Input::Location => pack
-                    .site
-                    .locations
-                    .iter()
-                    .map(|l| {
-                        let slug = l.slug.to_string();
-                        let checked = slug == value;
-                        (
-                            slug,
-                            format!("{} — {}, {}", l.name, l.address.street, l.address.city),
-                            checked,
-                        )
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            FieldView {
-                error: errors
-                    .iter()
-                    .find(|e| e.field == question.name)
-                    .map(|e| e.message.clone()),
-                rows: if question.input == Input::Medicines {
-                    MedicineRow::all(values)
-                } else {
-                    Vec::new()
-                },
-                question: *question,
-                value,
-                options,
-            }
-        })
-        .collect();
-    // "Error: …" first in the title, so a screen reader hears it on arrival.
-    let page_title = if errors.is_empty() {
-        title.to_owned()
-    } else {
-        format!("Error: {title}")
-    };
-    let meta = Meta::new(page_title, lead, format!("/requests/{}", kind.slug())).noindex();
-    let page = FormPage {
-        layout: site.layout(meta)?,
-        kind: kind.slug(),
-        title,
-        lead,
-        errors,
-        fields,
-        token,
-    };
-    Ok(page.render().map_err(anyhow::Error::from)?)
-}
-
 fn received_page(
     site: &Rendered,
     request: &Request,
@@ -397,7 +300,18 @@ fn received_page(
     Ok(page.render().map_err(anyhow::Error::from)?)
 }
 
-fn problem(
+/// The page for a post that is not a readable form (too large, not a form, a field sent twice).
+fn unreadable(site: &Rendered, status: StatusCode) -> Response {
+    problem(
+        site,
+        status,
+        "Your request could not be sent",
+        "This form could not be read. Please go back, reload the form and send it again — or call us.",
+    )
+}
+
+/// A page with a title and one message, for a form that was refused.
+pub(super) fn problem(
     site: &Rendered,
     status: StatusCode,
     title: &'static str,

@@ -127,7 +127,7 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     let ip = peer.ip().to_string();
-    csrf::same_origin(&headers).map_err(|_| AppError::Forbidden)?;
+    csrf::same_origin(state.origins(), &headers).map_err(|_| AppError::Forbidden)?;
     if let Err(wait) = state
         .sign_in_limiter()
         .take(peer.ip(), std::time::Instant::now())
@@ -234,8 +234,13 @@ pub async fn check_code(
     else {
         return Ok(to_sign_in());
     };
-    csrf::check_session_token(&session.csrf_token, &form.csrf_token, &headers)
-        .map_err(|_| AppError::Forbidden)?;
+    csrf::check_session_token(
+        state.origins(),
+        &session.csrf_token,
+        &form.csrf_token,
+        &headers,
+    )
+    .map_err(|_| AppError::Forbidden)?;
     match state
         .authenticator(&ip)
         .code(&session, &user, &form.code)

@@ -30,6 +30,8 @@ pub struct Staff {
     pub token_hash: String,
     /// The token every staff form carries.
     pub csrf: String,
+    /// Where staff forms may be posted from.
+    pub origins: csrf::Origins,
     pub ip: String,
 }
 
@@ -147,6 +149,7 @@ impl FromRequestParts<AppState> for Staff {
             role,
             token_hash,
             csrf: session.csrf_token,
+            origins: state.origins().clone(),
             ip,
         })
     }
@@ -164,7 +167,8 @@ impl Staff {
 
     /// A staff form's CSRF check: the session's token in the form, posted from this site.
     pub fn check_form(&self, headers: &HeaderMap, sent_token: &str) -> Result<(), AppError> {
-        csrf::check_session_token(&self.csrf, sent_token, headers).map_err(|_| AppError::Forbidden)
+        csrf::check_session_token(&self.origins, &self.csrf, sent_token, headers)
+            .map_err(|_| AppError::Forbidden)
     }
 
     /// Appends to the audit log as this staff member. An entry that cannot be written fails

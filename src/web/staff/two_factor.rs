@@ -148,8 +148,13 @@ pub async fn enrol_two_factor(
     let Some((session, user)) = enrolling(&state, &headers).await? else {
         return Ok(to_sign_in());
     };
-    csrf::check_session_token(&session.csrf_token, &form.csrf_token, &headers)
-        .map_err(|_| AppError::Forbidden)?;
+    csrf::check_session_token(
+        state.origins(),
+        &session.csrf_token,
+        &form.csrf_token,
+        &headers,
+    )
+    .map_err(|_| AppError::Forbidden)?;
     let answers = EnrolAnswers {
         new_code: &form.code,
         password: &form.password,
@@ -228,7 +233,7 @@ pub async fn setup(
     Form(form): Form<SetupForm>,
 ) -> Result<Response, AppError> {
     let ip = peer.ip().to_string();
-    csrf::same_origin(&headers).map_err(|_| AppError::Forbidden)?;
+    csrf::same_origin(state.origins(), &headers).map_err(|_| AppError::Forbidden)?;
     let Some((session, user)) = setup_session(&state, &token).await? else {
         return Err(AppError::NotFound);
     };
