@@ -503,22 +503,23 @@ async fn only_tokens_this_server_minted_pass() {
 
     // Another instance with the same data key accepts it (they share a database behind a load
     // balancer); one with another data key does not.
-    let twin = Web::from(&spawn_app(Backend::Sqlite).await);
+    // Each app is kept until the test ends: its database folder goes with it.
+    let twin_app = spawn_app(Backend::Sqlite).await;
+    let twin = Web::from(&twin_app);
     let twin_origin = [("origin", twin.address.as_str())];
     assert_eq!(
         post_callback(&twin, &token, &token, &twin_origin).await,
         200
     );
-    let stranger = Web::from(
-        &crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
-            s.data_key = Some(
-                "s1 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100"
-                    .to_owned()
-                    .into(),
-            );
-        })
-        .await,
-    );
+    let stranger_app = crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
+        s.data_key = Some(
+            "s1 1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100"
+                .to_owned()
+                .into(),
+        );
+    })
+    .await;
+    let stranger = Web::from(&stranger_app);
     let stranger_origin = [("origin", stranger.address.as_str())];
     assert_eq!(
         post_callback(&stranger, &token, &token, &stranger_origin).await,
