@@ -7,6 +7,7 @@ mod accounts;
 mod backend;
 mod misses;
 mod plan;
+mod pool;
 mod records;
 mod rows;
 mod sql_store;
@@ -26,8 +27,8 @@ pub use account_rows::Counter;
 pub use accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 pub use backend::Backend;
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
+pub use pool::SqlStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
-pub use sql_store::SqlStore;
 pub use staff::{
     AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
     RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,

@@ -1,20 +1,19 @@
-//! The one `Store` implementation, generic over the `Backend`. Reads take a pooled connection;
-//! every write runs in a transaction opened by `write()`, which on SQLite first waits its turn
-//! in the in-process writer queue (so no write ever meets `SQLITE_BUSY`). The SQL itself is in
-//! `rows.rs`, `account_rows.rs` and `staff_rows.rs`.
+//! The one `Store` implementation, generic over the `Backend` (`SqlStore`, in `pool.rs`). Reads
+//! take a pooled connection; every write runs in a transaction opened by `write()`, which on
+//! SQLite first waits its turn in the in-process writer queue (so no write ever meets
+//! `SQLITE_BUSY`). The SQL itself is in `rows.rs`, `account_rows.rs`, `staff_rows.rs` and
+//! `misses.rs`.
 
-use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use sqlx::pool::{Pool, PoolConnection};
-use sqlx::{Connection, Encode, Executor, FromRow, IntoArguments, Transaction, Type};
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 
 use super::account_rows::{AccountRows, Counter};
 use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 use super::backend::Backend;
 use super::plan::ImportPlan;
+use super::pool::SqlStore;
 use super::rows::{RequestRow, Rows};
 use super::staff_rows::StaffRows;
 use super::{
@@ -24,63 +23,6 @@ use super::{
 };
 use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
-
-/// A store on one database. Cloning shares the pool and the writer queue.
-pub struct SqlStore<B: Backend> {
-    pool: Pool<B>,
-    options: <B::Connection as Connection>::Options,
-    /// Writers take turns here first when `B::QUEUE_WRITERS` (SQLite); shared by every
-    /// `for_this_runtime` copy, so the whole process has one queue.
-    writer: Arc<Mutex<()>>,
-}
-
-impl<B: Backend> fmt::Debug for SqlStore<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SqlStore")
-            .field("backend", &B::LABEL)
-            .finish()
-    }
-}
-
-/// A writing transaction, holding its turn in the writer queue until it ends.
-struct Writing<B: Backend> {
-    tx: Transaction<'static, B>,
-    _turn: Option<OwnedMutexGuard<()>>,
-}
-
-impl<B: Backend> Writing<B> {
-    async fn commit(self) -> StoreResult<()> {
-        self.tx.commit().await?;
-        Ok(())
-    }
-}
-
-impl<B: Backend> SqlStore<B> {
-    /// Opens the database named by `url` (creating a SQLite file and its folder if missing).
-    pub async fn connect(url: &str) -> StoreResult<Self> {
-        let options = B::options(url)?;
-        let pool = B::pool_options().connect_with(options.clone()).await?;
-        Ok(Self {
-            pool,
-            options,
-            writer: Arc::default(),
-        })
-    }
-
-    async fn read(&self) -> StoreResult<PoolConnection<B>> {
-        Ok(self.pool.acquire().await?)
-    }
-
-    async fn write(&self) -> StoreResult<Writing<B>> {
-        let turn = if B::QUEUE_WRITERS {
-            Some(self.writer.clone().lock_owned().await)
-        } else {
-            None
-        };
-        let tx = self.pool.begin_with(B::BEGIN_WRITE).await?;
-        Ok(Writing { tx, _turn: turn })
-    }
-}
 
 type Db<B> = Rows<B>;
 type Accounts<B> = AccountRows<B>;
@@ -163,9 +105,10 @@ where
     }
 
     async fn record_search_miss(&self, query: &str) -> StoreResult<()> {
-        let mut w = self.write().await?;
-        Db::<B>::record_search_miss(&mut w.tx, query).await?;
-        w.commit().await
+        // Statement by statement, not one transaction: each later statement must see the
+        // sightings other searches committed meanwhile (see `misses.rs`).
+        let (_turn, mut conn) = self.write_each().await?;
+        Db::<B>::record_search_miss(&mut conn, query).await
     }
 
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
@@ -484,14 +427,10 @@ where
     }
 
     fn for_this_runtime(&self) -> Arc<dyn Store> {
-        Arc::new(Self {
-            pool: B::pool_options().connect_lazy_with(self.options.clone()),
-            options: self.options.clone(),
-            writer: self.writer.clone(),
-        })
+        Arc::new(self.lazy_twin())
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        self.close_pool().await;
     }
 }

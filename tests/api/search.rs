@@ -134,7 +134,36 @@ on_both_backends!(
     searches_that_found_nothing_are_counted_without_who_asked,
     only_words_several_different_searches_used_are_kept,
     words_are_forgotten_when_their_searches_are_older_than_the_window,
+    a_word_reaching_the_quorum_at_once_from_several_searches_is_kept,
 );
+
+/// Three different searches with the same word, recorded at the same moment: the last one to
+/// count must see the others (each in its own transaction it would not, and the word would
+/// never be kept).
+async fn a_word_reaching_the_quorum_at_once_from_several_searches_is_kept(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    for round in 0..8 {
+        let word = format!("zzyzx{}", "q".repeat(round + 1));
+        let queries: Vec<String> = ["alpha", "bravo", "charlie"]
+            .iter()
+            .map(|other| format!("{word} {other}"))
+            .collect();
+        let (a, b, c) = tokio::join!(
+            store.record_search_miss(&queries[0]),
+            store.record_search_miss(&queries[1]),
+            store.record_search_miss(&queries[2]),
+        );
+        a.unwrap();
+        b.unwrap();
+        c.unwrap();
+        let misses = store.search_misses(100).await.unwrap();
+        assert!(
+            misses.contains(&(word.clone(), 3)),
+            "round {round}: {misses:?}"
+        );
+    }
+}
 
 async fn searches_that_found_nothing_are_counted_without_who_asked(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -17,8 +17,7 @@ use sha2::Sha256;
 
 use crate::requests::DataKeys;
 
-/// The form field and the cookie carrying the token.
-pub const FIELD: &str = "csrf_token";
+/// The cookie carrying the token (every form carries it in its `csrf_token` field too).
 const COOKIE: &str = "pestle_csrf";
 /// How long a public form's token is good for: as long as its cookie.
 const LIFETIME_SECS: u64 = 7200;

@@ -2,20 +2,18 @@
 //! location, status, age; never what the patient wrote), and one request's page, which opens
 //! its sealed contents. Opening is a PHI access: it is written to the audit log *before* the
 //! contents are read, and a failed audit write means the contents are not shown. Status
-//! changes, assignments and notes are kept as the request's history (notes sealed).
-
-use std::collections::HashMap;
+//! changes, assignments and notes (`triage`) are kept as the request's history (notes sealed).
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
 
 use super::session::{Staff, now_ms};
 use super::{StaffLayout, page};
 use crate::requests::{self, Kind};
-use crate::store::{NewRequestEvent, RequestFilter, RequestSummary};
+use crate::store::{RequestFilter, RequestSummary};
 use crate::web::{AppError, AppState};
 
 /// The statuses a request moves through, with their labels.
@@ -28,8 +26,6 @@ pub const STATUSES: [(&str, &str); 4] = [
 
 /// The most rows a list shows; filters narrow it.
 const LIST_LIMIT: i64 = 500;
-/// The longest staff note, in characters.
-const MAX_NOTE: usize = 2000;
 
 fn status_label(status: &str) -> &str {
     STATUSES
@@ -199,36 +195,70 @@ struct ListPage<'a> {
     locations: Vec<(String, String)>,
     statuses: [(&'static str, &'static str); 4],
     ages: [(&'static str, &'static str); 3],
-    filter: HashMap<String, String>,
+    filter: ListQuery,
 }
 
 impl ListPage<'_> {
     fn selected(&self, name: &str, value: &str) -> bool {
-        self.filter.get(name).map(String::as_str) == Some(value)
+        let chosen = match name {
+            "kind" => self.filter.kind.as_str(),
+            "status" => self.filter.status.as_str(),
+            "location" => self.filter.location.as_str(),
+            "age" => self.filter.age.map_or("", Age::slug),
+            _ => "",
+        };
+        chosen == value
+    }
+}
+
+/// The list's filters. An unknown kind, status or location matches nothing rather than
+/// everything; an unknown age is a 400.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    kind: String,
+    status: String,
+    location: String,
+    age: Option<Age>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Age {
+    Today,
+    Week,
+    Older,
+}
+
+impl Age {
+    fn slug(self) -> &'static str {
+        match self {
+            Self::Today => "today",
+            Self::Week => "week",
+            Self::Older => "older",
+        }
     }
 }
 
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let site = state.renderer().current();
     let pack = site.pack()?;
-    let get = |name: &str| query.get(name).cloned().unwrap_or_default();
-    // Unknown filter values match nothing rather than everything.
-    let now = now_ms();
+    let now = state.now();
     let day = 86_400_000;
-    let (created_before, created_since) = match get("age").as_str() {
-        "today" => (0, now - day),
-        "week" => (0, now - 7 * day),
-        "older" => (now - 7 * day, 0),
-        _ => (0, 0),
+    let (created_before, created_since) = match query.age {
+        Some(Age::Today) => (0, now - day),
+        Some(Age::Week) => (0, now - 7 * day),
+        Some(Age::Older) => (now - 7 * day, 0),
+        None => (0, 0),
     };
     let base = RequestFilter {
-        kind: get("kind"),
+        kind: query.kind.clone(),
         status: String::new(),
-        location: get("location"),
+        location: query.location.clone(),
         created_before,
         created_since,
         limit: LIST_LIMIT,
@@ -244,7 +274,7 @@ pub async fn list(
             )
         })
         .collect();
-    let status = get("status");
+    let status = query.status.as_str();
     let shown: Vec<RequestSummary> = matching
         .into_iter()
         .filter(|s| status.is_empty() || s.status == status)
@@ -299,7 +329,7 @@ struct DetailPage<'a> {
 }
 
 /// What binds a sealed note to its request.
-fn note_context(reference: &str) -> String {
+pub(super) fn note_context(reference: &str) -> String {
     format!("note|{reference}")
 }
 
@@ -399,152 +429,4 @@ pub async fn detail(
             csrf: staff.csrf.clone(),
         },
     )
-}
-
-/// What a staff form does to a request.
-struct Change {
-    /// "status", "assign" or "note".
-    kind: &'static str,
-    value: String,
-    sealed: Option<(String, Vec<u8>)>,
-}
-
-/// Checks the form and that the request exists; then records the change and audits it.
-async fn act(
-    state: &AppState,
-    staff: &Staff,
-    (headers, fields): (&HeaderMap, &HashMap<String, String>),
-    reference: &str,
-    Change {
-        kind,
-        value,
-        sealed,
-    }: Change,
-) -> Result<Response, AppError> {
-    staff.check_form(
-        headers,
-        fields
-            .get(crate::web::requests::csrf::FIELD)
-            .map_or("", String::as_str),
-    )?;
-    let store = state.store();
-    if store.find_request(reference).await?.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let detail = if kind == "note" {
-        String::new()
-    } else {
-        value.clone()
-    };
-    store
-        .add_request_event(&NewRequestEvent {
-            reference: reference.to_owned(),
-            at: now_ms(),
-            actor: staff.user.email.clone(),
-            kind: kind.to_owned(),
-            value,
-            sealed,
-        })
-        .await?;
-    let action = match kind {
-        "status" => "request.status",
-        "assign" => "request.assign",
-        _ => "request.note",
-    };
-    staff.audit(state, action, reference, &detail).await?;
-    Ok(Redirect::to(&format!("/staff/requests/{reference}")).into_response())
-}
-
-/// A refusal that names the field, for the rare hand-made post (the forms only offer valid
-/// choices).
-fn bad_choice(message: &'static str) -> Response {
-    (StatusCode::UNPROCESSABLE_ENTITY, message).into_response()
-}
-
-pub async fn set_status(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(reference): Path<String>,
-    headers: HeaderMap,
-    Form(fields): Form<HashMap<String, String>>,
-) -> Result<Response, AppError> {
-    let status = fields.get("status").map_or("", String::as_str);
-    if !STATUSES.iter().any(|(value, _)| *value == status) {
-        staff.check_form(
-            &headers,
-            fields
-                .get(crate::web::requests::csrf::FIELD)
-                .map_or("", String::as_str),
-        )?;
-        return Ok(bad_choice(
-            "status: choose New, In progress, Done or Cannot fill",
-        ));
-    }
-    let change = Change {
-        kind: "status",
-        value: status.to_owned(),
-        sealed: None,
-    };
-    act(&state, &staff, (&headers, &fields), &reference, change).await
-}
-
-pub async fn assign(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(reference): Path<String>,
-    headers: HeaderMap,
-    Form(fields): Form<HashMap<String, String>>,
-) -> Result<Response, AppError> {
-    let to = fields.get("assignee").map_or("", String::as_str).to_owned();
-    if !to.is_empty() {
-        let known = state
-            .store()
-            .user_by_email(&to)
-            .await?
-            .is_some_and(|u| !u.disabled);
-        if !known {
-            staff.check_form(
-                &headers,
-                fields
-                    .get(crate::web::requests::csrf::FIELD)
-                    .map_or("", String::as_str),
-            )?;
-            return Ok(bad_choice("assignee: choose a colleague from the list"));
-        }
-    }
-    let change = Change {
-        kind: "assign",
-        value: to,
-        sealed: None,
-    };
-    act(&state, &staff, (&headers, &fields), &reference, change).await
-}
-
-pub async fn add_note(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(reference): Path<String>,
-    headers: HeaderMap,
-    Form(fields): Form<HashMap<String, String>>,
-) -> Result<Response, AppError> {
-    let note = fields.get("note").map_or("", String::as_str);
-    let count = note.chars().count();
-    if note.trim().is_empty() || count > MAX_NOTE {
-        staff.check_form(
-            &headers,
-            fields
-                .get(crate::web::requests::csrf::FIELD)
-                .map_or("", String::as_str),
-        )?;
-        return Ok(bad_choice("note: write between 1 and 2,000 characters"));
-    }
-    let sealed = state
-        .keys()
-        .seal(note.as_bytes(), note_context(&reference).as_bytes())?;
-    let change = Change {
-        kind: "note",
-        value: String::new(),
-        sealed: Some((sealed.key_id, sealed.blob)),
-    };
-    act(&state, &staff, (&headers, &fields), &reference, change).await
 }

@@ -18,6 +18,7 @@ pub(crate) mod session;
 mod site_form;
 mod stories;
 mod testimonial_form;
+mod triage;
 mod two_factor;
 mod users;
 
@@ -62,9 +63,9 @@ fn routes() -> RouteTable {
         .get("/staff/requests", inbox::list)
         .get("/staff/requests/export", export::export)
         .get("/staff/requests/{reference}", inbox::detail)
-        .post("/staff/requests/{reference}/status", inbox::set_status)
-        .post("/staff/requests/{reference}/assign", inbox::assign)
-        .post("/staff/requests/{reference}/notes", inbox::add_note)
+        .post("/staff/requests/{reference}/status", triage::set_status)
+        .post("/staff/requests/{reference}/assign", triage::assign)
+        .post("/staff/requests/{reference}/notes", triage::add_note)
         .get("/staff/audit", audit_log::list)
         .get("/staff/users", users::list)
         .post("/staff/users", users::add)

@@ -1,0 +1,161 @@
+//! Moving a request along: its status, who has it, and sealed notes. Each change is audited
+//! before it is recorded (an entry that cannot be written stops it) and kept in the request's
+//! history; a note is sealed like the request itself.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::inbox::{STATUSES, note_context};
+use super::session::Staff;
+use crate::store::NewRequestEvent;
+use crate::web::{AppError, AppState};
+
+/// The longest staff note, in characters.
+const MAX_NOTE: usize = 2000;
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    status: String,
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// A colleague's e-mail, or empty to unassign.
+    #[serde(default)]
+    assignee: String,
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// What a staff form does to a request.
+struct Change {
+    /// The history entry's kind ("status", "assign" or "note") and the audit action.
+    kind: &'static str,
+    action: &'static str,
+    value: String,
+    sealed: Option<(String, Vec<u8>)>,
+}
+
+/// The request must exist; the change is audited, then recorded.
+async fn act(
+    state: &AppState,
+    staff: &Staff,
+    reference: &str,
+    change: Change,
+) -> Result<Response, AppError> {
+    let store = state.store();
+    if store.find_request(reference).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    // A note's words stay sealed: the trail says only that there is one.
+    let detail = if change.sealed.is_some() {
+        ""
+    } else {
+        change.value.as_str()
+    };
+    staff.audit(state, change.action, reference, detail).await?;
+    store
+        .add_request_event(&NewRequestEvent {
+            reference: reference.to_owned(),
+            at: state.now(),
+            actor: staff.user.email.clone(),
+            kind: change.kind.to_owned(),
+            value: change.value,
+            sealed: change.sealed,
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/staff/requests/{reference}")).into_response())
+}
+
+/// A refusal that names the field, for the rare hand-made post (the forms only offer valid
+/// choices).
+fn bad_choice(message: &'static str) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, message).into_response()
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, AppError> {
+    staff.check_form(&headers, &form.csrf_token)?;
+    if !STATUSES.iter().any(|(value, _)| *value == form.status) {
+        return Ok(bad_choice(
+            "status: choose New, In progress, Done or Cannot fill",
+        ));
+    }
+    let change = Change {
+        kind: "status",
+        action: "request.status",
+        value: form.status,
+        sealed: None,
+    };
+    act(&state, &staff, &reference, change).await
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, AppError> {
+    staff.check_form(&headers, &form.csrf_token)?;
+    if !form.assignee.is_empty() {
+        let known = state
+            .store()
+            .user_by_email(&form.assignee)
+            .await?
+            .is_some_and(|u| !u.disabled);
+        if !known {
+            return Ok(bad_choice("assignee: choose a colleague from the list"));
+        }
+    }
+    let change = Change {
+        kind: "assign",
+        action: "request.assign",
+        value: form.assignee,
+        sealed: None,
+    };
+    act(&state, &staff, &reference, change).await
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(reference): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<NoteForm>,
+) -> Result<Response, AppError> {
+    staff.check_form(&headers, &form.csrf_token)?;
+    let count = form.note.chars().count();
+    if form.note.trim().is_empty() || count > MAX_NOTE {
+        return Ok(bad_choice("note: write between 1 and 2,000 characters"));
+    }
+    let sealed = state
+        .keys()
+        .seal(form.note.as_bytes(), note_context(&reference).as_bytes())?;
+    let change = Change {
+        kind: "note",
+        action: "request.note",
+        value: String::new(),
+        sealed: Some((sealed.key_id, sealed.blob)),
+    };
+    act(&state, &staff, &reference, change).await
+}
