@@ -2,12 +2,11 @@
 //! is itself audited only in the sense that it needs an admin session: it holds no patient
 //! data (references, not contents).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
 
 use super::session::Staff;
 use super::{StaffLayout, page};
@@ -29,17 +28,25 @@ struct AuditPage<'a> {
     limit: i64,
 }
 
+/// The log's filters; each empty one matches everything.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    actor: String,
+    action: String,
+    subject: String,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Admin)?;
-    let get = |name: &str| query.get(name).map_or("", |v| v.trim()).to_owned();
     let filter = AuditFilter {
-        actor: get("actor").to_lowercase(),
-        action: get("action"),
-        subject: get("subject"),
+        actor: query.actor.trim().to_lowercase(),
+        action: query.action.trim().to_owned(),
+        subject: query.subject.trim().to_owned(),
         limit: LIMIT,
     };
     let site = state.renderer().current();

@@ -3,11 +3,10 @@
 //! — a PHI access, audited with the count. Every cell that a spreadsheet would take for a
 //! formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) is prefixed with `'`.
 
-use std::collections::HashMap;
-
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 use super::session::Staff;
 use crate::requests;
@@ -61,23 +60,39 @@ fn range(
     Some((start.as_millisecond(), end.as_millisecond(), tz))
 }
 
+/// The export's range, and whether patient details are asked for (`details=yes`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ExportQuery {
+    from: String,
+    to: String,
+    details: Option<Details>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Details {
+    Yes,
+    No,
+}
+
 pub async fn export(
     State(state): State<AppState>,
     staff: Staff,
-    Query(query): Query<HashMap<String, String>>,
+    Query(query): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Admin)?;
     let site = state.renderer().current();
     let pack = site.pack()?;
-    let get = |name: &str| query.get(name).map_or("", String::as_str);
-    let Some((start, end, tz)) = range(&pack.site, get("from"), get("to")) else {
+    let (from, to) = (query.from.as_str(), query.to.as_str());
+    let Some((start, end, tz)) = range(&pack.site, from, to) else {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             "from and to: enter two dates like 2026-11-01 and 2026-11-30, the first not after the second",
         )
             .into_response());
     };
-    let details = get("details") == "yes";
+    let details = query.details == Some(Details::Yes);
     let store = state.store();
     let summaries = store
         .request_summaries(&RequestFilter {
@@ -91,8 +106,8 @@ pub async fn export(
     let detail = format!(
         "{} requests from {} to {}{}",
         summaries.len(),
-        get("from"),
-        get("to"),
+        from,
+        to,
         if details {
             ", with patient details"
         } else {
@@ -156,8 +171,8 @@ pub async fn export(
     );
     let name = format!(
         "attachment; filename=\"requests-{}-to-{}.csv\"",
-        get("from").trim(),
-        get("to").trim()
+        from.trim(),
+        to.trim()
     );
     if let Ok(value) = HeaderValue::from_str(&name) {
         headers.insert(header::CONTENT_DISPOSITION, value);
