@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::{self, Staff, set_cookie, to_sign_in};
-use super::{StaffLayout, page};
+use super::{StaffLayout, page, titled};
 use crate::staff::audit::{Actor, Entry};
 use crate::staff::sign_in::{CodeOutcome, PasswordOutcome};
 use crate::staff::{Stage, hash_token};
@@ -103,12 +103,8 @@ fn sign_in_page(
     notice: Option<&str>,
 ) -> Result<Response, AppError> {
     let site = state.renderer().current();
-    let title = if error.is_some() {
-        "Error: Sign in"
-    } else {
-        "Sign in"
-    };
-    let layout = StaffLayout::anonymous(&site, title)?;
+    let (_, title) = titled(error.is_some(), status, "Sign in");
+    let layout = StaffLayout::anonymous(&site, &title)?;
     page(
         status,
         SignInPage {
@@ -198,14 +194,11 @@ fn code_page(
     error: Option<&str>,
 ) -> Result<Response, AppError> {
     let site = state.renderer().current();
-    let (status, title) = match error {
-        Some(_) => (StatusCode::UNAUTHORIZED, "Error: Enter your code"),
-        None => (StatusCode::OK, "Enter your code"),
-    };
+    let (status, title) = titled(error.is_some(), StatusCode::UNAUTHORIZED, "Enter your code");
     page(
         status,
         CodePage {
-            layout: StaffLayout::anonymous(&site, title)?,
+            layout: StaffLayout::anonymous(&site, &title)?,
             error,
             csrf: &session.csrf_token,
         },

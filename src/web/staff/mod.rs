@@ -232,6 +232,16 @@ impl<'a> StaffLayout<'a> {
     }
 }
 
+/// A form page's status and title: as asked, or `on_error` and "Error: …" when the form has a
+/// problem (screen readers hear the title first).
+fn titled(failed: bool, on_error: StatusCode, title: &str) -> (StatusCode, String) {
+    if failed {
+        (on_error, format!("Error: {title}"))
+    } else {
+        (StatusCode::OK, title.to_owned())
+    }
+}
+
 /// Renders a staff page with `status`.
 fn page(status: StatusCode, template: impl Template) -> Result<Response, AppError> {
     let html = template.render().map_err(anyhow::Error::from)?;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::auth::pending;
 use super::session::{set_cookie, to_sign_in};
-use super::{StaffLayout, page};
+use super::{StaffLayout, page, titled};
 use crate::staff::enrol::{EnrolAnswers, EnrolOutcome, SetupOutcome};
 use crate::staff::{Stage, hash_token, totp};
 use crate::store::{Session, User};
@@ -111,18 +111,16 @@ async fn two_factor_page(
     let enrolment = tokio::task::spawn_blocking(move || totp::enrolment(&secret, &email, &issuer))
         .await
         .map_err(anyhow::Error::from)??;
-    let (status, title) = match error {
-        Some(_) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Error: Two-factor sign-in",
-        ),
-        None => (StatusCode::OK, "Two-factor sign-in"),
-    };
+    let (status, title) = titled(
+        error.is_some(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Two-factor sign-in",
+    );
     let signed_in = session.stage == Stage::SignedIn;
     let layout = if signed_in {
-        StaffLayout::for_session(&site, title, "two-factor", user, session)?
+        StaffLayout::for_session(&site, &title, "two-factor", user, session)?
     } else {
-        StaffLayout::anonymous(&site, title)?
+        StaffLayout::anonymous(&site, &title)?
     };
     page(
         status,
@@ -201,14 +199,15 @@ async fn setup_session(state: &AppState, token: &str) -> Result<Option<(Session,
 
 fn setup_page(state: &AppState, user: &User, error: Option<&str>) -> Result<Response, AppError> {
     let site = state.renderer().current();
-    let (status, title) = match error {
-        Some(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Error: Set your password"),
-        None => (StatusCode::OK, "Set your password"),
-    };
+    let (status, title) = titled(
+        error.is_some(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Set your password",
+    );
     page(
         status,
         SetupPage {
-            layout: StaffLayout::anonymous(&site, title)?,
+            layout: StaffLayout::anonymous(&site, &title)?,
             error,
             email: &user.email,
         },
