@@ -843,7 +843,11 @@ async fn triage_a_request_every_step_audited_and_no_patient_data_in_the_list() {
 
 #[tokio::test]
 async fn unknown_and_known_emails_look_the_same_and_failures_slow_an_account_down() {
-    let app = spawn_app(Backend::Sqlite).await;
+    // Many tries from one address: the per-address limit has its own test.
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
+        s.sign_in_limit_per_hour = 1_000;
+    })
+    .await;
     let store = app.db.store().await;
     add_user(store.as_ref(), "bo@willow.example", "staff").await;
     let mut browser = Browser::new(&app);
@@ -875,30 +879,41 @@ async fn unknown_and_known_emails_look_the_same_and_failures_slow_an_account_dow
         bodies[0], bodies[1],
         "the same page for an unknown and a known e-mail"
     );
-    // Timing: the fastest of eight alternating tries each. Load from elsewhere (other tests,
-    // the pages warming in the background) only ever adds time, so the fastest try is the
-    // work itself — what someone timing many tries would learn. One try alone failed in CI.
-    // A second account is used, whose failure count does not matter here.
+    // Timing: the fastest of six alternating tries each. Load from elsewhere (other tests, the
+    // pages warming in the background) only ever adds time, so the fastest try is the work
+    // itself — what someone timing many tries would learn. Under the whole suite's load even
+    // that can be off, so up to four rounds are measured: a real difference (no argon2 for an
+    // unknown account: ~1 ms against ~50 ms) is outside the bound in every round. A second
+    // account is used, whose failure count does not matter here.
     add_user(store.as_ref(), "al@willow.example", "staff").await;
-    for _ in 0..7 {
-        for (i, email) in ["nobody@willow.example", "al@willow.example"]
-            .iter()
-            .enumerate()
-        {
-            let started = Instant::now();
-            let page = browser
-                .post(
-                    "/staff/sign-in",
-                    &[("email", email), ("password", "wrong password 123")],
-                )
-                .await;
-            timings[i].push(started.elapsed());
-            assert_eq!(page.status, 401);
+    let fastest = |times: &[Duration]| times.iter().min().map_or(0.0, Duration::as_secs_f64);
+    let mut rounds = Vec::new();
+    for _ in 0..4 {
+        let mut timings = [Vec::new(), Vec::new()];
+        for _ in 0..6 {
+            for (i, email) in ["nobody@willow.example", "al@willow.example"]
+                .iter()
+                .enumerate()
+            {
+                let started = Instant::now();
+                let page = browser
+                    .post(
+                        "/staff/sign-in",
+                        &[("email", email), ("password", "wrong password 123")],
+                    )
+                    .await;
+                timings[i].push(started.elapsed());
+                assert_eq!(page.status, 401);
+            }
+        }
+        let ratio = fastest(&timings[0]) / fastest(&timings[1]);
+        rounds.push((ratio, timings));
+        if (0.5..2.0).contains(&ratio) {
+            break;
         }
     }
-    let fastest = |times: &[Duration]| times.iter().min().map_or(0.0, Duration::as_secs_f64);
-    let ratio = fastest(&timings[0]) / fastest(&timings[1]);
-    assert!((0.5..2.0).contains(&ratio), "similar timing: {timings:?}");
+    let (ratio, _) = rounds.last().unwrap();
+    assert!((0.5..2.0).contains(ratio), "similar timing: {rounds:?}");
 
     // Two failures so far; the third starts the delays. Then even the right password waits.
     browser
