@@ -17,11 +17,10 @@ pub struct NewUser {
 }
 
 /// A staff account as stored.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: i64,
     pub email: String,
-    #[sqlx(try_from = "String")]
     pub role: Role,
     pub password_hash: Option<String>,
     /// The sealed TOTP secret's key id and blob, once enrolled.
@@ -50,11 +49,10 @@ impl User {
 }
 
 /// A session (or a one-time setup link), keyed by the SHA-256 of its token.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub token_hash: String,
     pub user_id: i64,
-    #[sqlx(try_from = "String")]
     pub stage: Stage,
     /// The token staff forms carry (synchronizer pattern).
     pub csrf_token: String,
@@ -94,3 +92,10 @@ pub struct Failures {
     pub count: i64,
     pub locked_until: i64,
 }
+
+from_row!(User {
+    id, email, role: via String, password_hash, totp_key_id, totp_sealed, recovery_hashes,
+    totp_last_step, disabled, failed_attempts, locked_until, code_failures, code_locked_until,
+    created_at,
+});
+from_row!(Session { token_hash, user_id, stage: via String, csrf_token, created_at, last_seen_at });

@@ -3,10 +3,13 @@
 //! snapshot. Everything else — every query — is written once in `SqlStore` and the `*_rows`
 //! files.
 
+use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
-use sqlx::migrate::{MigrateError, Migrator};
+use include_dir::{Dir, include_dir};
+use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
 use sqlx::pool::{Pool, PoolOptions};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -14,8 +17,41 @@ use sqlx::{Database, Postgres, Sqlite};
 
 use super::StoreResult;
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+static SQLITE_MIGRATIONS: LazyLock<Migrator> =
+    LazyLock::new(|| embedded(&include_dir!("$CARGO_MANIFEST_DIR/migrations/sqlite")));
+static POSTGRES_MIGRATIONS: LazyLock<Migrator> =
+    LazyLock::new(|| embedded(&include_dir!("$CARGO_MANIFEST_DIR/migrations/postgres")));
+
+/// The migrations built into the binary, as `sqlx::migrate!` would read them (same versions,
+/// descriptions and checksums, so databases migrated by earlier builds stay valid). Read here
+/// rather than by the macro, which would compile sqlx a second time (see `from_row`).
+fn embedded(folder: &Dir<'static>) -> Migrator {
+    let mut migrations: Vec<Migration> = folder
+        .files()
+        .filter_map(|file| {
+            let name = file.path().file_name()?.to_str()?;
+            let (version, rest) = name.split_once('_')?;
+            if !rest.ends_with(".sql") {
+                return None; // Not a migration (the test below checks every file is one).
+            }
+            let sql = file.contents_utf8()?;
+            let kind = MigrationType::from_filename(rest);
+            let description = rest.trim_end_matches(kind.suffix()).replace('_', " ");
+            Some(Migration::new(
+                version.parse().ok()?,
+                Cow::Owned(description),
+                kind,
+                Cow::Borrowed(sql),
+                sql.starts_with("-- no-transaction"),
+            ))
+        })
+        .collect();
+    migrations.sort_by_key(|migration| migration.version);
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}
 
 /// A database pestle can keep its data in.
 pub trait Backend: Database {
@@ -93,5 +129,30 @@ impl Backend for Postgres {
 
     fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send {
         POSTGRES_MIGRATIONS.run(pool)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_file_is_embedded_in_order_and_both_databases_have_the_same_versions() {
+        let versions = |migrator: &Migrator, folder: &str| {
+            let files = std::fs::read_dir(folder).unwrap().count();
+            assert_eq!(
+                migrator.migrations.len(),
+                files,
+                "every file in {folder} is a migration"
+            );
+            migrator.iter().map(|m| m.version).collect::<Vec<_>>()
+        };
+        let sqlite = versions(&SQLITE_MIGRATIONS, "migrations/sqlite");
+        let postgres = versions(&POSTGRES_MIGRATIONS, "migrations/postgres");
+        assert_eq!(sqlite, (1..=sqlite.len() as i64).collect::<Vec<_>>());
+        assert_eq!(sqlite, postgres);
+        let first = &SQLITE_MIGRATIONS.migrations[0];
+        assert_eq!(first.description, "content");
+        assert!(matches!(first.migration_type, MigrationType::Simple));
     }
 }

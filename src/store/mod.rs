@@ -2,6 +2,9 @@
 //! `connect` picks the backend from the database URL's scheme (`sqlite://` or `postgres://`);
 //! nothing above this module knows which one it has.
 
+#[macro_use]
+mod from_row;
+
 mod account_rows;
 mod accounts;
 mod backend;

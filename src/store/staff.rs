@@ -17,7 +17,7 @@ pub struct NewAuditEntry {
     pub ip: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: i64,
@@ -39,7 +39,7 @@ pub struct AuditFilter {
 }
 
 /// A request's metadata for the inbox: never its contents.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestSummary {
     pub reference: String,
     pub kind: String,
@@ -76,7 +76,7 @@ pub struct NewRequestEvent {
     pub sealed: Option<(String, Vec<u8>)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestEvent {
     pub id: i64,
     pub reference: String,
@@ -100,7 +100,7 @@ pub struct NewRevision {
     pub state: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
     pub id: i64,
     pub path: String,
@@ -119,7 +119,7 @@ pub struct NewSharedStory {
     pub quote: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedStory {
     pub id: i64,
     pub created_at: i64,
@@ -130,3 +130,49 @@ pub struct SharedStory {
     pub status: String,
     pub decided_by: Option<String>,
 }
+
+from_row!(AuditEntry {
+    id,
+    at,
+    actor,
+    action,
+    subject,
+    detail,
+    ip
+});
+from_row!(RequestSummary {
+    reference,
+    kind,
+    location,
+    status,
+    created_at,
+    updated_at,
+    assigned_to
+});
+from_row!(RequestEvent {
+    id,
+    reference,
+    at,
+    actor,
+    kind,
+    value,
+    key_id,
+    sealed
+});
+from_row!(Revision {
+    id,
+    path,
+    source,
+    author,
+    created_at,
+    state
+});
+from_row!(SharedStory {
+    id,
+    created_at,
+    name,
+    place,
+    quote,
+    status,
+    decided_by
+});

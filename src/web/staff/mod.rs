@@ -132,7 +132,7 @@ impl RouteTable {
     fn add(mut self, method: Method, path: &'static str, route: MethodRouter<AppState>) -> Self {
         match self.routes.iter_mut().find(|(p, _)| *p == path) {
             Some((_, existing)) => {
-                *existing = std::mem::replace(existing, MethodRouter::new()).merge(route);
+                *existing = std::mem::take(existing).merge(route);
             }
             None => self.routes.push((path, route)),
         }
