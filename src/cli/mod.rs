@@ -52,10 +52,18 @@ pub enum Command {
         /// The folder to write (created if missing; entry files not in the database are removed).
         dir: PathBuf,
     },
-    /// Check a content folder without touching the database. Exit status 1 when it has problems.
+    /// Check a content folder without touching the database. Exit status 1 when it has errors
+    /// (or, with --strict, warnings).
     Check {
         /// The content folder.
         dir: PathBuf,
+        /// Treat warnings (likely misspelled drug names, hard reading, copies of commercial
+        /// products, missing warning signs, reviews due) as errors.
+        #[arg(long)]
+        strict: bool,
+        /// Also print each condition page's reading grade.
+        #[arg(long)]
+        report: bool,
     },
     /// Apply database migrations.
     Migrate,
@@ -98,9 +106,14 @@ pub fn run() -> ExitCode {
         },
     };
     // `check` needs no settings at all: it must work in a bare content repository.
-    if let Command::Check { dir } = &cli.command {
+    if let Command::Check {
+        dir,
+        strict,
+        report,
+    } = &cli.command
+    {
         init_logging("warn");
-        return check::run(dir);
+        return check::run(dir, *strict, *report);
     }
     let settings = match Settings::load(cli.config.as_deref(), &overrides) {
         Ok(settings) => settings,

@@ -1,14 +1,15 @@
 //! A condition page: TOML front matter between `+++` lines and a Markdown body whose `## `
 //! headings make the sections.
 
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::problem::ProseKind;
+use super::provenance::{self, Review, Source};
 use super::reader::{At, Table};
 use super::refs::{RefKind, Reference};
 use super::sections::check_body;
 use super::slug::Slug;
-use super::values::{Code, WebUrl};
+use super::values::Code;
 use super::vocabulary::{RedFlagLevel, Vocabulary};
 
 /// A condition in the "Diseases & Conditions" library.
@@ -39,6 +40,9 @@ pub struct ConditionMeta {
     pub medications: MedicationLists,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub red_flags: Vec<RedFlag>,
+    /// Why no emergency or urgent warning sign applies, when none does (else a warning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_warning_signs: Option<String>,
     #[serde(default)]
     pub review: Review,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -103,30 +107,6 @@ pub struct RedFlag {
     pub text: String,
 }
 
-/// Pharmacist review provenance. An empty `by` means "not yet reviewed".
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Review {
-    #[serde(default)]
-    pub by: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<Date>,
-}
-
-impl Review {
-    pub fn is_reviewed(&self) -> bool {
-        !self.by.trim().is_empty()
-    }
-}
-
-/// A public source the page's facts come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Source {
-    pub title: String,
-    pub url: WebUrl,
-}
-
 /// Reads a condition's front matter table and checks its body; `None` when anything is wrong
 /// (the problems are in the file's report). References are returned for the cross-file check.
 pub fn read(
@@ -140,6 +120,9 @@ pub fn read(
     let before = file.problem_count();
     let title = table.required_string("title");
     let summary = table.required_string("summary");
+    if let Some(summary) = &summary {
+        table.prose("summary", ProseKind::Plain, summary);
+    }
     let also_called = table.string_list("also_called");
     let category = table.string("category");
     let codes = table.parsed_list("codes", Code::parse);
@@ -163,19 +146,24 @@ pub fn read(
         .table("medications")
         .map(|t| read_medication_lists(t, refs))
         .unwrap_or_default();
-    let red_flags = table
+    let red_flags: Vec<RedFlag> = table
         .table_list("red_flags")
         .into_iter()
         .filter_map(read_red_flag)
         .collect();
-    let review = table.table("review").map(read_review).unwrap_or_default();
-    let sources = table
-        .table_list("sources")
-        .into_iter()
-        .filter_map(read_source)
-        .collect();
+    let no_warning_signs = table.string("no_warning_signs");
+    let pressing = |flag: &RedFlag| flag.level != RedFlagLevel::Routine;
+    if !red_flags.iter().any(pressing) && no_warning_signs.is_none() {
+        table.warn_table(
+            "red_flags",
+            "no emergency or urgent warning sign: add the signs that need care today, or say \
+             in `no_warning_signs` why none applies",
+        );
+    }
+    let (review, sources) = provenance::read(&mut table);
     table.finish();
     check_body(file, body, body_offset);
+    file.body_at(body, body_offset);
 
     let unwrap = |list: Vec<At<Slug>>| list.into_iter().map(|s| s.value).collect();
     let meta = ConditionMeta {
@@ -188,6 +176,9 @@ pub fn read(
         testimonials: unwrap(testimonials),
         medications,
         red_flags,
+        no_warning_signs: no_warning_signs
+            .map(|n| n.value)
+            .filter(|n| !n.trim().is_empty()),
         review,
         sources,
     };
@@ -219,52 +210,16 @@ fn read_medication_lists(mut table: Table<'_, '_>, refs: &mut Vec<Reference>) ->
 fn read_red_flag(mut table: Table<'_, '_>) -> Option<RedFlag> {
     let level = table.parsed("level", true, RedFlagLevel::parse);
     let text = table.required_string("text");
+    if let Some(text) = &text {
+        let kind = match level.as_ref().map(|l| l.value) {
+            Some(RedFlagLevel::Emergency | RedFlagLevel::Urgent) => ProseKind::PressingFlag,
+            _ => ProseKind::Plain,
+        };
+        table.prose("text", kind, text);
+    }
     table.finish();
     Some(RedFlag {
         level: level?.value,
         text: text?.value,
-    })
-}
-
-/// Reads `[review]`: a named reviewer needs both dates, and the next review comes after the last.
-fn read_review(mut table: Table<'_, '_>) -> Review {
-    let by = table.string("by");
-    let on = table.date("on");
-    let next = table.date("next");
-    let by = by.map(|b| b.value).unwrap_or_default();
-    if !by.trim().is_empty() {
-        for (key, date) in [("on", &on), ("next", &next)] {
-            if date.is_none() && !table.has(key) {
-                table.report_table(key, "required when `review.by` names a reviewer");
-            }
-        }
-    }
-    if let (Some(on), Some(next)) = (&on, &next)
-        && next.value <= on.value
-    {
-        table.report(
-            next.offset,
-            "next",
-            format!(
-                "next review {} must be after the review date {}",
-                next.value, on.value
-            ),
-        );
-    }
-    table.finish();
-    Review {
-        by,
-        on: on.map(|d| d.value),
-        next: next.map(|d| d.value),
-    }
-}
-
-fn read_source(mut table: Table<'_, '_>) -> Option<Source> {
-    let title = table.required_string("title");
-    let url = table.parsed("url", true, WebUrl::parse);
-    table.finish();
-    Some(Source {
-        title: title?.value,
-        url: url?.value,
     })
 }

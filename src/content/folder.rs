@@ -7,7 +7,10 @@ use toml::de::DeTable;
 
 use super::condition::{self, Availability, Condition};
 use super::medication::{self, Medication};
-use super::problem::{Problem, SourceFile, did_you_mean};
+use jiff::civil::Date;
+
+use super::advice::{PageGrade, ProseFile, advise};
+use super::problem::{Problem, Severity, SourceFile, did_you_mean};
 use super::reader::Table;
 use super::refs::{RefKind, Reference};
 use super::site;
@@ -30,9 +33,57 @@ pub fn load(root: &str, files: &[RawFile]) -> Result<ContentPack, Vec<Problem>> 
     loader.finish(root)
 }
 
+/// A folder checked for `pestle check`: the content or its errors, and the advice.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub pack: Result<ContentPack, Vec<Problem>>,
+    /// Warnings, sorted by place; only when the folder has no errors (advice on a folder that
+    /// does not load would be noise).
+    pub warnings: Vec<Problem>,
+    /// Each condition page's reading grades.
+    pub grades: Vec<PageGrade>,
+}
+
+/// `load`, plus the advice (`super::advice`) as of `today`.
+pub fn check(root: &str, files: &[RawFile], today: Date) -> Checked {
+    let mut loader = Loader {
+        today: Some(today),
+        ..Loader::default()
+    };
+    for file in files {
+        loader.add(root, file);
+    }
+    let mut warnings = std::mem::take(&mut loader.warnings);
+    let prose = std::mem::take(&mut loader.prose);
+    let pack = loader.finish(root);
+    let Ok(loaded) = &pack else {
+        return Checked {
+            pack,
+            warnings: Vec::new(),
+            grades: Vec::new(),
+        };
+    };
+    let advice = advise(loaded, &prose);
+    warnings.extend(advice.warnings);
+    sort_by_place(&mut warnings);
+    Checked {
+        pack,
+        warnings,
+        grades: advice.grades,
+    }
+}
+
+fn sort_by_place(problems: &mut [Problem]) {
+    problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+}
+
 #[derive(Default)]
 struct Loader {
+    /// Set when checking (not only loading): dated rules run and prose is kept for the advice.
+    today: Option<Date>,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
+    prose: Vec<ProseFile>,
     site: Option<site::Site>,
     site_seen: bool,
     conditions: BTreeMap<Slug, Condition>,
@@ -56,12 +107,12 @@ impl Loader {
             (Some("site.toml"), None, _) => {
                 self.site_seen = true;
                 if let Some(text) = self.decode(&name, &file.bytes) {
-                    let source = SourceFile::new(name.clone(), &text);
+                    let source = SourceFile::new(name.clone(), &text).checked_on(self.today);
                     let mut refs = Vec::new();
                     if let Some(parsed) = parse_toml(&source, &text, 0) {
                         self.site = site::read(Table::root(&source, 0, &parsed), &mut refs);
                     }
-                    self.problems.extend(source.into_problems());
+                    self.absorb(source);
                     if !refs.is_empty() {
                         self.pending.push((name, text, refs));
                     }
@@ -120,7 +171,7 @@ impl Loader {
         let Some(text) = self.decode(name, bytes) else {
             return;
         };
-        let source = SourceFile::new(name.to_owned(), &text);
+        let source = SourceFile::new(name.to_owned(), &text).checked_on(self.today);
         let mut refs = Vec::new();
         match kind {
             "conditions" => {
@@ -145,9 +196,25 @@ impl Loader {
                 }
             }
         }
-        self.problems.extend(source.into_problems());
+        self.absorb(source);
         if !refs.is_empty() {
             self.pending.push((name.to_owned(), text, refs));
+        }
+    }
+
+    /// Takes a read file's errors, and (when checking) its warnings and prose.
+    fn absorb(&mut self, source: SourceFile<'_>) {
+        let (name, text) = (source.name.clone(), source.text.to_owned());
+        let (problems, prose) = source.into_parts();
+        let (errors, warnings): (Vec<Problem>, Vec<Problem>) = problems
+            .into_iter()
+            .partition(|p| p.severity == Severity::Error);
+        self.problems.extend(errors);
+        if self.today.is_some() {
+            self.warnings.extend(warnings);
+            if !prose.is_empty() {
+                self.prose.push(ProseFile { name, text, prose });
+            }
         }
     }
 
@@ -161,6 +228,7 @@ impl Loader {
                 let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
                 let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
                 self.problems.push(Problem {
+                    severity: Severity::Error,
                     file: name.to_owned(),
                     line: Some(line),
                     column: Some(column),
@@ -192,7 +260,7 @@ impl Loader {
         }
         if !self.problems.is_empty() {
             let mut problems = self.problems;
-            problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+            sort_by_place(&mut problems);
             return Err(problems);
         }
         let site = self.site.ok_or_else(Vec::new)?;
@@ -261,6 +329,7 @@ impl Loader {
 /// A problem about a whole file, with no line to point at.
 fn whole_file(file: String, message: String) -> Problem {
     Problem {
+        severity: Severity::Error,
         file,
         line: None,
         column: None,

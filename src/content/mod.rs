@@ -1,12 +1,14 @@
 //! The content domain: conditions, medications, testimonials and the site, read from a content
 //! folder with precise problems, and written back out by `export`. Depends on nothing above it.
 
+mod advice;
 mod condition;
 mod export;
 mod folder;
 mod hours;
 mod medication;
 mod problem;
+mod provenance;
 mod reader;
 mod refs;
 mod sections;
@@ -22,13 +24,14 @@ use anyhow::Context;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use condition::{
-    Availability, Condition, ConditionMeta, MedicationLists, RedFlag, Review, Source,
-};
+pub use advice::{BODY_GRADE, FLAG_GRADE, PageGrade};
+pub use condition::{Availability, Condition, ConditionMeta, MedicationLists, RedFlag};
 pub use export::{condition_text, file, files, write_folder};
+pub use folder::Checked;
 pub use hours::{OpenStatus, clock, weekday_name};
 pub use medication::{Compounding, Medication, MedicationMeta};
-pub use problem::{Position, Problem};
+pub use problem::{Position, Problem, Severity};
+pub use provenance::{Review, Source};
 pub use sections::{Section, anchor, sections};
 pub use site::{Address, Brand, Location, Site, WeeklyHours};
 pub use slug::Slug;
@@ -59,6 +62,12 @@ impl ContentPack {
     /// Checks and loads `files`; `root` is how problems name the folder.
     pub fn from_files(root: &str, files: &[RawFile]) -> Result<Self, Vec<Problem>> {
         folder::load(root, files)
+    }
+
+    /// `from_files` with the advice for editors (drug names, reading level, review dates…),
+    /// as of `today`. Slower: it reads the word lists and measures every page.
+    pub fn check(root: &str, files: &[RawFile], today: jiff::civil::Date) -> Checked {
+        folder::check(root, files, today)
     }
 
     /// The same pack with every list in slug order (byte order), which the lookups below rely on.

@@ -4,9 +4,11 @@
 use std::cell::RefCell;
 use std::fmt;
 
-/// One actionable mistake in a content file.
+/// One actionable mistake in a content file, or (a warning) something a reviewer should look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Errors stop an import; warnings only do under `pestle check --strict`.
+    pub severity: Severity,
     /// The file, as shown to the user (the folder given on the command line joined with the
     /// path inside it).
     pub file: String,
@@ -20,6 +22,15 @@ pub struct Problem {
     pub message: String,
 }
 
+/// How much a problem matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The folder cannot be imported until it is fixed.
+    Error,
+    /// Probably wrong or hard to read; `pestle check --strict` treats it as an error.
+    Warning,
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
@@ -30,6 +41,9 @@ impl fmt::Display for Problem {
             }
         }
         write!(f, ": ")?;
+        if self.severity == Severity::Warning {
+            write!(f, "warning: ")?;
+        }
         if let Some(field) = &self.field {
             write!(f, "field `{field}`: ")?;
         }
@@ -59,6 +73,32 @@ impl Position {
     }
 }
 
+/// Text a patient reads (a body, a summary, a warning sign), kept with where it was written so
+/// the advice (`super::advice`) can point at a word in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prose {
+    /// The dotted field, e.g. `red_flags[1].text`, or `body`.
+    pub field: String,
+    pub kind: ProseKind,
+    pub text: String,
+    /// Byte offset in the file of the text's first character.
+    pub offset: usize,
+    /// Whether `text` appears in the file byte for byte from `offset` (no escapes), so a word's
+    /// offset inside it is its offset in the file; otherwise words point at the text's start.
+    pub verbatim: bool,
+}
+
+/// What a piece of prose is, for the rules that treat them differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProseKind {
+    /// A condition's Markdown body.
+    Body,
+    /// An emergency or urgent warning sign: read by someone worried, so the plainest of all.
+    PressingFlag,
+    /// Any other plain-text field a patient reads.
+    Plain,
+}
+
 /// A file being checked: its display name, its whole text, and the problems found so far.
 ///
 /// Problems go through a `RefCell` so that nested table readers can all report into the file
@@ -66,7 +106,11 @@ impl Position {
 pub struct SourceFile<'t> {
     pub name: String,
     pub text: &'t str,
+    /// The date a check runs on, for rules about dates (a review that is due); `None` when
+    /// the content is only being loaded.
+    pub today: Option<jiff::civil::Date>,
     problems: RefCell<Vec<Problem>>,
+    prose: RefCell<Vec<Prose>>,
 }
 
 impl<'t> SourceFile<'t> {
@@ -74,25 +118,95 @@ impl<'t> SourceFile<'t> {
         Self {
             name,
             text,
+            today: None,
             problems: RefCell::new(Vec::new()),
+            prose: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The same file, checked as of `today` (see `today`).
+    pub fn checked_on(mut self, today: Option<jiff::civil::Date>) -> Self {
+        self.today = today;
+        self
     }
 
     /// Records a problem at byte `offset` of the file.
     pub fn report_at(&self, offset: usize, field: Option<&str>, message: impl Into<String>) {
+        self.push(Severity::Error, offset, field, message.into());
+    }
+
+    /// Records a warning at byte `offset` of the file.
+    pub fn warn_at(&self, offset: usize, field: Option<&str>, message: impl Into<String>) {
+        self.push(Severity::Warning, offset, field, message.into());
+    }
+
+    fn push(&self, severity: Severity, offset: usize, field: Option<&str>, message: String) {
         let position = Position::of(self.text, offset);
         self.problems.borrow_mut().push(Problem {
+            severity,
             file: self.name.clone(),
             line: Some(position.line),
             column: Some(position.column),
             field: field.map(str::to_owned),
-            message: message.into(),
+            message,
         });
     }
 
-    /// How many problems this file has so far.
+    /// Keeps `text`, written as a TOML string whose value starts at byte `offset` (its opening
+    /// quote), for the advice.
+    pub fn prose_at(&self, field: String, kind: ProseKind, text: &str, offset: usize) {
+        let rest = &self.text[offset.min(self.text.len())..];
+        let skip = [
+            "\"\"\"\n",
+            "\"\"\"\r\n",
+            "\"\"\"",
+            "'''\n",
+            "'''\r\n",
+            "'''",
+            "\"",
+            "'",
+        ]
+        .into_iter()
+        .find(|quote| rest.starts_with(quote))
+        .map_or(0, str::len);
+        let start = offset + skip;
+        let verbatim = self.text.get(start..start + text.len()) == Some(text);
+        self.keep(Prose {
+            field,
+            kind,
+            text: text.to_owned(),
+            offset: start,
+            verbatim,
+        });
+    }
+
+    /// Keeps a condition's body, which starts at byte `offset`.
+    pub fn body_at(&self, text: &str, offset: usize) {
+        self.keep(Prose {
+            field: "body".to_owned(),
+            kind: ProseKind::Body,
+            text: text.to_owned(),
+            offset,
+            verbatim: true,
+        });
+    }
+
+    fn keep(&self, prose: Prose) {
+        self.prose.borrow_mut().push(prose);
+    }
+
+    /// How many errors this file has so far (warnings do not count).
     pub fn problem_count(&self) -> usize {
-        self.problems.borrow().len()
+        self.problems
+            .borrow()
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
+    /// The problems (errors and warnings) and the prose kept.
+    pub fn into_parts(self) -> (Vec<Problem>, Vec<Prose>) {
+        (self.problems.into_inner(), self.prose.into_inner())
     }
 
     pub fn into_problems(self) -> Vec<Problem> {
@@ -145,6 +259,7 @@ mod tests {
     #[test]
     fn problems_read_like_compiler_errors() {
         let problem = Problem {
+            severity: Severity::Error,
             file: "content/site.toml".into(),
             line: Some(3),
             column: Some(1),

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::problem::{SourceFile, did_you_mean};
+use super::problem::{ProseKind, SourceFile, did_you_mean};
 
 /// A value together with the byte offset in its file where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,23 @@ impl<'a, 'i> Table<'a, 'i> {
     pub fn report(&self, offset: usize, key: &str, message: impl Into<String>) {
         self.file
             .report_at(offset, Some(&self.field(key)), message.into());
+    }
+
+    /// Warns about `key` at byte `offset` (already absolute within the file).
+    pub fn warn(&self, offset: usize, key: &str, message: impl Into<String>) {
+        self.file
+            .warn_at(offset, Some(&self.field(key)), message.into());
+    }
+
+    /// Warns about the table as a whole (for rules that span several fields).
+    pub fn warn_table(&self, key: &str, message: impl Into<String>) {
+        self.warn(self.at, key, message);
+    }
+
+    /// Keeps a string a patient reads for the advice (reading level, drug names).
+    pub fn prose(&self, key: &str, kind: ProseKind, text: &At<String>) {
+        self.file
+            .prose_at(self.field(key), kind, &text.value, text.offset);
     }
 
     /// Reports a problem with the table as a whole (for rules that span several fields).
@@ -267,6 +284,44 @@ impl<'a, 'i> Table<'a, 'i> {
             path: format!("{}{suffix}", self.path),
             asked: Vec::new(),
         }
+    }
+
+    /// An optional boolean; reports a wrong type.
+    pub fn bool(&mut self, key: &'static str) -> Option<At<bool>> {
+        let value = self.value(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(At {
+                value: *b,
+                offset: self.offset(value.span()),
+            }),
+            _ => {
+                self.wrong_type(key, value, "true or false");
+                None
+            }
+        }
+    }
+
+    /// Every entry of a table whose keys are data, not field names (like `[compounding.reasons]`),
+    /// as (key, string value); values that are not strings are reported.
+    pub fn string_entries(self) -> Vec<(At<String>, At<String>)> {
+        let mut out = Vec::new();
+        for (key, value) in self.table.iter() {
+            let name = key.get_ref().as_ref();
+            match value.get_ref() {
+                DeValue::String(text) => out.push((
+                    At {
+                        value: name.to_owned(),
+                        offset: self.offset(key.span()),
+                    },
+                    At {
+                        value: text.to_string(),
+                        offset: self.offset(value.span()),
+                    },
+                )),
+                _ => self.wrong_type(name, value, "a string"),
+            }
+        }
+        out
     }
 
     /// Whether `key` is present at all (whatever its type).

@@ -68,6 +68,7 @@ pub async fn decide_story(
         quote: story.quote.clone(),
         name: story.name.clone(),
         place: story.place.clone(),
+        example: false,
     })
     .map_err(anyhow::Error::from)?;
     match publish_held(&held, store, &entry, &source, author, now).await? {

@@ -27,6 +27,7 @@ struct FormPage<'a> {
     quote: String,
     name: String,
     place: String,
+    example: bool,
     problems: Vec<String>,
     notice: Option<&'static str>,
     csrf: String,
@@ -55,6 +56,7 @@ fn form_page(
             quote: meta.quote,
             name: meta.name,
             place: meta.place,
+            example: meta.example,
             problems,
             notice,
             csrf: staff.csrf.clone(),
@@ -67,6 +69,7 @@ fn empty() -> TestimonialMeta {
         quote: String::new(),
         name: String::new(),
         place: String::new(),
+        example: false,
     }
 }
 
@@ -102,6 +105,16 @@ pub struct TestimonialForm {
     name: String,
     #[serde(default)]
     place: String,
+    /// The checkbox: "yes" when ticked, absent when not.
+    #[serde(default)]
+    example: Option<Example>,
+}
+
+/// The example checkbox's one value.
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Example {
+    Yes,
 }
 
 pub async fn submit(
@@ -120,6 +133,7 @@ pub async fn submit(
         quote: text(&form.quote),
         name: text(&form.name),
         place: text(&form.place),
+        example: matches!(form.example, Some(Example::Yes)),
     };
     let source = toml::to_string(&meta).map_err(anyhow::Error::from)?;
     match content::apply(&state, &staff, &entry, source, form.action).await? {
