@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod advice;
 mod boundaries;
 mod check;
 mod cli;

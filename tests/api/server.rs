@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use pestle::content::RedFlagLevel;
 use pestle::store::ImportMode;
 
 use crate::helpers::{Backend, on_both_backends, sample_pack, spawn_app};
@@ -84,13 +85,26 @@ async fn a_condition_page_shows_urgency_medications_and_provenance() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("<h1>Foot &#38; Leg Cramps</h1>"));
-    // Urgency in words, not colour alone, before the first section and again at "When to get help".
+    // Urgency in words, not colour alone, on every card: before the first section and again at
+    // "When to get help".
+    let pack = sample_pack();
+    let flags = &pack
+        .condition("foot-and-leg-cramps")
+        .unwrap()
+        .meta
+        .red_flags;
+    let count = |level| flags.iter().filter(|f| f.level == level).count();
+    let (emergency, urgent) = (count(RedFlagLevel::Emergency), count(RedFlagLevel::Urgent));
+    assert!(emergency > 0 && urgent > 0);
     assert_eq!(
         html.matches("Emergency: Call 911 now.").count(),
-        2,
+        2 * emergency,
         "{html}"
     );
-    assert_eq!(html.matches("Urgent: See a doctor today.").count(), 2);
+    assert_eq!(
+        html.matches("Urgent: See a doctor today.").count(),
+        2 * urgent
+    );
     let cards = html.find("Urgent: See a doctor today.").unwrap();
     assert!(
         cards < html.find("id=\"overview\"").unwrap(),

@@ -7,7 +7,8 @@ use axum::response::Response;
 
 use super::schema;
 use crate::content::{
-    Condition, ContentPack, Medication, RedFlag, RedFlagLevel, Testimonial, sections,
+    Condition, ContentPack, Medication, RedFlag, RedFlagLevel, Review, Source, Testimonial,
+    sections,
 };
 use crate::web::AppError;
 use crate::web::markdown::to_html;
@@ -26,6 +27,8 @@ struct ConditionPage<'a> {
     testimonials: Vec<&'a Testimonial>,
     related: Vec<&'a Condition>,
     has_medications: bool,
+    review: &'a Review,
+    sources: &'a [Source],
 }
 
 struct SectionView {
@@ -88,6 +91,8 @@ fn view<'a>(
     Ok(ConditionPage {
         layout: site.layout(meta)?,
         condition,
+        review: &condition.meta.review,
+        sources: &condition.meta.sources,
         sections: sections(&condition.body)
             .into_iter()
             .map(|s| SectionView {

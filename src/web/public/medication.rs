@@ -6,7 +6,7 @@ use axum::extract::Path;
 use axum::response::Response;
 
 use super::schema;
-use crate::content::{Condition, Medication, MedicationStatus};
+use crate::content::{Condition, Medication, MedicationStatus, Review, Source};
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
@@ -17,6 +17,8 @@ struct MedicationPage<'a> {
     medication: &'a Medication,
     status: String,
     conditions: Vec<&'a Condition>,
+    review: &'a Review,
+    sources: &'a [Source],
 }
 
 #[derive(Template)]
@@ -89,6 +91,8 @@ pub fn render(site: &Rendered, slug: &str) -> Result<String, AppError> {
     let page = MedicationPage {
         layout: site.layout(meta)?,
         medication,
+        review: &medication.meta.review,
+        sources: &medication.meta.sources,
         status,
         conditions: pack
             .conditions

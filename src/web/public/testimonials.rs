@@ -12,6 +12,9 @@ use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 struct TestimonialsPage<'a> {
     layout: Layout<'a>,
     testimonials: Vec<(&'a Testimonial, Vec<&'a Condition>)>,
+    /// Whether any quote is a sample (`example = true`) / a patient's own: the lead says which.
+    any_example: bool,
+    any_real: bool,
 }
 
 pub async fn show(page: PageRequest) -> Response {
@@ -39,6 +42,8 @@ pub fn render(site: &Rendered) -> Result<String, AppError> {
         .collect();
     let page = TestimonialsPage {
         layout: site.layout(meta)?,
+        any_example: pack.testimonials.iter().any(|t| t.meta.example),
+        any_real: pack.testimonials.iter().any(|t| !t.meta.example),
         testimonials,
     };
     Ok(page.render().map_err(anyhow::Error::from)?)
