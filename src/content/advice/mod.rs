@@ -149,7 +149,7 @@ fn placed_words(prose: &Prose) -> Vec<(usize, &str)> {
             .map(|(_, range)| range)
             .collect()
     } else {
-        vec![0..text.len()]
+        std::iter::once(0..text.len()).collect()
     };
     let mut out = Vec::new();
     for range in pieces {
