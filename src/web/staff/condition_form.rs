@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::content::{self, CHECKED};
+use super::provenance_fields::ProvenanceFields;
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::{Condition, RedFlagLevel, Vocabulary};
@@ -19,9 +20,8 @@ use crate::publish::{self, Action, Entry, FormStart, Outcome};
 use crate::staff::Role;
 use crate::web::{AppError, AppState};
 
-/// Rows offered for warning signs and sources (blank rows are ignored).
+/// Rows offered for warning signs (blank rows are ignored).
 const FLAG_ROWS: usize = 6;
-const SOURCE_ROWS: usize = 8;
 
 /// What the form shows: every field as text.
 #[derive(Default)]
@@ -30,6 +30,8 @@ pub struct ConditionFields {
     summary: String,
     also_called: String,
     category: String,
+    /// Why no emergency or urgent warning sign applies, when none does.
+    no_warning_signs: String,
     codes: String,
     related: String,
     testimonials: String,
@@ -38,11 +40,8 @@ pub struct ConditionFields {
     compounded: String,
     /// (level, text)
     flags: Vec<(String, String)>,
-    /// (title, url)
-    sources: Vec<(String, String)>,
     body: String,
-    /// `[review]` is set by "mark reviewed", never here: carried over as it is.
-    review: (String, String, String),
+    provenance: ProvenanceFields,
 }
 
 fn lines(items: impl IntoIterator<Item = String>) -> String {
@@ -59,20 +58,12 @@ impl ConditionFields {
             .map(|f| (f.level.word().to_owned(), f.text.clone()))
             .collect();
         flags.resize(FLAG_ROWS.max(flags.len()), (String::new(), String::new()));
-        let mut sources: Vec<(String, String)> = m
-            .sources
-            .iter()
-            .map(|s| (s.title.clone(), s.url.as_str().to_owned()))
-            .collect();
-        sources.resize(
-            SOURCE_ROWS.max(sources.len()),
-            (String::new(), String::new()),
-        );
         Self {
             title: m.title.clone(),
             summary: m.summary.clone(),
             also_called: lines(m.also_called.iter().cloned()),
             category: m.category.clone().unwrap_or_default(),
+            no_warning_signs: m.no_warning_signs.clone().unwrap_or_default(),
             codes: lines(m.codes.iter().map(ToString::to_string)),
             related: slugs(&m.related),
             testimonials: slugs(&m.testimonials),
@@ -80,20 +71,14 @@ impl ConditionFields {
             prescription: slugs(&m.medications.prescription),
             compounded: slugs(&m.medications.compounded),
             flags,
-            sources,
             body: c.body.clone(),
-            review: (
-                m.review.by.clone(),
-                m.review.on.map(|d| d.to_string()).unwrap_or_default(),
-                m.review.next.map(|d| d.to_string()).unwrap_or_default(),
-            ),
+            provenance: ProvenanceFields::from_page(&m.review, &m.sources),
         }
     }
 
     fn blank() -> Self {
         Self {
             flags: vec![(String::new(), String::new()); FLAG_ROWS],
-            sources: vec![(String::new(), String::new()); SOURCE_ROWS],
             body: "## Overview\n\n".to_owned(),
             ..Self::default()
         }
@@ -123,6 +108,7 @@ impl ConditionFields {
             summary: get("summary"),
             also_called: get("also_called"),
             category: get("category"),
+            no_warning_signs: get("no_warning_signs"),
             codes: get("codes"),
             related: get("related"),
             testimonials: get("testimonials"),
@@ -130,9 +116,8 @@ impl ConditionFields {
             prescription: get("prescription"),
             compounded: get("compounded"),
             flags: rows(("flag_level", "flag_text"), FLAG_ROWS),
-            sources: rows(("source_title", "source_url"), SOURCE_ROWS),
             body: get("body"),
-            review: (get("review_by"), get("review_on"), get("review_next")),
+            provenance: ProvenanceFields::from_posted(get),
         }
     }
 
@@ -165,11 +150,13 @@ impl ConditionFields {
                 front.insert(key.into(), list(text));
             }
         }
-        if !self.category.trim().is_empty() {
-            front.insert(
-                "category".into(),
-                Value::String(self.category.trim().to_owned()),
-            );
+        for (key, text) in [
+            ("category", &self.category),
+            ("no_warning_signs", &self.no_warning_signs),
+        ] {
+            if !text.trim().is_empty() {
+                front.insert(key.into(), Value::String(text.trim().to_owned()));
+            }
         }
         let mut medications = Table::new();
         for (key, text) in [
@@ -198,28 +185,7 @@ impl ConditionFields {
         if !flags.is_empty() {
             front.insert("red_flags".into(), Value::Array(flags));
         }
-        let mut review = Table::new();
-        review.insert("by".into(), Value::String(self.review.0.clone()));
-        for (key, value) in [("on", &self.review.1), ("next", &self.review.2)] {
-            if let Ok(date) = value.parse::<toml::value::Datetime>() {
-                review.insert(key.into(), Value::Datetime(date));
-            }
-        }
-        front.insert("review".into(), Value::Table(review));
-        let sources: Vec<Value> = self
-            .sources
-            .iter()
-            .filter(|(title, url)| !title.trim().is_empty() || !url.trim().is_empty())
-            .map(|(title, url)| {
-                let mut source = Table::new();
-                source.insert("title".into(), Value::String(title.trim().to_owned()));
-                source.insert("url".into(), Value::String(url.trim().to_owned()));
-                Value::Table(source)
-            })
-            .collect();
-        if !sources.is_empty() {
-            front.insert("sources".into(), Value::Array(sources));
-        }
+        self.provenance.write(&mut front);
         let front = toml::to_string(&front).map_err(anyhow::Error::from)?;
         Ok(format!("+++\n{front}+++\n{}", self.body))
     }
@@ -232,6 +198,8 @@ struct FormPage<'a> {
     url: String,
     slug: String,
     fields: ConditionFields,
+    /// Taken out of `fields` for the shared `provenance_fields.html`.
+    provenance: ProvenanceFields,
     levels: Vec<&'static str>,
     problems: Vec<String>,
     notice: Option<&'static str>,
@@ -267,9 +235,10 @@ fn form_page(
     state: &AppState,
     staff: &Staff,
     entry: &Entry,
-    fields: ConditionFields,
+    mut fields: ConditionFields,
     (problems, preview): (Vec<String>, Option<String>),
 ) -> Result<Response, AppError> {
+    let provenance = std::mem::take(&mut fields.provenance);
     let site = state.renderer().current();
     let title = if problems.is_empty() {
         format!("Edit {}", entry.slug)
@@ -288,6 +257,7 @@ fn form_page(
             url: content::url(entry),
             slug: entry.slug.clone(),
             fields,
+            provenance,
             levels: RedFlagLevel::WORDS.iter().map(|(word, _)| *word).collect(),
             notice: preview.is_some().then_some(CHECKED),
             problems,
@@ -350,8 +320,15 @@ mod tests {
 
     #[test]
     fn the_sample_cramps_page_round_trips_through_the_form() {
-        let pack = crate::content::ContentPack::sample().unwrap();
-        let cramps = pack.condition("foot-and-leg-cramps").unwrap();
+        let mut pack = crate::content::ContentPack::sample().unwrap();
+        // Every field the form carries, the optional ones too.
+        let index = pack
+            .conditions
+            .iter()
+            .position(|c| c.slug.as_str() == "foot-and-leg-cramps")
+            .unwrap();
+        pack.conditions[index].meta.no_warning_signs = Some("Said why, for the test.".into());
+        let cramps = &pack.conditions[index];
         let source = ConditionFields::from_condition(cramps).to_source().unwrap();
         let files: Vec<crate::content::RawFile> = crate::content::files(&pack)
             .unwrap()

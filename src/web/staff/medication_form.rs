@@ -1,7 +1,8 @@
 //! A medication as a form: generic name, status (chosen from the words the content reader
 //! accepts, so a prescription-only drug cannot be typed in as over-the-counter by accident),
-//! schedule, brands, class, summary, codes, and what the pharmacy compounds it into (ticked
-//! from the dosage forms it knows). Turned into the same file text as the file editor and sent
+//! schedule, brands, class, summary, codes, the forms sold ready-made and what the pharmacy
+//! compounds it into (ticked from the dosage forms it knows) with why, and its sources (the
+//! review rides along untouched). Turned into the same file text as the file editor and sent
 //! through the same check and publish (`crate::publish::apply`).
 
 use askama::Template;
@@ -12,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::content::{self, CHECKED};
+use super::provenance_fields::ProvenanceFields;
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::{DosageForm, Medication, MedicationStatus, Schedule, Vocabulary};
@@ -28,8 +30,13 @@ struct MedicationFields {
     class: String,
     summary: String,
     codes: String,
+    /// Dosage forms also sold ready-made (ticked).
+    commercial_forms: Vec<String>,
     forms: Vec<String>,
     note: String,
+    /// `form: why`, one per line ([compounding.reasons]).
+    reasons: String,
+    provenance: ProvenanceFields,
 }
 
 impl MedicationFields {
@@ -51,11 +58,24 @@ impl MedicationFields {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n"),
+            commercial_forms: meta
+                .commercial_forms
+                .iter()
+                .map(|f| f.word().to_owned())
+                .collect(),
             forms: meta
                 .compounding
                 .iter()
                 .flat_map(|c| c.forms.iter().map(|f| f.word().to_owned()))
                 .collect(),
+            reasons: meta
+                .compounding
+                .iter()
+                .flat_map(|c| c.reasons.iter())
+                .map(|(form, why)| format!("{form}: {why}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            provenance: ProvenanceFields::from_page(&meta.review, &meta.sources),
             note: meta
                 .compounding
                 .as_ref()
@@ -72,6 +92,12 @@ impl MedicationFields {
                 .find(|(key, _)| key == name)
                 .map_or_else(String::new, |(_, v)| v.replace("\r\n", "\n"))
         };
+        let ticked = |name: &str| -> Vec<String> {
+            form.iter()
+                .filter(|(key, _)| key == name)
+                .map(|(_, v)| v.clone())
+                .collect()
+        };
         Self {
             name: get("name"),
             status: get("status"),
@@ -80,12 +106,11 @@ impl MedicationFields {
             class: get("class"),
             summary: get("summary"),
             codes: get("codes"),
-            forms: form
-                .iter()
-                .filter(|(key, _)| key == "forms")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            commercial_forms: ticked("commercial_forms"),
+            forms: ticked("forms"),
             note: get("note"),
+            reasons: get("reasons"),
+            provenance: ProvenanceFields::from_posted(get),
         }
     }
 
@@ -118,7 +143,12 @@ impl MedicationFields {
                 file.insert(key.into(), lines(value));
             }
         }
-        if !self.forms.is_empty() || !self.note.trim().is_empty() {
+        if !self.commercial_forms.is_empty() {
+            let forms = self.commercial_forms.iter().map(|f| string(f)).collect();
+            file.insert("commercial_forms".into(), Value::Array(forms));
+        }
+        if !self.forms.is_empty() || !self.note.trim().is_empty() || !self.reasons.trim().is_empty()
+        {
             let mut compounding = Table::new();
             compounding.insert(
                 "forms".into(),
@@ -127,8 +157,23 @@ impl MedicationFields {
             if !self.note.trim().is_empty() {
                 compounding.insert("note".into(), string(&self.note));
             }
+            // A line without "form:" keeps the whole line as the form, so the reader names it
+            // (an unknown dosage form) instead of it vanishing.
+            let reasons: Table = self
+                .reasons
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+                .map(|line| {
+                    let (form, why) = line.split_once(':').unwrap_or((line, ""));
+                    (form.trim().to_owned(), string(why))
+                })
+                .collect();
+            if !reasons.is_empty() {
+                compounding.insert("reasons".into(), Value::Table(reasons));
+            }
             file.insert("compounding".into(), Value::Table(compounding));
         }
+        self.provenance.write(&mut file);
         Ok(toml::to_string(&file).map_err(anyhow::Error::from)?)
     }
 }
@@ -140,6 +185,8 @@ struct FormPage<'a> {
     url: String,
     slug: String,
     fields: MedicationFields,
+    /// Taken out of `fields` for the shared `provenance_fields.html`.
+    provenance: ProvenanceFields,
     statuses: Vec<&'static str>,
     schedules: Vec<&'static str>,
     dosage_forms: Vec<&'static str>,
@@ -176,9 +223,10 @@ fn form_page(
     state: &AppState,
     staff: &Staff,
     entry: &Entry,
-    fields: MedicationFields,
+    mut fields: MedicationFields,
     (problems, notice): (Vec<String>, Option<&'static str>),
 ) -> Result<Response, AppError> {
+    let provenance = std::mem::take(&mut fields.provenance);
     let site = state.renderer().current();
     let error = !problems.is_empty();
     let title = format!("{}Edit {}", if error { "Error: " } else { "" }, entry.slug);
@@ -193,6 +241,7 @@ fn form_page(
             url: content::url(entry),
             slug: entry.slug.clone(),
             fields,
+            provenance,
             statuses: MedicationStatus::WORDS.iter().map(|(w, _)| *w).collect(),
             schedules: Schedule::WORDS.iter().map(|(w, _)| *w).collect(),
             dosage_forms: DosageForm::WORDS.iter().map(|(w, _)| *w).collect(),

@@ -12,6 +12,7 @@ mod editor;
 mod export;
 mod inbox;
 mod medication_form;
+mod provenance_fields;
 mod review;
 mod revisions;
 pub(crate) mod session;
