@@ -6,6 +6,7 @@
 
 mod duration;
 mod keys;
+mod proxies;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 pub use duration::parse as parse_duration;
+pub use proxies::{Cidr, TrustedProxies};
 
 /// The file read when `--config` is not given, if it exists in the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = "pestle.toml";
@@ -123,6 +125,14 @@ pub struct Settings {
     /// Env: `PESTLE_NOTIFY_WEBHOOK_URL`. Default: unset.
     #[serde(default)]
     pub notify_webhook_url: Option<SecretString>,
+
+    /// Reverse proxies allowed to say who the client is (`Forwarded`, `X-Forwarded-For`): address
+    /// ranges, `["10.0.0.0/8", "::1"]`, or one string with commas. Only a connection from one of
+    /// them is believed, and the client is the rightmost address that is not one of them; any
+    /// other connection's headers are ignored. Env: `PESTLE_TRUSTED_PROXIES`. Default: none
+    /// (the connecting address is the client — right when nothing sits in front of pestle).
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
 
     /// Request-form submissions allowed per client address per hour (all usable at once);
     /// more get `429` with `Retry-After`. Env: `PESTLE_REQUEST_LIMIT_PER_HOUR`. Default: `10`.

@@ -108,6 +108,16 @@ fn one_value_per_setting() -> Vec<(&'static str, &'static str, Read, &'static st
             "Some(\"https://hooks.example/x\")",
         ),
         (
+            "trusted_proxies",
+            "10.0.0.0/8, ::1",
+            |s| {
+                let ranges: Vec<String> =
+                    s.trusted_proxies.0.iter().map(|c| c.to_string()).collect();
+                ranges.join(" ")
+            },
+            "10.0.0.0/8 ::1/128",
+        ),
+        (
             "request_limit_per_hour",
             "17",
             |s| s.request_limit_per_hour.to_string(),

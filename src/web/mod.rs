@@ -3,6 +3,7 @@
 
 mod api;
 mod cache;
+mod client;
 mod error;
 mod headers;
 mod health;
@@ -97,6 +98,7 @@ impl Application {
                 state::Parts {
                     content: cache,
                     renderer,
+                    trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
                     origins: requests::csrf::Origins::new(&settings.public_url, bound),
                     form_tokens: requests::csrf::FormTokens::new(&keys),
                     keys,
@@ -203,7 +205,12 @@ pub fn router(state: AppState, hsts: bool) -> Router {
     for layer in headers::layers(hsts) {
         router = router.layer(layer);
     }
+    // Outermost but for tracing: every handler (limits, sign-in, audit) sees the client.
+    let trusted = state.trusted_proxies();
     router
+        .layer(axum::middleware::map_request(move |request| {
+            client::resolve(trusted.clone(), request)
+        }))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

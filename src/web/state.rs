@@ -45,6 +45,8 @@ pub struct Parts {
     pub staff: StaffPolicy,
     /// The time: the system clock, or a test's.
     pub clock: Arc<dyn Clock>,
+    /// Proxies whose word on the client's address is taken (`web::client`).
+    pub trusted_proxies: Arc<crate::config::TrustedProxies>,
     /// Checks staff passwords (with its timing stand-in for unknown accounts).
     pub verifier: crate::staff::password::Verifier,
     /// Held while the back office publishes, so two publications on this instance never
@@ -155,6 +157,10 @@ impl AppState {
 
     pub fn renderer(&self) -> &Renderer {
         &self.parts.renderer
+    }
+
+    pub fn trusted_proxies(&self) -> Arc<crate::config::TrustedProxies> {
+        self.parts.trusted_proxies.clone()
     }
 }
 

@@ -17,6 +17,7 @@ mod import;
 mod leaks;
 mod notify;
 mod pages;
+mod proxies;
 mod rendering;
 mod requests;
 mod search;
