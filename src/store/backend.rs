@@ -71,6 +71,9 @@ pub trait Backend: Database {
     const SNAPSHOT: Option<&'static str>;
     /// The most connections one pool opens.
     const MAX_CONNECTIONS: u32;
+    /// Whether rate limits live in the database, shared by instances (several processes can
+    /// share PostgreSQL; SQLite has one, which keeps them in memory).
+    const SHARED_LIMITS: bool;
 
     /// Connection options from a database URL (for SQLite, creating its folder).
     fn options(url: &str) -> StoreResult<<Self::Connection as sqlx::Connection>::Options>;
@@ -93,6 +96,7 @@ impl Backend for Sqlite {
     // A SQLite read transaction sees one snapshot by itself.
     const SNAPSHOT: Option<&'static str> = None;
     const MAX_CONNECTIONS: u32 = 8;
+    const SHARED_LIMITS: bool = false;
 
     /// One file, WAL journal, `synchronous=FULL` (a commit survives power loss), foreign keys
     /// on. The folder is made private (0700) and the file 0600 before SQLite opens it, so the
@@ -122,6 +126,7 @@ impl Backend for Postgres {
     const SNAPSHOT: Option<&'static str> =
         Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const MAX_CONNECTIONS: u32 = 16;
+    const SHARED_LIMITS: bool = true;
 
     fn options(url: &str) -> StoreResult<PgConnectOptions> {
         Ok(PgConnectOptions::from_str(url)?.application_name("pestle"))

@@ -8,7 +8,6 @@ mod from_row;
 mod account_rows;
 mod accounts;
 mod backend;
-mod misses;
 mod plan;
 mod pool;
 mod records;
@@ -17,6 +16,7 @@ mod sql_store;
 mod sqlite_files;
 mod staff;
 mod staff_rows;
+mod traffic;
 
 use std::fmt;
 use std::sync::Arc;
@@ -88,13 +88,30 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn load_content(&self) -> StoreResult<Option<ContentPack>>;
 
     /// Counts a search that found nothing (its normalised words, space-separated). Words are
-    /// kept only while several different recent searches used them (see `misses`); nothing
+    /// kept only while several different recent searches used them (see `traffic`); nothing
     /// about who searched.
     async fn record_search_miss(&self, query: &str) -> StoreResult<()>;
 
     /// The words most used by recent searches that found nothing, with how many different
     /// searches used each, most used first.
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>>;
+
+    /// Whether rate limits are kept here, shared by every instance (PostgreSQL), rather than in
+    /// each process's memory (SQLite: one process).
+    fn limits_in_database(&self) -> bool;
+
+    /// Takes a token from rate-limit bucket `key` (one more each `refill_ms`, at most `burst`)
+    /// at `now`, atomically across instances: `None` when taken, else the wait in milliseconds.
+    async fn take_token(
+        &self,
+        key: &str,
+        burst: f64,
+        refill_ms: f64,
+        now: i64,
+    ) -> StoreResult<Option<i64>>;
+
+    /// Deletes rate-limit buckets last counted before `before`; how many went.
+    async fn forget_rate_limits(&self, before: i64) -> StoreResult<u64>;
 
     /// Stores a patient request and its staff notification in one durable transaction:
     /// both or neither. A reference already in use gives `StoreError::Conflict` (pick another).

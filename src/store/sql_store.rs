@@ -2,7 +2,7 @@
 //! take a pooled connection; every write runs in a transaction opened by `write()`, which on
 //! SQLite first waits its turn in the in-process writer queue (so no write ever meets
 //! `SQLITE_BUSY`). The SQL itself is in `rows.rs`, `account_rows.rs`, `staff_rows.rs` and
-//! `misses.rs`.
+//! `traffic.rs`.
 
 use std::sync::Arc;
 
@@ -40,6 +40,8 @@ where
     for<'q> Vec<u8>: Encode<'q, B> + Type<B>,
     for<'q> i64: Encode<'q, B> + Type<B>,
     for<'q> bool: Encode<'q, B> + Type<B>,
+    for<'q> f64: Encode<'q, B> + Type<B>,
+    for<'r> (f64, i64): FromRow<'r, B::Row>,
     for<'r> (i64,): FromRow<'r, B::Row>,
     for<'r> (String,): FromRow<'r, B::Row>,
     for<'r> (String, i64): FromRow<'r, B::Row>,
@@ -106,13 +108,34 @@ where
 
     async fn record_search_miss(&self, query: &str) -> StoreResult<()> {
         // Statement by statement, not one transaction: each later statement must see the
-        // sightings other searches committed meanwhile (see `misses.rs`).
+        // sightings other searches committed meanwhile (see `traffic.rs`).
         let (_turn, mut conn) = self.write_each().await?;
         Db::<B>::record_search_miss(&mut conn, query).await
     }
 
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
         Db::<B>::search_misses(&mut *self.read().await?, limit).await
+    }
+
+    fn limits_in_database(&self) -> bool {
+        B::SHARED_LIMITS
+    }
+
+    async fn take_token(
+        &self,
+        key: &str,
+        burst: f64,
+        refill_ms: f64,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        // One statement decides; the second only reads the wait.
+        let (_turn, mut conn) = self.write_each().await?;
+        Db::<B>::take_token(&mut conn, key, burst, refill_ms, now).await
+    }
+
+    async fn forget_rate_limits(&self, before: i64) -> StoreResult<u64> {
+        let (_turn, mut conn) = self.write_each().await?;
+        Db::<B>::forget_rate_limits(&mut conn, before).await
     }
 
     async fn submit_request(

@@ -2,7 +2,8 @@
 //! `request_overdue_after` of its location's opening hours gets one reminder to staff (on
 //! the notification channels, no patient data); a request closed longer than
 //! `request_purge_after` has its sealed contents purged — its metadata and the audit trail
-//! stay. Safe on several instances at once: each reminder and purge is claimed in the store.
+//! stay; shared rate-limit buckets full again are deleted. Safe on several instances at once:
+//! each reminder and purge is claimed in the store.
 
 use std::time::Duration;
 
@@ -89,6 +90,10 @@ pub async fn run_once(state: &AppState, now: i64, retention_ms: i64) -> anyhow::
             .record(store.as_ref(), now)
             .await?;
         round.purged += 1;
+    }
+    if store.limits_in_database() {
+        let full = i64::try_from(crate::web::requests::FULL_AFTER.as_millis()).unwrap_or(i64::MAX);
+        store.forget_rate_limits(now - full).await?;
     }
     Ok(round)
 }

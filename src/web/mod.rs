@@ -92,6 +92,11 @@ impl Application {
             .context("no listening socket")?
             .local_addr()?;
         let keys = crate::requests::DataKeys::from_settings(settings)?;
+        let limits = requests::Limits::new(
+            requests::Limiter::per_hour(settings.request_limit_per_hour),
+            requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
+            keys.derive(RATE_LIMIT_KEY_LABEL),
+        );
         Ok(Self {
             listeners,
             state: AppState::new(
@@ -103,8 +108,7 @@ impl Application {
                     form_tokens: requests::csrf::FormTokens::new(&keys),
                     keys,
                     secure: settings.public_url.scheme() == "https",
-                    request_limiter: requests::Limiter::per_hour(settings.request_limit_per_hour),
-                    sign_in_limiter: requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
+                    limits,
                     channels: notifier.channels(),
                     staff: state::StaffPolicy::from_settings(settings),
                     publishing: tokio::sync::Mutex::default(),
@@ -192,6 +196,10 @@ impl Application {
         Ok(())
     }
 }
+
+/// Separates the key of the shared rate-limit buckets from every other key derived from the
+/// data key.
+const RATE_LIMIT_KEY_LABEL: &str = "pestle rate-limit buckets v1";
 
 /// Every route, with the state they share; `hsts` adds `Strict-Transport-Security`.
 pub fn router(state: AppState, hsts: bool) -> Router {

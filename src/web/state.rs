@@ -8,7 +8,7 @@ use axum::extract::FromRef;
 
 use super::cache::ContentCache;
 use super::render::Renderer;
-use super::requests::{Limiter, csrf};
+use super::requests::csrf;
 use crate::clock::Clock;
 use crate::store::Store;
 
@@ -35,10 +35,8 @@ pub struct Parts {
     pub origins: csrf::Origins,
     /// Signs the public forms' CSRF tokens.
     pub form_tokens: csrf::FormTokens,
-    /// Request-form submissions per client address.
-    pub request_limiter: Limiter,
-    /// Staff sign-in attempts per client address.
-    pub sign_in_limiter: Limiter,
+    /// Request-form and sign-in attempts per client address.
+    pub limits: crate::web::requests::Limits,
     /// The channels each request's staff notification is queued for.
     pub channels: Vec<String>,
     /// Back-office timeouts.
@@ -110,12 +108,23 @@ impl AppState {
         }
     }
 
-    pub fn request_limiter(&self) -> &Limiter {
-        &self.parts.request_limiter
-    }
-
-    pub fn sign_in_limiter(&self) -> &Limiter {
-        &self.parts.sign_in_limiter
+    /// Takes a token of `limit` for `ip`; `Err(wait)` when over the limit. A store that cannot
+    /// count lets the request through (logged): the request itself then meets the same store,
+    /// and a limit is no reason to turn a patient away.
+    pub async fn take_token(
+        &self,
+        limit: crate::web::requests::Limit,
+        ip: std::net::IpAddr,
+    ) -> Result<(), std::time::Duration> {
+        let taken = self
+            .parts
+            .limits
+            .take(limit, ip, self.store.as_ref(), self.now())
+            .await;
+        taken.unwrap_or_else(|error| {
+            tracing::warn!(%error, ?limit, "rate limit not counted: the store failed");
+            Ok(())
+        })
     }
 
     /// The channels each request's staff notification is queued for.

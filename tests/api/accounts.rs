@@ -119,7 +119,9 @@ impl Bench {
 }
 
 /// Runs every future concurrently on this task (no extra crate needed).
-async fn futures_join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+pub(crate) async fn futures_join_all<F: Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
     let mut set = Vec::new();
     for future in futures {
         set.push(Box::pin(future));

@@ -169,12 +169,30 @@ pub async fn spawn_app_with_clock(
     (start(backend, configure, clock.clone()).await, clock)
 }
 
+/// Another instance on `first`'s database (which `first` keeps and drops), as behind a load
+/// balancer.
+pub async fn spawn_app_on(first: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = TestDb {
+        url: first.db.url.clone(),
+        _dir: None,
+        postgres: None,
+    };
+    start_on(db, configure, Arc::new(SystemClock)).await
+}
+
 async fn start(
     backend: Backend,
     configure: impl FnOnce(&mut Settings),
     clock: Arc<dyn Clock>,
 ) -> TestApp {
-    let db = TestDb::new(backend).await;
+    start_on(TestDb::new(backend).await, configure, clock).await
+}
+
+async fn start_on(
+    db: TestDb,
+    configure: impl FnOnce(&mut Settings),
+    clock: Arc<dyn Clock>,
+) -> TestApp {
     let mut settings = settings_for(&db.url);
     configure(&mut settings);
     let app = Application::build_with_clock(&settings, clock)

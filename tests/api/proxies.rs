@@ -65,3 +65,25 @@ async fn an_untrusted_peers_forwarded_header_is_ignored() {
         "without trusted_proxies every request is the connecting address's"
     );
 }
+
+#[tokio::test]
+async fn on_postgresql_the_limit_holds_across_instances() {
+    let first = spawn_app_with(Backend::Postgres, |s| s.request_limit_per_hour = 2).await;
+    let second = crate::helpers::spawn_app_on(&first, |s| s.request_limit_per_hour = 2).await;
+    let (a, b) = (Web::from(&first), Web::from(&second));
+    assert_eq!([submit(&a).await, submit(&b).await], [200, 200]);
+    assert_eq!(submit(&a).await, 429, "the third, on the first instance");
+    assert_eq!(submit(&b).await, 429, "and on the second");
+    let pool = sqlx::PgPool::connect(&first.db.url).await.unwrap();
+    let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM rate_limits")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(keys.len(), 1, "one bucket: one address, one limit");
+    assert!(
+        keys[0].len() == 64 && keys[0].chars().all(|c| c.is_ascii_hexdigit()),
+        "a bucket is named by a digest, never the address: {}",
+        keys[0]
+    );
+}

@@ -10,6 +10,7 @@ on_both_backends!(
     import_stores_exactly_the_pack,
     concurrent_imports_do_not_conflict,
     a_store_for_another_runtime_works_there_and_outlives_it,
+    rate_limit_buckets_refill_and_never_give_the_last_token_twice,
 );
 
 async fn a_fresh_database_is_empty(backend: Backend) {
@@ -90,4 +91,52 @@ async fn a_store_for_another_runtime_works_there_and_outlives_it(backend: Backen
         assert_eq!(store.content_version().await.unwrap(), 1);
     }
     store.close().await;
+}
+
+async fn rate_limit_buckets_refill_and_never_give_the_last_token_twice(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let (burst, refill_ms, start) = (3.0, 1_200_000.0, 1_000_000_000_i64);
+    // Ten instances ask at the same moment: exactly `burst` get a token.
+    let takes = (0..10).map(|_| store.take_token("k", burst, refill_ms, start));
+    let results: Vec<Option<i64>> = crate::accounts::futures_join_all(takes)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        results.iter().filter(|r| r.is_none()).count(),
+        3,
+        "{results:?}"
+    );
+    let wait = results.iter().flatten().copied().max().unwrap();
+    assert!((1..=1_200_000).contains(&wait), "{wait}");
+    // A third of a token later, still refused, with two thirds of a refill left to wait.
+    let later = start + 400_000;
+    let wait = store
+        .take_token("k", burst, refill_ms, later)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(wait, 800_000);
+    // After a full refill, one more (and another key was never touched).
+    assert_eq!(
+        store
+            .take_token("k", burst, refill_ms, start + 1_200_000)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .take_token("other", burst, refill_ms, start)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.forget_rate_limits(start + 1).await.unwrap(),
+        1,
+        "only `other` is idle"
+    );
 }

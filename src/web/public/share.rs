@@ -204,8 +204,8 @@ pub async fn submit(
     form: Result<Form<ShareForm>, FormRejection>,
 ) -> Response {
     if let Err(wait) = state
-        .request_limiter()
-        .take(peer.ip(), std::time::Instant::now())
+        .take_token(crate::web::requests::Limit::Requests, peer.ip())
+        .await
     {
         return too_many(wait);
     }

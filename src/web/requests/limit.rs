@@ -1,8 +1,9 @@
-//! Per-address rate limit on submitting request forms: a token bucket per client IP, so a
-//! script cannot flood the pharmacy's inbox. Over the limit gets `429 Too Many Requests` with
-//! `Retry-After`. Kept in memory per instance; addresses idle for a day are forgotten. Behind a
-//! reverse proxy every client has the proxy's address: limit there instead (see
-//! docs/CONFIGURATION.md).
+//! Per-address rate limits — on request forms, so a script cannot flood the pharmacy's inbox,
+//! and on staff sign-in — as a token bucket per client address. Over the limit gets `429 Too
+//! Many Requests` with `Retry-After`. On PostgreSQL the buckets are in the database, so the
+//! limit holds whichever instance a request reaches; on SQLite (one process) they are in memory,
+//! where addresses idle for a day are forgotten. The client's address is the proxy's word for it
+//! when the proxy is trusted (`web::client`).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -11,6 +12,73 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::store::{Store, StoreResult};
+
+/// Which limit a token is taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Request forms and shared experiences.
+    Requests,
+    /// Staff sign-in attempts.
+    SignIn,
+}
+
+/// Both limits, in memory or in the store.
+pub struct Limits {
+    requests: Limiter,
+    sign_in: Limiter,
+    /// Keys the database buckets: a bucket names no address, only a digest under this key.
+    key: [u8; 32],
+}
+
+impl Limits {
+    pub fn new(requests: Limiter, sign_in: Limiter, key: [u8; 32]) -> Self {
+        Self {
+            requests,
+            sign_in,
+            key,
+        }
+    }
+
+    /// Takes a token of `limit` for `ip` at `now` (Unix ms): `Ok(Err(wait))` when refused.
+    pub async fn take(
+        &self,
+        limit: Limit,
+        ip: IpAddr,
+        store: &dyn Store,
+        now: i64,
+    ) -> StoreResult<Result<(), Duration>> {
+        let limiter = match limit {
+            Limit::Requests => &self.requests,
+            Limit::SignIn => &self.sign_in,
+        };
+        if !store.limits_in_database() {
+            return Ok(limiter.take(ip, Instant::now()));
+        }
+        let refill_ms = limiter.refill.as_secs_f64() * 1000.0;
+        let waited = store
+            .take_token(&self.bucket(limit, ip), limiter.burst, refill_ms, now)
+            .await?;
+        Ok(match waited {
+            None => Ok(()),
+            Some(ms) => Err(Duration::from_millis(ms.unsigned_abs())),
+        })
+    }
+
+    /// The bucket's key: HMAC-SHA256 of the limit and the address, in hex.
+    fn bucket(&self, limit: Limit, ip: IpAddr) -> String {
+        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(format!("{limit:?} {ip}").as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// How long after its last count a bucket is surely full again (every limit is per hour).
+pub const FULL_AFTER: Duration = Duration::from_secs(3600);
 
 /// Buckets kept before idle ones are swept.
 const SWEEP_AT: usize = 10_000;

@@ -20,7 +20,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use self::form_page::form_page;
-pub use self::limit::{Limiter, too_many};
+pub use self::limit::{FULL_AFTER, Limit, Limiter, Limits, too_many};
 use super::render::{Layout, Meta, PageRequest, Rendered};
 use super::{AppError, AppState};
 use crate::requests::posted::{CallbackForm, CompoundingForm, RefillForm, TransferForm};
@@ -147,10 +147,7 @@ async fn submit<F: RequestForm>(
     posted: Result<Form<Posted<F>>, FormRejection>,
 ) -> Response {
     let kind = F::KIND;
-    if let Err(wait) = state
-        .request_limiter()
-        .take(peer.ip(), std::time::Instant::now())
-    {
+    if let Err(wait) = state.take_token(Limit::Requests, peer.ip()).await {
         tracing::info!("refused a request form: rate limit");
         return limit::too_many(wait);
     }

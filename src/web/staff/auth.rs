@@ -125,8 +125,8 @@ pub async fn sign_in(
     let ip = peer.ip().to_string();
     csrf::same_origin(state.origins(), &headers).map_err(|_| AppError::Forbidden)?;
     if let Err(wait) = state
-        .sign_in_limiter()
-        .take(peer.ip(), std::time::Instant::now())
+        .take_token(crate::web::requests::Limit::SignIn, peer.ip())
+        .await
     {
         Entry::new(Actor::Anonymous, "sign-in.rate-limited")
             .ip(&ip)

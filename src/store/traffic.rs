@@ -1,6 +1,13 @@
+//! What traffic leaves behind, briefly and with nothing about who sent it.
+//!
 //! Searches that found nothing, kept so editors learn what patients look for without keeping what
 //! any one patient typed: single words only, shown only while `QUORUM` different searches of the
-//! last `WINDOW_DAYS` used them, and held until then as digests. Portable SQL, as in `rows`.
+//! last `WINDOW_DAYS` used them, and held until then as digests.
+//!
+//! Rate-limit buckets shared by every instance (PostgreSQL): one row per limit and address —
+//! keyed by a keyed digest, never the address — holding the tokens left and when they were
+//! counted. A token is taken by one upsert, so two instances can never both spend the last.
+//! Portable SQL, as in `rows`.
 
 use sha2::{Digest, Sha256};
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
@@ -25,9 +32,62 @@ where
     for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
     for<'q> String: Encode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> f64: Encode<'q, DB> + Type<DB>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
+    for<'r> (f64, i64): FromRow<'r, DB::Row>,
     for<'r> (String, i64): FromRow<'r, DB::Row>,
 {
+    /// Takes a token from bucket `key` (refilled one per `refill_ms`, up to `burst`) at `now`;
+    /// `None` when taken, else how many milliseconds until the next one.
+    pub async fn take_token(
+        conn: &mut DB::Connection,
+        key: &str,
+        burst: f64,
+        refill_ms: f64,
+        now: i64,
+    ) -> StoreResult<Option<i64>> {
+        // `refilled` is the bucket now: what it held plus what the time since has added.
+        let taken: Option<(f64, i64)> = sqlx::query_as(
+            "INSERT INTO rate_limits (key, tokens, at) VALUES ($1, $2 - 1, $4) \
+             ON CONFLICT (key) DO UPDATE SET \
+               tokens = CASE WHEN rate_limits.tokens + ($4 - rate_limits.at) / $3 > $2 \
+                        THEN $2 ELSE rate_limits.tokens + ($4 - rate_limits.at) / $3 END - 1, \
+               at = $4 \
+             WHERE rate_limits.tokens + ($4 - rate_limits.at) / $3 >= 1 \
+             RETURNING tokens, at",
+        )
+        .bind(key.to_owned())
+        .bind(burst)
+        .bind(refill_ms)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if taken.is_some() {
+            return Ok(None);
+        }
+        let bucket: Option<(f64, i64)> =
+            sqlx::query_as("SELECT tokens, at FROM rate_limits WHERE key = $1")
+                .bind(key.to_owned())
+                .fetch_optional(&mut *conn)
+                .await?;
+        // The time the missing part of a token takes, less what has passed; rounded up to the
+        // millisecond and at least one, so a refusal always says "wait".
+        let wait = bucket.map_or(refill_ms, |(tokens, at)| {
+            (1.0 - tokens) * refill_ms - (now - at) as f64
+        });
+        Ok(Some((wait.ceil() as i64).max(1)))
+    }
+
+    /// Deletes buckets last counted before `before` (full again by then: nothing is lost).
+    pub async fn forget_rate_limits(conn: &mut DB::Connection, before: i64) -> StoreResult<u64> {
+        let gone: Vec<(i64,)> =
+            sqlx::query_as("DELETE FROM rate_limits WHERE at < $1 RETURNING at")
+                .bind(before)
+                .fetch_all(&mut *conn)
+                .await?;
+        Ok(gone.len() as u64)
+    }
+
     /// Counts a search that found nothing; `query` is its normalised words, space-separated.
     /// Each word with a letter in it counts once per different search; words without one
     /// (phone, prescription and birth-date numbers) are not kept at all. Each statement is
