@@ -71,6 +71,9 @@ pub trait Backend: Database {
     const SNAPSHOT: Option<&'static str>;
     /// The most connections one pool opens.
     const MAX_CONNECTIONS: u32;
+    /// Run last in an import that changed content, to tell every other instance at once
+    /// (PostgreSQL `NOTIFY`, delivered on commit); `None` where there are no others.
+    const ANNOUNCE_CONTENT: Option<&'static str>;
     /// Whether rate limits live in the database, shared by instances (several processes can
     /// share PostgreSQL; SQLite has one, which keeps them in memory).
     const SHARED_LIMITS: bool;
@@ -80,6 +83,11 @@ pub trait Backend: Database {
 
     /// Applies this backend's migrations.
     fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send;
+
+    /// Hears other instances' content announcements; `None` where there are none (SQLite).
+    fn content_feed(_pool: &Pool<Self>) -> Option<super::listen::ContentFeed> {
+        None
+    }
 
     fn pool_options() -> PoolOptions<Self> {
         PoolOptions::new().max_connections(Self::MAX_CONNECTIONS)
@@ -97,6 +105,8 @@ impl Backend for Sqlite {
     const SNAPSHOT: Option<&'static str> = None;
     const MAX_CONNECTIONS: u32 = 8;
     const SHARED_LIMITS: bool = false;
+    // One process: its own cache is refreshed by the import itself, or by the poll.
+    const ANNOUNCE_CONTENT: Option<&'static str> = None;
 
     /// One file, WAL journal, `synchronous=FULL` (a commit survives power loss), foreign keys
     /// on. The folder is made private (0700) and the file 0600 before SQLite opens it, so the
@@ -127,6 +137,11 @@ impl Backend for Postgres {
         Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const MAX_CONNECTIONS: u32 = 16;
     const SHARED_LIMITS: bool = true;
+    const ANNOUNCE_CONTENT: Option<&'static str> = Some("SELECT pg_notify('pestle_content', '')");
+
+    fn content_feed(pool: &Pool<Self>) -> Option<super::listen::ContentFeed> {
+        Some(super::listen::spawn(pool.clone()))
+    }
 
     fn options(url: &str) -> StoreResult<PgConnectOptions> {
         Ok(PgConnectOptions::from_str(url)?.application_name("pestle"))

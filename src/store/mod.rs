@@ -8,6 +8,7 @@ mod from_row;
 mod account_rows;
 mod accounts;
 mod backend;
+mod listen;
 mod plan;
 mod pool;
 mod records;
@@ -29,6 +30,7 @@ use crate::staff::{Role, Stage};
 pub use account_rows::Counter;
 pub use accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 pub use backend::Backend;
+pub use listen::{ContentFeed, FeedState};
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
 pub use pool::SqlStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
@@ -95,6 +97,10 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     /// The words most used by recent searches that found nothing, with how many different
     /// searches used each, most used first.
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>>;
+
+    /// Starts hearing other instances' content changes the moment they commit (PostgreSQL
+    /// `LISTEN`); `None` where there are no other instances (SQLite). Call once per process.
+    fn content_feed(&self) -> Option<ContentFeed>;
 
     /// Whether rate limits are kept here, shared by every instance (PostgreSQL), rather than in
     /// each process's memory (SQLite: one process).

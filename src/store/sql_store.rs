@@ -91,6 +91,11 @@ where
         let stored = Db::<B>::read_stored(&mut w.tx).await?;
         let plan = ImportPlan::new(&stored, pack, mode);
         Db::<B>::write_plan(&mut w.tx, &plan, now_millis()).await?;
+        if let Some(announce) = B::ANNOUNCE_CONTENT
+            && plan.report.changed()
+        {
+            sqlx::query(announce).execute(&mut *w.tx).await?;
+        }
         w.commit().await?;
         Ok(plan.report)
     }
@@ -115,6 +120,10 @@ where
 
     async fn search_misses(&self, limit: i64) -> StoreResult<Vec<(String, i64)>> {
         Db::<B>::search_misses(&mut *self.read().await?, limit).await
+    }
+
+    fn content_feed(&self) -> Option<super::listen::ContentFeed> {
+        B::content_feed(&self.pool)
     }
 
     fn limits_in_database(&self) -> bool {

@@ -11,7 +11,7 @@ use arc_swap::ArcSwap;
 
 use crate::content::ContentPack;
 use crate::search::SearchIndex;
-use crate::store::Store;
+use crate::store::{ContentFeed, FeedState, Store};
 
 /// One consistent view of the content and the version it was read at.
 #[derive(Debug)]
@@ -38,6 +38,8 @@ pub struct ContentCache {
     current: Arc<ArcSwap<Snapshot>>,
     /// The version of each snapshot swapped in, for whoever waits for new content.
     swapped: Arc<tokio::sync::watch::Sender<i64>>,
+    /// The content listener's state, once the refresh task has one (PostgreSQL).
+    listener: Arc<std::sync::OnceLock<tokio::sync::watch::Receiver<FeedState>>>,
 }
 
 impl ContentCache {
@@ -47,6 +49,7 @@ impl ContentCache {
         Ok(Self {
             store,
             swapped: Arc::new(tokio::sync::watch::Sender::new(snapshot.version)),
+            listener: Arc::default(),
             current: Arc::new(ArcSwap::from_pointee(snapshot)),
         })
     }
@@ -81,14 +84,36 @@ impl ContentCache {
         Ok(true)
     }
 
-    /// Checks for changes every `period` until the task is aborted.
-    pub fn spawn_refresh(&self, period: Duration) -> tokio::task::JoinHandle<()> {
+    /// The content listener's state: `None` without one (SQLite).
+    pub fn listener(&self) -> Option<FeedState> {
+        self.listener.get().map(|state| *state.borrow())
+    }
+
+    /// Reloads when `feed` announces a change (at once) and checks every `period` besides —
+    /// the fallback while the listener is down, and the only way on SQLite. Runs until aborted.
+    pub fn spawn_refresh(
+        &self,
+        period: Duration,
+        feed: Option<ContentFeed>,
+    ) -> tokio::task::JoinHandle<()> {
         let cache = self.clone();
+        if let Some(feed) = &feed {
+            let _ = self.listener.set(feed.state.clone());
+        }
         tokio::spawn(async move {
             let mut ticker = tokio::time::interval(period);
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let announced = feed.as_ref().map(|f| f.changed.clone());
             loop {
-                ticker.tick().await;
+                match &announced {
+                    Some(changed) => tokio::select! {
+                        _ = ticker.tick() => {}
+                        () = changed.notified() => {}
+                    },
+                    None => {
+                        ticker.tick().await;
+                    }
+                }
                 if let Err(error) = cache.refresh().await {
                     // Keep serving the last good snapshot; the database may be back next tick.
                     tracing::warn!(error = format!("{error:#}"), "cannot refresh content");

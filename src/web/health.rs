@@ -1,4 +1,6 @@
-//! `/healthz`: 200 when the database answers, 503 when it does not (for load balancers).
+//! `/healthz`: 200 when the database answers, 503 when it does not (for load balancers). On
+//! PostgreSQL it also says whether this instance hears content changes at once (`listener`:
+//! listening, connecting or down — down still serves, with changes arriving by the poll).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +16,13 @@ pub fn router() -> Router<AppState> {
 
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     match state.store().ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok" }))),
+        Ok(()) => {
+            let mut body = json!({ "status": "ok" });
+            if let Some(listener) = state.content().listener() {
+                body["listener"] = json!(listener.word());
+            }
+            (StatusCode::OK, Json(body))
+        }
         Err(error) => {
             tracing::error!(
                 error = format!("{error:#}"),

@@ -150,7 +150,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let refresher = self.state.content().spawn_refresh(self.refresh);
+        let feed = self.state.store().content_feed();
+        let refresher = self.state.content().spawn_refresh(self.refresh, feed);
         let warm_up = self.state.renderer().spawn_warm_up();
         let (retention, every) = self.housekeeping;
         let housekeeper = housekeeping::spawn(self.state.clone(), retention, every);

@@ -5,7 +5,7 @@ use std::time::Duration;
 use pestle::content::RedFlagLevel;
 use pestle::store::ImportMode;
 
-use crate::helpers::{Backend, on_both_backends, sample_pack, spawn_app};
+use crate::helpers::{Backend, on_both_backends, sample_pack, spawn_app, spawn_app_with};
 
 on_both_backends!(
     health_answers_ok,
@@ -17,7 +17,16 @@ async fn health_answers_ok(backend: Backend) {
     let app = spawn_app(backend).await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.text().await.unwrap(), r#"{"status":"ok"}"#);
+    let health: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    match backend {
+        // One process: nothing to listen for.
+        Backend::Sqlite => assert_eq!(health, serde_json::json!({ "status": "ok" })),
+        Backend::Postgres => assert!(
+            ["connecting", "listening"].contains(&health["listener"].as_str().unwrap()),
+            "{health}"
+        ),
+    }
 }
 
 async fn a_to_z_lists_every_sample_condition(backend: Backend) {
@@ -259,4 +268,118 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
         waited >= Duration::from_secs(9) && waited <= Duration::from_secs(15),
         "{waited:?}"
     );
+}
+
+/// PostgreSQL: an import announces itself, and every instance swaps in the new content at once —
+/// with the poll set to a minute, only the announcement can explain a change seen in seconds.
+#[tokio::test]
+async fn on_postgresql_every_instance_hears_a_content_change_at_once() {
+    let slow_poll =
+        |s: &mut pestle::config::Settings| s.content_refresh_every = Duration::from_secs(60);
+    let first = spawn_app_with(Backend::Postgres, slow_poll).await;
+    let second = crate::helpers::spawn_app_on(&first, slow_poll).await;
+    for app in [&first, &second] {
+        let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
+        assert_eq!(health["status"], "ok");
+        // The listener connects in the background; give it a moment.
+        let mut listening = health["listener"] == "listening";
+        for _ in 0..50 {
+            if listening {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let health: serde_json::Value = app.get("/healthz").await.json().await.unwrap();
+            listening = health["listener"] == "listening";
+        }
+        assert!(listening, "the content listener is up");
+    }
+    let mut pack = sample_pack();
+    pack.site.tagline = "Announced to every instance".into();
+    let started = std::time::Instant::now();
+    first
+        .db
+        .store()
+        .await
+        .import(&pack, ImportMode::Keep)
+        .await
+        .unwrap();
+    for app in [&first, &second] {
+        let mut seen = false;
+        for _ in 0..100 {
+            if app
+                .get("/")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("Announced to every instance")
+            {
+                seen = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(seen, "the change reached {} within 2 s", app.address);
+    }
+    println!(
+        "both instances served the change {:?} after the import",
+        started.elapsed()
+    );
+}
+
+/// PostgreSQL: a listener whose connection is cut reconnects and catches up on what it missed.
+#[tokio::test]
+async fn a_cut_content_listener_reconnects_and_catches_up() {
+    let slow_poll =
+        |s: &mut pestle::config::Settings| s.content_refresh_every = Duration::from_secs(60);
+    let app = spawn_app_with(Backend::Postgres, slow_poll).await;
+    let admin = sqlx::PgPool::connect(&app.db.url).await.unwrap();
+    let database = app.db.url.rsplit('/').next().unwrap().to_owned();
+    let listeners = || {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'",
+        )
+        .bind(database.clone())
+        .fetch_one(&admin)
+    };
+    for _ in 0..50 {
+        if listeners().await.unwrap() > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let cut: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = $1 AND query LIKE 'LISTEN%'",
+    )
+    .bind(database.clone())
+    .fetch_all(&admin)
+    .await
+    .unwrap();
+    assert_eq!(cut, [true], "one listener, cut");
+    let mut pack = sample_pack();
+    pack.site.tagline = "Changed while the listener was cut".into();
+    app.db
+        .store()
+        .await
+        .import(&pack, ImportMode::Keep)
+        .await
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..150 {
+        if app
+            .get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("while the listener was cut")
+        {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(seen, "the change arrived long before the 60 s poll");
+    admin.close().await;
 }
