@@ -39,6 +39,29 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The entry the store writes for this file.
+    pub fn target(&self) -> crate::store::Target {
+        use crate::store::Target;
+        match self.kind {
+            Kind::Site => Target::Site,
+            Kind::Condition => Target::Condition(self.slug.clone()),
+            Kind::Medication => Target::Medication(self.slug.clone()),
+            Kind::Testimonial => Target::Testimonial(self.slug.clone()),
+        }
+    }
+
+    /// The fingerprint of this entry in `pack` (what the store keeps to tell versions apart);
+    /// `None` when `pack` does not have it.
+    pub fn fingerprint_in(&self, pack: &crate::content::ContentPack) -> Option<String> {
+        use crate::content::fingerprint;
+        match self.kind {
+            Kind::Site => Some(fingerprint(&pack.site)),
+            Kind::Condition => pack.condition(&self.slug).map(fingerprint),
+            Kind::Medication => pack.medication(&self.slug).map(fingerprint),
+            Kind::Testimonial => pack.testimonial(&self.slug).map(fingerprint),
+        }
+    }
+
     /// The file `slug` in `folder`; `None` for an unknown folder or a name a file cannot have.
     pub fn parse(folder: &str, slug: &str) -> Option<Self> {
         let valid_slug = !slug.is_empty()

@@ -6,8 +6,11 @@
 //! the back office's handlers only turn HTTP into its input and its outcome into a page, and
 //! audit it. Whole-pack checks and comparisons run on the blocking pool.
 //!
-//! Publishing is serialised per instance by a [`PublishLock`]: each publication re-reads the
-//! stored content inside it, so a colleague's publication is never lost or overwritten.
+//! A publication writes only its own entry, and only if the stored entry is still the version
+//! the editor opened (compare-and-set, in the transaction that locks content, so it holds across
+//! instances): two publications of different files both survive, and of the same file the second
+//! gets [`Outcome::Changed`] with the text kept. Within an instance, publications also take turns
+//! on a [`PublishLock`], so each checks against the latest stored content.
 
 mod check;
 mod diff;
@@ -29,7 +32,7 @@ pub use revisions::{Comparison, Editing, FormStart, compare, editing, form_start
 pub use stories::{Decided, Decision, decide_story, testimonial_slug};
 
 use crate::content::ContentPack;
-use crate::store::{ImportMode, NewRevision, Store, StoreError};
+use crate::store::{NewRevision, Store, StoreError};
 
 /// Held while this instance publishes (`AppState::publishing`).
 pub type PublishLock = tokio::sync::Mutex<()>;
@@ -88,6 +91,10 @@ pub struct Edit<'a> {
     pub action: Action,
     /// Who made it (the staff member's e-mail), for the revision.
     pub author: &'a str,
+    /// The entry's version when the editor opened it ([`Entry::fingerprint_in`]; inner `None`:
+    /// a new file). `None` when the client did not say: the version this publication is
+    /// checked against is expected instead.
+    pub opened: Option<Option<String>>,
 }
 
 /// What became of an edit.
@@ -101,6 +108,9 @@ pub enum Outcome {
     Published,
     /// It does not check: every problem.
     Problems(Problems),
+    /// Someone published this file after the editor opened it: nothing was written. `theirs` is
+    /// the file as published now (`None`: it was removed), to compare with the edit.
+    Changed { theirs: Option<String> },
 }
 
 /// Checks `edit` against `published` (the content being served), then previews, saves or
@@ -119,11 +129,11 @@ pub async fn apply(
         source,
         action,
         author,
+        opened,
     } = edit;
     if action == Action::Publish {
         let held = lock.lock().await;
-        let published = publish_held(&held, store, entry, &source, author, now).await?;
-        return Ok(published.map_or_else(Outcome::Problems, |()| Outcome::Published));
+        return publish_held(&held, store, entry, (&source, opened), author, now).await;
     }
     let checked = match check(published, entry, &source).await? {
         Ok(checked) => checked,
@@ -141,37 +151,32 @@ pub async fn apply(
 }
 
 /// Publishes `source` as `entry` while `held` keeps other publications on this instance out:
-/// checked against what is stored now (so a colleague's publication in the meantime is neither
-/// lost nor overwritten with an older copy), imported, and recorded as a revision.
+/// checked against what is stored now, then written — that entry alone — only if the stored
+/// entry is still the version `opened` (else [`Outcome::Changed`]), and recorded as a revision.
 pub async fn publish_held(
-    held: &MutexGuard<'_, ()>,
-    store: &dyn Store,
-    entry: &Entry,
-    source: &str,
-    author: &str,
-    now: i64,
-) -> Result<std::result::Result<(), Problems>> {
-    let fresh = store.load_content().await?.ok_or(Error::NotFound)?;
-    let checked = match check(fresh, entry, source).await? {
-        Ok(checked) => checked,
-        Err(problems) => return Ok(Err(problems)),
-    };
-    publish_checked(held, store, entry, (&checked, source), author, now).await?;
-    Ok(Ok(()))
-}
-
-/// Imports `checked` (the stored content with `source` as `entry`, already checked inside
-/// `_held`) and records `source` as the published revision.
-async fn publish_checked(
     _held: &MutexGuard<'_, ()>,
     store: &dyn Store,
     entry: &Entry,
-    (checked, source): (&ContentPack, &str),
+    (source, opened): (&str, Option<Option<String>>),
     author: &str,
     now: i64,
-) -> Result<()> {
-    store.import(checked, ImportMode::Keep).await?;
-    add_revision(store, entry, source.to_owned(), author, now, PUBLISHED).await
+) -> Result<Outcome> {
+    let fresh = Arc::new(store.load_content().await?.ok_or(Error::NotFound)?);
+    let opened = opened.unwrap_or_else(|| entry.fingerprint_in(&fresh));
+    let checked = match check(fresh, entry, source).await? {
+        Ok(checked) => checked,
+        Err(problems) => return Ok(Outcome::Problems(problems)),
+    };
+    let written = store
+        .publish_entry(&checked, &entry.target(), opened.as_deref())
+        .await?;
+    if written.is_none() {
+        let now_stored = store.load_content().await?.ok_or(Error::NotFound)?;
+        let theirs = crate::content::file(&now_stored, &entry.path).map_err(Error::Other)?;
+        return Ok(Outcome::Changed { theirs });
+    }
+    add_revision(store, entry, source.to_owned(), author, now, PUBLISHED).await?;
+    Ok(Outcome::Published)
 }
 
 async fn add_revision(

@@ -3,9 +3,8 @@
 
 use jiff::civil::Date;
 
-use super::check::check;
 use super::files::Entry;
-use super::{Error, PublishLock, Result, publish_checked};
+use super::{Error, Outcome, PublishLock, Result, publish_held};
 use crate::content::{self, ContentPack};
 use crate::store::Store;
 
@@ -100,18 +99,20 @@ pub async fn mark_reviewed(
         next,
     };
     let source = content::condition_text(&condition)?;
-    // Only the review changed, so the page checks unless the stored content itself does not:
-    // a defect, not something the pharmacist can correct.
-    match check(fresh, &entry, &source).await? {
-        Ok(checked) => {
-            publish_checked(&held, store, &entry, (&checked, &source), author, now).await?;
-            Ok(Reviewed::Published)
-        }
-        Err(problems) => Err(anyhow::anyhow!(
+    // The page as read above is the version marked reviewed: if it changed since, nothing is.
+    let opened = Some(entry.fingerprint_in(&fresh));
+    match publish_held(&held, store, &entry, (&source, opened), author, now).await? {
+        Outcome::Changed { .. } => Ok(Reviewed::Refused(
+            "This page was changed by someone else just now: read it again, then mark it reviewed",
+        )),
+        // Only the review changed, so the page checks unless the stored content itself does
+        // not: a defect, not something the pharmacist can correct.
+        Outcome::Problems(problems) => Err(anyhow::anyhow!(
             "a reviewed condition does not check: {}",
             problems.join("; ")
         )
         .into()),
+        Outcome::Published | Outcome::Saved | Outcome::Checked { .. } => Ok(Reviewed::Published),
     }
 }
 

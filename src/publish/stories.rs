@@ -3,7 +3,7 @@
 //! for good. A story is decided once, however many pharmacists press at the same moment.
 
 use super::files::Entry;
-use super::{Error, PublishLock, Result, publish_held};
+use super::{Error, Outcome, PublishLock, Result, publish_held};
 use crate::content::TestimonialMeta;
 use crate::store::{SharedStory, Store};
 
@@ -71,11 +71,17 @@ pub async fn decide_story(
         example: false,
     })
     .map_err(anyhow::Error::from)?;
-    match publish_held(&held, store, &entry, &source, author, now).await? {
-        Ok(()) => Ok(Decided::Approved(entry)),
+    // A new file: it must not exist yet (the story's id is in its name).
+    match publish_held(&held, store, &entry, (&source, Some(None)), author, now).await? {
         // The share form already held the story to the testimonial rules.
-        Err(problems) => {
+        Outcome::Problems(problems) => {
             Err(anyhow::anyhow!("a shared story does not check: {}", problems.join("; ")).into())
+        }
+        Outcome::Changed { .. } => {
+            Err(anyhow::anyhow!("testimonial {} exists already", entry.slug).into())
+        }
+        Outcome::Published | Outcome::Saved | Outcome::Checked { .. } => {
+            Ok(Decided::Approved(entry))
         }
     }
 }

@@ -2,7 +2,7 @@
 //! HTTP: what each returns and what it leaves stored.
 
 use super::*;
-use crate::store::NewSharedStory;
+use crate::store::{ImportMode, NewSharedStory};
 
 /// 12:00 UTC on 1 June 2026.
 const NOW: i64 = 1_780_315_200_000;
@@ -24,6 +24,7 @@ fn edit<'a>(entry: &'a Entry, source: &str, action: Action) -> Edit<'a> {
         source: source.to_owned(),
         action,
         author: AUTHOR,
+        opened: None,
     }
 }
 
@@ -259,4 +260,64 @@ async fn an_approved_story_is_published_once() {
         .await
         .unwrap();
     assert_eq!(again, Decided::Unchanged);
+}
+
+/// Publishes `source` as `entry` from an editor that opened it when `opened_in` was published.
+async fn publish_from(
+    store: &dyn Store,
+    lock: &PublishLock,
+    (entry, source): (&Entry, String),
+    opened_in: &Arc<ContentPack>,
+) -> Outcome {
+    let edit = Edit {
+        opened: Some(entry.fingerprint_in(opened_in)),
+        ..edit(entry, &source, Action::Publish)
+    };
+    apply(store, lock, opened_in.clone(), edit, NOW)
+        .await
+        .unwrap()
+}
+
+/// Two pharmacists on two instances (two locks), each starting from what was published.
+#[tokio::test]
+async fn publishing_is_compare_and_set_per_file() {
+    let (_dir, store, published) = sample_store().await;
+    let (lock_a, lock_b) = (PublishLock::default(), PublishLock::default());
+    let cramps = Entry::parse("conditions", "foot-and-leg-cramps").unwrap();
+    let spasm = Entry::parse("conditions", "muscle-spasm").unwrap();
+    let text = |entry: &Entry, pack: &ContentPack| entry.published_text(pack).unwrap().unwrap();
+    let summary =
+        |pack: &ContentPack, slug: &str| pack.condition(slug).unwrap().meta.summary.clone();
+
+    // Different files at the same moment: both survive (neither writes the other's old copy).
+    let mine =
+        text(&cramps, &published).replace("A sudden, painful tightening", "A sudden tightening");
+    let yours = text(&spasm, &published).replace("often in the back", "often in the lower back");
+    let (a, b) = tokio::join!(
+        publish_from(&*store, &lock_a, (&cramps, mine), &published),
+        publish_from(&*store, &lock_b, (&spasm, yours), &published),
+    );
+    assert_eq!((a, b), (Outcome::Published, Outcome::Published));
+    let stored = Arc::new(store.load_content().await.unwrap().unwrap());
+    assert!(summary(&stored, "foot-and-leg-cramps").starts_with("A sudden tightening"));
+    assert!(summary(&stored, "muscle-spasm").contains("often in the lower back"));
+
+    // The same file, both opened at that version: the first wins, the second is told.
+    let first = text(&cramps, &stored).replace("A sudden tightening", "First");
+    let second = text(&cramps, &stored).replace("A sudden tightening", "Second");
+    let won = publish_from(&*store, &lock_a, (&cramps, first), &stored).await;
+    assert_eq!(won, Outcome::Published);
+    let lost = publish_from(&*store, &lock_b, (&cramps, second), &stored).await;
+    let Outcome::Changed {
+        theirs: Some(theirs),
+    } = lost
+    else {
+        panic!("the second publication of one version must be refused: {lost:?}");
+    };
+    assert!(
+        theirs.contains("summary = \"First"),
+        "their version is shown: {theirs}"
+    );
+    let after = store.load_content().await.unwrap().unwrap();
+    assert!(summary(&after, "foot-and-leg-cramps").starts_with("First"));
 }

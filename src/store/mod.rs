@@ -31,7 +31,7 @@ pub use account_rows::Counter;
 pub use accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 pub use backend::Backend;
 pub use listen::{ContentFeed, FeedState};
-pub use plan::{ImportPlan, ImportReport, KindReport, Stored};
+pub use plan::{ImportPlan, ImportReport, KindReport, Stored, Target};
 pub use pool::SqlStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
 pub use staff::{
@@ -84,7 +84,33 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Loads `pack` in one transaction: all of it or nothing. Unchanged entries are not written,
     /// so importing the same content twice changes nothing (not even timestamps).
-    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport>;
+    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport> {
+        let written = self.write_content(pack, mode, None).await?;
+        Ok(written.unwrap_or_default())
+    }
+
+    /// Writes `target` as it is in `pack` (checked whole by the caller) and nothing else, in
+    /// the transaction that locks content — only if the stored entry's fingerprint is still
+    /// `opened` (`None`: it did not exist). `None` when it changed since: nothing is written.
+    async fn publish_entry(
+        &self,
+        pack: &ContentPack,
+        target: &Target,
+        opened: Option<&str>,
+    ) -> StoreResult<Option<ImportReport>> {
+        self.write_content(pack, ImportMode::Keep, Some((target, opened)))
+            .await
+    }
+
+    /// `import` (`only` = `None`) and `publish_entry` (`only` = the target and the fingerprint
+    /// it must still have), in one transaction that locks content and, on PostgreSQL, announces
+    /// a change to every instance.
+    async fn write_content(
+        &self,
+        pack: &ContentPack,
+        mode: ImportMode,
+        only: Option<(&Target, Option<&str>)>,
+    ) -> StoreResult<Option<ImportReport>>;
 
     /// All published content, or `None` when nothing has been imported yet.
     async fn load_content(&self) -> StoreResult<Option<ContentPack>>;

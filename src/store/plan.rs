@@ -17,6 +17,27 @@ pub struct Stored {
     pub testimonials: HashMap<String, String>,
 }
 
+/// One entry of the content: what a back-office publication writes, alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Site,
+    Condition(String),
+    Medication(String),
+    Testimonial(String),
+}
+
+impl Stored {
+    /// The stored fingerprint of `target`; `None` when it is not stored.
+    pub fn fingerprint_of(&self, target: &Target) -> Option<&str> {
+        match target {
+            Target::Site => self.site.as_deref(),
+            Target::Condition(slug) => self.conditions.get(slug).map(String::as_str),
+            Target::Medication(slug) => self.medications.get(slug).map(String::as_str),
+            Target::Testimonial(slug) => self.testimonials.get(slug).map(String::as_str),
+        }
+    }
+}
+
 /// One entry to write.
 #[derive(Debug)]
 pub struct Write<'p, T> {
@@ -147,6 +168,55 @@ impl<'p> ImportPlan<'p> {
             delete_testimonials,
             report,
         }
+    }
+}
+
+impl ImportPlan<'_> {
+    /// The same plan cut down to `target`: its write if it has one, and nothing else — no
+    /// other entry, no deletion. The report counts that entry only.
+    pub fn only(mut self, target: &Target) -> Self {
+        let (condition, medication, testimonial) = match target {
+            Target::Site => (None, None, None),
+            Target::Condition(slug) => (Some(slug.as_str()), None, None),
+            Target::Medication(slug) => (None, Some(slug.as_str()), None),
+            Target::Testimonial(slug) => (None, None, Some(slug.as_str())),
+        };
+        self.conditions
+            .retain(|w| Some(w.entry.slug.as_str()) == condition);
+        self.medications
+            .retain(|w| Some(w.entry.slug.as_str()) == medication);
+        self.testimonials
+            .retain(|w| Some(w.entry.slug.as_str()) == testimonial);
+        let site = *target == Target::Site;
+        if !site {
+            self.site = None;
+        }
+        self.delete_conditions.clear();
+        self.delete_medications.clear();
+        self.delete_testimonials.clear();
+        // For the target's kind: one added, updated or (no write) unchanged.
+        let count = |is_target: bool, replaces: Option<bool>| KindReport {
+            added: usize::from(is_target && replaces == Some(false)),
+            updated: usize::from(is_target && replaces == Some(true)),
+            unchanged: usize::from(is_target && replaces.is_none()),
+            removed: 0,
+        };
+        self.report = ImportReport {
+            site: count(site, self.site.as_ref().map(|w| w.replaces)),
+            conditions: count(
+                condition.is_some(),
+                self.conditions.first().map(|w| w.replaces),
+            ),
+            medications: count(
+                medication.is_some(),
+                self.medications.first().map(|w| w.replaces),
+            ),
+            testimonials: count(
+                testimonial.is_some(),
+                self.testimonials.first().map(|w| w.replaces),
+            ),
+        };
+        self
     }
 }
 

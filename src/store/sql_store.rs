@@ -12,7 +12,7 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 use super::account_rows::{AccountRows, Counter};
 use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 use super::backend::Backend;
-use super::plan::ImportPlan;
+use super::plan::{ImportPlan, Target};
 use super::pool::SqlStore;
 use super::rows::{RequestRow, Rows};
 use super::staff_rows::StaffRows;
@@ -83,13 +83,24 @@ where
     }
 
     #[tracing::instrument(skip_all, fields(backend = B::LABEL))]
-    async fn import(&self, pack: &ContentPack, mode: ImportMode) -> StoreResult<ImportReport> {
+    async fn write_content(
+        &self,
+        pack: &ContentPack,
+        mode: ImportMode,
+        only: Option<(&Target, Option<&str>)>,
+    ) -> StoreResult<Option<ImportReport>> {
         let mut w = self.write().await?;
         if let Some(lock) = B::LOCK_CONTENT {
             sqlx::query(lock).execute(&mut *w.tx).await?;
         }
         let stored = Db::<B>::read_stored(&mut w.tx).await?;
-        let plan = ImportPlan::new(&stored, pack, mode);
+        let mut plan = ImportPlan::new(&stored, pack, mode);
+        if let Some((target, opened)) = only {
+            if stored.fingerprint_of(target) != opened {
+                return Ok(None); // Dropped without commit: nothing written.
+            }
+            plan = plan.only(target);
+        }
         Db::<B>::write_plan(&mut w.tx, &plan, now_millis()).await?;
         if let Some(announce) = B::ANNOUNCE_CONTENT
             && plan.report.changed()
@@ -97,7 +108,7 @@ where
             sqlx::query(announce).execute(&mut *w.tx).await?;
         }
         w.commit().await?;
-        Ok(plan.report)
+        Ok(Some(plan.report))
     }
 
     async fn load_content(&self) -> StoreResult<Option<ContentPack>> {

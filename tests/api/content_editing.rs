@@ -792,3 +792,80 @@ async fn a_content_form_without_a_known_action_is_refused_not_previewed() {
         .await;
     assert_eq!(page.status, 200);
 }
+
+/// The hidden `opened` value of an edit page (the version it started from).
+fn opened(html: &str) -> String {
+    let start = html
+        .find("name=\"opened\" value=\"")
+        .expect("an opened field")
+        + 21;
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_publication_over_a_newer_version_is_refused_with_the_text_kept() {
+    let app = spawn_app(Backend::Postgres).await;
+    let store = app.db.store().await;
+    let mut first = signed_in(&app, store.as_ref(), "pharmacist").await;
+    let mut second = signed_in(&app, store.as_ref(), "admin").await;
+    let (page_1, page_2) = (first.get(CRAMPS).await, second.get(CRAMPS).await);
+    let original = textarea(&page_1.html);
+    let version = opened(&page_1.html);
+    assert_eq!(version, opened(&page_2.html));
+    assert_eq!(version.len(), 64, "a fingerprint: {version}");
+
+    let theirs = original.replace("A sudden, painful tightening", "Their sudden tightening");
+    let page = first
+        .post(
+            CRAMPS,
+            &[
+                ("source", &theirs),
+                ("action", "publish"),
+                ("opened", &version),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "the first publication goes through");
+
+    let mine = original.replace("A sudden, painful tightening", "My sudden tightening");
+    let page = second
+        .post(
+            CRAMPS,
+            &[
+                ("source", &mine),
+                ("action", "publish"),
+                ("opened", &version),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.html
+            .contains("Someone published a change to this file after you opened it")
+    );
+    assert_eq!(textarea(&page.html), mine, "the pharmacist's text is kept");
+    assert!(
+        public(&app, "/conditions/foot-and-leg-cramps")
+            .await
+            .contains("Their sudden tightening")
+    );
+    let newer = opened(&page.html);
+    assert_ne!(
+        newer, version,
+        "the page now carries the version it was compared with"
+    );
+
+    // Having seen it, publishing again replaces their version knowingly.
+    let page = second
+        .post(
+            CRAMPS,
+            &[("source", &mine), ("action", "publish"), ("opened", &newer)],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert!(
+        public(&app, "/conditions/foot-and-leg-cramps")
+            .await
+            .contains("My sudden tightening")
+    );
+}

@@ -200,6 +200,8 @@ struct FormPage<'a> {
     fields: ConditionFields,
     /// Taken out of `fields` for the shared `provenance_fields.html`.
     provenance: ProvenanceFields,
+    /// The version this edit started from (`content::apply`).
+    opened: String,
     levels: Vec<&'static str>,
     problems: Vec<String>,
     notice: Option<&'static str>,
@@ -210,6 +212,8 @@ struct FormPage<'a> {
 /// The condition form as posted.
 struct ConditionForm {
     csrf_token: String,
+    /// The version the edit started from (hidden field).
+    opened: String,
     action: Action,
     fields: ConditionFields,
 }
@@ -225,6 +229,7 @@ impl ConditionForm {
         };
         Ok(Self {
             csrf_token: value("csrf_token").unwrap_or_default().to_owned(),
+            opened: value("opened").unwrap_or_default().to_owned(),
             action: content::action(value("action"))?,
             fields: ConditionFields::from_pairs(pairs),
         })
@@ -236,8 +241,9 @@ fn form_page(
     staff: &Staff,
     entry: &Entry,
     mut fields: ConditionFields,
-    (problems, preview): (Vec<String>, Option<String>),
+    (problems, preview, opened): (Vec<String>, Option<String>, Option<String>),
 ) -> Result<Response, AppError> {
+    let opened = opened.map_or_else(|| content::opened_now(state, entry), Ok)?;
     let provenance = std::mem::take(&mut fields.provenance);
     let site = state.renderer().current();
     let title = if problems.is_empty() {
@@ -258,6 +264,7 @@ fn form_page(
             slug: entry.slug.clone(),
             fields,
             provenance,
+            opened,
             levels: RedFlagLevel::WORDS.iter().map(|(word, _)| *word).collect(),
             notice: preview.is_some().then_some(CHECKED),
             problems,
@@ -284,7 +291,7 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(&state, &staff, &entry, fields, (Vec::new(), None))
+    form_page(&state, &staff, &entry, fields, (Vec::new(), None, None))
 }
 
 pub async fn submit(
@@ -301,15 +308,39 @@ pub async fn submit(
     let entry = content::entry("conditions", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
-    match content::apply(&state, &staff, &entry, source, form.action).await? {
+    let (outcome, opened) =
+        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
+    match outcome {
         // Saved or published: back to the form (the file editor is one link away).
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
         }
-        Outcome::Problems(problems) => form_page(&state, &staff, &entry, fields, (problems, None)),
+        Outcome::Problems(problems) => form_page(
+            &state,
+            &staff,
+            &entry,
+            fields,
+            (problems, None, Some(opened)),
+        ),
+        Outcome::Changed { .. } => {
+            let changed = vec![content::CHANGED.to_owned()];
+            form_page(
+                &state,
+                &staff,
+                &entry,
+                fields,
+                (changed, None, Some(opened)),
+            )
+        }
         Outcome::Checked { body } => {
             let preview = Some(content::preview(body).await?);
-            form_page(&state, &staff, &entry, fields, (Vec::new(), preview))
+            form_page(
+                &state,
+                &staff,
+                &entry,
+                fields,
+                (Vec::new(), preview, Some(opened)),
+            )
         }
     }
 }

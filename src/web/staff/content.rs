@@ -66,25 +66,59 @@ pub(super) fn action(word: Option<&str>) -> Result<Action, AppError> {
     ))
 }
 
+/// The version of `entry` a form or editor opens now, for its hidden `opened` field: the
+/// published entry's fingerprint, or `new` when it is not published.
+pub(super) fn opened_now(state: &AppState, entry: &Entry) -> Result<String, AppError> {
+    let pack = published(state)?;
+    Ok(entry
+        .fingerprint_in(pack.as_ref())
+        .unwrap_or_else(|| NEW.to_owned()))
+}
+
+/// The `opened` value of a file not yet published.
+const NEW: &str = "new";
+
+/// What a form shows after a publication found the file changed since it was opened; its
+/// text stays in the form, and the form now carries the newer version (publishing again
+/// replaces it, knowingly).
+pub(super) const CHANGED: &str = "Someone published a change to this file after you opened it. \
+     Your text is kept here. Compare it with what is published now (under Revisions in the file \
+     editor, or on the published page) and publish again to replace their version with yours.";
+
 /// Runs `source` as `entry` through `action` as `staff`; a draft or publication is audited,
-/// and a publication refreshes this instance's pages and search at once (other instances
-/// follow within `content_refresh_every`).
+/// and a publication refreshes this instance's pages and search at once (other instances hear
+/// of it at once too, on PostgreSQL). `opened` is the form's hidden field: the version the
+/// editor started from. Returns the outcome and the `opened` value the page shows next — the
+/// same, unless the file changed meanwhile (then the current one, with [`CHANGED`]).
 pub(super) async fn apply(
     state: &AppState,
     staff: &Staff,
     entry: &Entry,
-    source: String,
+    (source, opened): (String, &str),
     action: Action,
-) -> Result<Outcome, AppError> {
+) -> Result<(Outcome, String), AppError> {
     let edit = Edit {
         entry,
         source,
         action,
         author: &staff.user.email,
+        // A client that sends no version gets the one the publication is checked against.
+        opened: match opened.trim() {
+            "" => None,
+            NEW => Some(None),
+            print => Some(Some(print.to_owned())),
+        },
     };
     let store = state.store().as_ref();
     let outcome =
         publish::apply(store, state.publishing(), published(state)?, edit, now_ms()).await?;
+    let next = match &outcome {
+        Outcome::Changed { .. } => {
+            state.content().refresh().await?;
+            opened_now(state, entry)?
+        }
+        _ => opened.to_owned(),
+    };
     match outcome {
         Outcome::Saved => {
             staff
@@ -92,9 +126,19 @@ pub(super) async fn apply(
                 .await?;
         }
         Outcome::Published => published_by(state, staff, "content.published", entry).await?,
+        Outcome::Changed { .. } => {
+            staff
+                .audit(
+                    state,
+                    "content.publish-refused",
+                    &entry.path,
+                    "changed since opened",
+                )
+                .await?;
+        }
         Outcome::Checked { .. } | Outcome::Problems(_) => {}
     }
-    Ok(outcome)
+    Ok((outcome, next))
 }
 
 /// After a publication: audited as `action`, and this instance's pages and search refreshed.

@@ -47,6 +47,8 @@ struct EditPage<'a> {
     preview: Option<String>,
     revisions: Vec<RevisionRow>,
     csrf: String,
+    /// The version this edit started from (`content::apply`).
+    opened: String,
     review: Option<ReviewForm>,
 }
 
@@ -56,6 +58,8 @@ pub(super) struct Report {
     pub notice: Option<String>,
     /// Rendered Markdown, when previewing a condition.
     pub preview: Option<String>,
+    /// The version the page's edit starts from; `None`: what is published now.
+    pub opened: Option<String>,
 }
 
 impl Report {
@@ -64,6 +68,7 @@ impl Report {
             problems: Vec::new(),
             notice: None,
             preview: None,
+            opened: None,
         }
     }
 
@@ -107,6 +112,9 @@ pub(super) fn edit_page(
     editing: Editing,
     report: Report,
 ) -> Result<Response, AppError> {
+    let opened = report
+        .opened
+        .map_or_else(|| content::opened_now(state, entry), Ok)?;
     let site = state.renderer().current();
     let pack = site.pack()?;
     let (title, status) = if report.problems.is_empty() {
@@ -141,6 +149,7 @@ pub(super) fn edit_page(
             preview: report.preview,
             revisions,
             csrf: staff.csrf.clone(),
+            opened,
             review: review_form(pack, entry, staff),
         },
     )
@@ -166,6 +175,9 @@ pub struct EditForm {
     csrf_token: String,
     #[serde(default)]
     source: String,
+    /// The version the edit started from (hidden field).
+    #[serde(default)]
+    opened: String,
     action: publish::Action,
 }
 
@@ -182,11 +194,21 @@ pub async fn save(
     let entry = content::entry(&kind, &slug)?;
     // Browsers send CR LF from a textarea; the files use LF.
     let source = form.source.replace("\r\n", "\n");
-    let report = match content::apply(&state, &staff, &entry, source.clone(), form.action).await? {
+    let (outcome, opened) = content::apply(
+        &state,
+        &staff,
+        &entry,
+        (source.clone(), &form.opened),
+        form.action,
+    )
+    .await?;
+    let report = match outcome {
         Outcome::Saved | Outcome::Published => {
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
         Outcome::Problems(problems) => Report::problems(problems),
+        // Their version is the newest published revision, listed (and compared) on this page.
+        Outcome::Changed { .. } => Report::problems(vec![content::CHANGED.to_owned()]),
         Outcome::Checked { body } => Report {
             notice: Some(CHECKED.to_owned()),
             preview: match body {
@@ -195,6 +217,10 @@ pub async fn save(
             },
             ..Report::plain()
         },
+    };
+    let report = Report {
+        opened: Some(opened),
+        ..report
     };
     let site = state.renderer().current();
     let editing = publish::editing(state.store().as_ref(), site.pack()?, &entry).await?;

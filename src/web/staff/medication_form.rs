@@ -187,6 +187,8 @@ struct FormPage<'a> {
     fields: MedicationFields,
     /// Taken out of `fields` for the shared `provenance_fields.html`.
     provenance: ProvenanceFields,
+    /// The version this edit started from (`content::apply`).
+    opened: String,
     statuses: Vec<&'static str>,
     schedules: Vec<&'static str>,
     dosage_forms: Vec<&'static str>,
@@ -198,6 +200,8 @@ struct FormPage<'a> {
 /// The medication form as posted.
 struct MedicationForm {
     csrf_token: String,
+    /// The version the edit started from (hidden field).
+    opened: String,
     action: Action,
     fields: MedicationFields,
 }
@@ -213,6 +217,7 @@ impl MedicationForm {
         };
         Ok(Self {
             csrf_token: value("csrf_token").unwrap_or_default().to_owned(),
+            opened: value("opened").unwrap_or_default().to_owned(),
             action: content::action(value("action"))?,
             fields: MedicationFields::from_pairs(pairs),
         })
@@ -224,8 +229,9 @@ fn form_page(
     staff: &Staff,
     entry: &Entry,
     mut fields: MedicationFields,
-    (problems, notice): (Vec<String>, Option<&'static str>),
+    (problems, notice, opened): (Vec<String>, Option<&'static str>, Option<String>),
 ) -> Result<Response, AppError> {
+    let opened = opened.map_or_else(|| content::opened_now(state, entry), Ok)?;
     let provenance = std::mem::take(&mut fields.provenance);
     let site = state.renderer().current();
     let error = !problems.is_empty();
@@ -242,6 +248,7 @@ fn form_page(
             slug: entry.slug.clone(),
             fields,
             provenance,
+            opened,
             statuses: MedicationStatus::WORDS.iter().map(|(w, _)| *w).collect(),
             schedules: Schedule::WORDS.iter().map(|(w, _)| *w).collect(),
             dosage_forms: DosageForm::WORDS.iter().map(|(w, _)| *w).collect(),
@@ -270,7 +277,7 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(&state, &staff, &entry, fields, (Vec::new(), None))
+    form_page(&state, &staff, &entry, fields, (Vec::new(), None, None))
 }
 
 pub async fn submit(
@@ -287,14 +294,36 @@ pub async fn submit(
     let entry = content::entry("medications", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
-    match content::apply(&state, &staff, &entry, source, form.action).await? {
+    let (outcome, opened) =
+        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
+    match outcome {
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
         }
-        Outcome::Problems(problems) => form_page(&state, &staff, &entry, fields, (problems, None)),
-        Outcome::Checked { .. } => {
-            form_page(&state, &staff, &entry, fields, (Vec::new(), Some(CHECKED)))
+        Outcome::Problems(problems) => form_page(
+            &state,
+            &staff,
+            &entry,
+            fields,
+            (problems, None, Some(opened)),
+        ),
+        Outcome::Changed { .. } => {
+            let changed = vec![content::CHANGED.to_owned()];
+            form_page(
+                &state,
+                &staff,
+                &entry,
+                fields,
+                (changed, None, Some(opened)),
+            )
         }
+        Outcome::Checked { .. } => form_page(
+            &state,
+            &staff,
+            &entry,
+            fields,
+            (Vec::new(), Some(CHECKED), Some(opened)),
+        ),
     }
 }
 

@@ -319,12 +319,20 @@ pub async fn submit(
     let mut table = original.clone();
     apply_form(&mut table, &form);
     let source = toml::to_string(&table).map_err(anyhow::Error::from)?;
-    match content::apply(&state, &staff, &Entry::site(), source, form.action).await? {
+    // No version field: checked against (and compared with) the site.toml stored when
+    // publishing, and written alone.
+    let (outcome, _) =
+        content::apply(&state, &staff, &Entry::site(), (source, ""), form.action).await?;
+    match outcome {
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to("/staff/content/site/site/form").into_response())
         }
         Outcome::Problems(problems) => {
             render(&state, &staff, &original, Some(&form), (problems, None))
+        }
+        Outcome::Changed { .. } => {
+            let changed = vec![content::CHANGED.to_owned()];
+            render(&state, &staff, &original, Some(&form), (changed, None))
         }
         Outcome::Checked { .. } => render(
             &state,

@@ -28,6 +28,8 @@ struct FormPage<'a> {
     name: String,
     place: String,
     example: bool,
+    /// The version this edit started from (`content::apply`).
+    opened: String,
     problems: Vec<String>,
     notice: Option<&'static str>,
     csrf: String,
@@ -38,8 +40,9 @@ fn form_page(
     staff: &Staff,
     entry: &Entry,
     meta: TestimonialMeta,
-    (problems, notice): (Vec<String>, Option<&'static str>),
+    (problems, notice, opened): (Vec<String>, Option<&'static str>, Option<String>),
 ) -> Result<Response, AppError> {
+    let opened = opened.map_or_else(|| content::opened_now(state, entry), Ok)?;
     let site = state.renderer().current();
     let error = !problems.is_empty();
     let title = format!("{}Edit {}", if error { "Error: " } else { "" }, entry.slug);
@@ -57,6 +60,7 @@ fn form_page(
             name: meta.name,
             place: meta.place,
             example: meta.example,
+            opened,
             problems,
             notice,
             csrf: staff.csrf.clone(),
@@ -90,7 +94,7 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(&state, &staff, &entry, meta, (Vec::new(), None))
+    form_page(&state, &staff, &entry, meta, (Vec::new(), None, None))
 }
 
 /// The testimonial form as posted.
@@ -98,6 +102,9 @@ pub async fn show(
 pub struct TestimonialForm {
     #[serde(default)]
     csrf_token: String,
+    /// The version the edit started from (hidden field).
+    #[serde(default)]
+    opened: String,
     action: Action,
     #[serde(default)]
     quote: String,
@@ -136,13 +143,25 @@ pub async fn submit(
         example: matches!(form.example, Some(Example::Yes)),
     };
     let source = toml::to_string(&meta).map_err(anyhow::Error::from)?;
-    match content::apply(&state, &staff, &entry, source, form.action).await? {
+    let (outcome, opened) =
+        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
+    match outcome {
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
         }
-        Outcome::Problems(problems) => form_page(&state, &staff, &entry, meta, (problems, None)),
-        Outcome::Checked { .. } => {
-            form_page(&state, &staff, &entry, meta, (Vec::new(), Some(CHECKED)))
+        Outcome::Problems(problems) => {
+            form_page(&state, &staff, &entry, meta, (problems, None, Some(opened)))
         }
+        Outcome::Changed { .. } => {
+            let changed = vec![content::CHANGED.to_owned()];
+            form_page(&state, &staff, &entry, meta, (changed, None, Some(opened)))
+        }
+        Outcome::Checked { .. } => form_page(
+            &state,
+            &staff,
+            &entry,
+            meta,
+            (Vec::new(), Some(CHECKED), Some(opened)),
+        ),
     }
 }
