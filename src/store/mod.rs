@@ -142,6 +142,10 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
         now: i64,
     ) -> StoreResult<Option<i64>>;
 
+    /// Leases the scheduled job `name` until `until` unless another instance holds it at
+    /// `now`: whether this instance got it (and runs the round).
+    async fn claim_job(&self, name: &str, now: i64, until: i64) -> StoreResult<bool>;
+
     /// Deletes rate-limit buckets last counted before `before`; how many went.
     async fn forget_rate_limits(&self, before: i64) -> StoreResult<u64>;
 

@@ -153,6 +153,11 @@ where
         Db::<B>::take_token(&mut conn, key, burst, refill_ms, now).await
     }
 
+    async fn claim_job(&self, name: &str, now: i64, until: i64) -> StoreResult<bool> {
+        let (_turn, mut conn) = self.write_each().await?;
+        Db::<B>::claim_job(&mut conn, name, now, until).await
+    }
+
     async fn forget_rate_limits(&self, before: i64) -> StoreResult<u64> {
         let (_turn, mut conn) = self.write_each().await?;
         Db::<B>::forget_rate_limits(&mut conn, before).await

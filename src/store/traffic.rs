@@ -4,6 +4,8 @@
 //! any one patient typed: single words only, shown only while `QUORUM` different searches of the
 //! last `WINDOW_DAYS` used them, and held until then as digests.
 //!
+//! Job leases: a scheduled round (housekeeping) runs on one instance at a time.
+//!
 //! Rate-limit buckets shared by every instance (PostgreSQL): one row per limit and address —
 //! keyed by a keyed digest, never the address — holding the tokens left and when they were
 //! counted. A token is taken by one upsert, so two instances can never both spend the last.
@@ -76,6 +78,30 @@ where
             (1.0 - tokens) * refill_ms - (now - at) as f64
         });
         Ok(Some((wait.ceil() as i64).max(1)))
+    }
+
+    /// Leases job `name` until `until` if no instance holds it at `now`; whether this did.
+    pub async fn claim_job(
+        conn: &mut DB::Connection,
+        name: &str,
+        now: i64,
+        until: i64,
+    ) -> StoreResult<bool> {
+        sqlx::query(
+            "INSERT INTO jobs (name, held_until) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name.to_owned())
+        .execute(&mut *conn)
+        .await?;
+        let claimed: Option<(i64,)> = sqlx::query_as(
+            "UPDATE jobs SET held_until = $3 WHERE name = $1 AND held_until <= $2 RETURNING held_until",
+        )
+        .bind(name.to_owned())
+        .bind(now)
+        .bind(until)
+        .fetch_optional(&mut *conn)
+        .await?;
+        Ok(claimed.is_some())
     }
 
     /// Deletes buckets last counted before `before` (full again by then: nothing is lost).

@@ -2,8 +2,8 @@
 //! `request_overdue_after` of its location's opening hours gets one reminder to staff (on
 //! the notification channels, no patient data); a request closed longer than
 //! `request_purge_after` has its sealed contents purged — its metadata and the audit trail
-//! stay; shared rate-limit buckets full again are deleted. Safe on several instances at once:
-//! each reminder and purge is claimed in the store.
+//! stay; shared rate-limit buckets full again are deleted. With several instances one runs
+//! each round (a lease in the store), and each reminder and purge is claimed besides.
 
 use std::time::Duration;
 
@@ -22,10 +22,22 @@ pub struct Round {
 
 pub fn spawn(state: AppState, retention: Duration, every: Duration) -> tokio::task::JoinHandle<()> {
     let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+    // A round is leased for a little less than the period, so the next one is free on time.
+    let lease_ms = i64::try_from(every.as_millis() * 9 / 10).unwrap_or(i64::MAX);
     tokio::spawn(async move {
         loop {
             let now = Timestamp::now().as_millisecond();
-            match run_once(&state, now, retention_ms).await {
+            let ours = state
+                .store()
+                .claim_job("housekeeping", now, now.saturating_add(lease_ms))
+                .await;
+            let round = match ours {
+                Ok(true) => run_once(&state, now, retention_ms).await,
+                // Another instance has this round.
+                Ok(false) => Ok(Round::default()),
+                Err(error) => Err(error.into()),
+            };
+            match round {
                 Ok(round) if round != Round::default() => {
                     tracing::info!(
                         reminded = round.reminded,

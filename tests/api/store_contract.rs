@@ -11,6 +11,7 @@ on_both_backends!(
     concurrent_imports_do_not_conflict,
     a_store_for_another_runtime_works_there_and_outlives_it,
     rate_limit_buckets_refill_and_never_give_the_last_token_twice,
+    a_job_round_goes_to_one_instance_at_a_time,
 );
 
 async fn a_fresh_database_is_empty(backend: Backend) {
@@ -138,5 +139,35 @@ async fn rate_limit_buckets_refill_and_never_give_the_last_token_twice(backend: 
         store.forget_rate_limits(start + 1).await.unwrap(),
         1,
         "only `other` is idle"
+    );
+}
+
+async fn a_job_round_goes_to_one_instance_at_a_time(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let now = 1_000_000_i64;
+    // Three instances wake at once: one gets the round.
+    let claims = (0..3).map(|_| store.claim_job("housekeeping", now, now + 54_000));
+    let got: Vec<bool> = crate::accounts::futures_join_all(claims)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got.iter().filter(|g| **g).count(), 1, "{got:?}");
+    assert!(
+        !store
+            .claim_job("housekeeping", now + 53_999, now + 100_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_job("housekeeping", now + 54_000, now + 108_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store.claim_job("another job", now, now + 1).await.unwrap(),
+        "leases are per job"
     );
 }
