@@ -56,10 +56,14 @@ pub fn spawn(pool: PgPool) -> ContentFeed {
                 Ok(()) => return,
                 Err(_) if pool.is_closed() => return,
                 Err(error) => {
-                    if *state_tx.borrow() != FeedState::Down {
+                    let was = state_tx.send_replace(FeedState::Down);
+                    if was == FeedState::Listening {
+                        // It was up: start the backoff again from the shortest wait.
+                        retry = Duration::from_millis(250);
+                    }
+                    if was != FeedState::Down {
                         tracing::warn!(%error, "content listener lost; polling until it is back");
                     }
-                    state_tx.send_replace(FeedState::Down);
                     tokio::time::sleep(retry).await;
                     retry = (retry * 2).min(Duration::from_secs(10));
                 }

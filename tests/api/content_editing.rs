@@ -6,10 +6,10 @@
 use crate::helpers::{Backend, TestApp, on_both_backends, pestle, spawn_app};
 use crate::staff::{Browser, signed_in};
 
-const CRAMPS: &str = "/staff/content/conditions/foot-and-leg-cramps";
+pub(crate) const CRAMPS: &str = "/staff/content/conditions/foot-and-leg-cramps";
 
 /// The text inside the page's `<textarea>`, unescaped.
-fn textarea(html: &str) -> String {
+pub(crate) fn textarea(html: &str) -> String {
     let start = html.find("<textarea").unwrap();
     let start = start + html[start..].find('>').unwrap() + 1;
     let end = start + html[start..].find("</textarea>").unwrap();
@@ -794,7 +794,7 @@ async fn a_content_form_without_a_known_action_is_refused_not_previewed() {
 }
 
 /// The hidden `opened` value of an edit page (the version it started from).
-fn opened(html: &str) -> String {
+pub(crate) fn opened(html: &str) -> String {
     let start = html
         .find("name=\"opened\" value=\"")
         .expect("an opened field")

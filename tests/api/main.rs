@@ -11,6 +11,7 @@ mod advice;
 mod boundaries;
 mod check;
 mod cli;
+mod cluster;
 mod content_editing;
 mod crash;
 mod import;

@@ -49,6 +49,18 @@ impl Browser {
         }
     }
 
+    /// The same signed-in browser talking to another address (another instance).
+    pub(crate) fn at(&self, address: &str) -> Self {
+        Self {
+            client: self.client.clone(),
+            address: address.to_owned(),
+            cookie: self.cookie.clone(),
+            csrf: self.csrf.clone(),
+            secret: None,
+            last: None,
+        }
+    }
+
     async fn read(&mut self, response: reqwest::Response) -> Page {
         let headers = response.headers().clone();
         for value in headers.get_all("set-cookie") {
