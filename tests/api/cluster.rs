@@ -56,7 +56,7 @@ impl Nginx {
         );
         let path = dir.path().join("nginx.conf");
         std::fs::write(&path, conf).unwrap();
-        let child = Command::new(binary)
+        let mut child = Command::new(binary)
             .args([
                 "-c",
                 path.to_str().unwrap(),
@@ -78,6 +78,8 @@ impl Nginx {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!(
             "nginx did not start; {}",
             std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
