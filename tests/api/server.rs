@@ -304,21 +304,7 @@ async fn on_postgresql_every_instance_hears_a_content_change_at_once() {
         .await
         .unwrap();
     for app in [&first, &second] {
-        let mut seen = false;
-        for _ in 0..100 {
-            if app
-                .get("/")
-                .await
-                .text()
-                .await
-                .unwrap()
-                .contains("Announced to every instance")
-            {
-                seen = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let seen = home_shows(app, "Announced to every instance", Duration::from_secs(2)).await;
         assert!(seen, "the change reached {} within 2 s", app.address);
     }
     println!(
@@ -365,21 +351,19 @@ async fn a_cut_content_listener_reconnects_and_catches_up() {
         .import(&pack, ImportMode::Keep)
         .await
         .unwrap();
-    let mut seen = false;
-    for _ in 0..150 {
-        if app
-            .get("/")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains("while the listener was cut")
-        {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let seen = home_shows(&app, "while the listener was cut", Duration::from_secs(15)).await;
     assert!(seen, "the change arrived long before the 60 s poll");
     admin.close().await;
+}
+
+/// Whether the home page of `app` shows `text` within `within` (checked every 20 ms).
+async fn home_shows(app: &crate::helpers::TestApp, text: &str, within: Duration) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < within {
+        if app.get("/").await.text().await.unwrap().contains(text) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
 }

@@ -315,21 +315,14 @@ pub async fn submit(
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
         }
-        Outcome::Problems(problems) => form_page(
-            &state,
-            &staff,
-            &entry,
-            fields,
-            (problems, None, Some(opened)),
-        ),
-        Outcome::Changed { .. } => {
-            let changed = vec![content::CHANGED.to_owned()];
+        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
+            let problems = content::problems(outcome);
             form_page(
                 &state,
                 &staff,
                 &entry,
                 fields,
-                (changed, None, Some(opened)),
+                (problems, None, Some(opened)),
             )
         }
         Outcome::Checked { body } => {

@@ -85,6 +85,15 @@ pub(super) const CHANGED: &str = "Someone published a change to this file after 
      Your text is kept here. Compare it with what is published now (under Revisions in the file \
      editor, or on the published page) and publish again to replace their version with yours.";
 
+/// What a form lists as problems after `outcome`: its problems, or [`CHANGED`].
+pub(super) fn problems(outcome: Outcome) -> Vec<String> {
+    match outcome {
+        Outcome::Problems(problems) => problems,
+        Outcome::Changed { .. } => vec![CHANGED.to_owned()],
+        Outcome::Saved | Outcome::Published | Outcome::Checked { .. } => Vec::new(),
+    }
+}
+
 /// Runs `source` as `entry` through `action` as `staff`; a draft or publication is audited,
 /// and a publication refreshes this instance's pages and search at once (other instances hear
 /// of it at once too, on PostgreSQL). `opened` is the form's hidden field: the version the

@@ -206,9 +206,11 @@ pub async fn save(
         Outcome::Saved | Outcome::Published => {
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
-        Outcome::Problems(problems) => Report::problems(problems),
-        // Their version is the newest published revision, listed (and compared) on this page.
-        Outcome::Changed { .. } => Report::problems(vec![content::CHANGED.to_owned()]),
+        // After a conflict, their version is the newest published revision, listed (and
+        // compared) on this page.
+        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
+            Report::problems(content::problems(outcome))
+        }
         Outcome::Checked { body } => Report {
             notice: Some(CHECKED.to_owned()),
             preview: match body {

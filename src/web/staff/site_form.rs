@@ -327,12 +327,9 @@ pub async fn submit(
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to("/staff/content/site/site/form").into_response())
         }
-        Outcome::Problems(problems) => {
+        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
+            let problems = content::problems(outcome);
             render(&state, &staff, &original, Some(&form), (problems, None))
-        }
-        Outcome::Changed { .. } => {
-            let changed = vec![content::CHANGED.to_owned()];
-            render(&state, &staff, &original, Some(&form), (changed, None))
         }
         Outcome::Checked { .. } => render(
             &state,

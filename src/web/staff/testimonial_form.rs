@@ -149,12 +149,9 @@ pub async fn submit(
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
         }
-        Outcome::Problems(problems) => {
+        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
+            let problems = content::problems(outcome);
             form_page(&state, &staff, &entry, meta, (problems, None, Some(opened)))
-        }
-        Outcome::Changed { .. } => {
-            let changed = vec![content::CHANGED.to_owned()];
-            form_page(&state, &staff, &entry, meta, (changed, None, Some(opened)))
         }
         Outcome::Checked { .. } => form_page(
             &state,
