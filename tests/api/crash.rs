@@ -135,7 +135,11 @@ fn kill_nine_never_loses_a_request(backend: Backend) {
 
 /// One patient's submission: the form (for its token and cookie), then the post. Any failure
 /// (the server is gone) is an error; only a confirmation page counts as a receipt.
-async fn submit(client: &reqwest::Client, address: &str, message: &str) -> anyhow::Result<String> {
+pub(crate) async fn submit(
+    client: &reqwest::Client,
+    address: &str,
+    message: &str,
+) -> anyhow::Result<String> {
     let page = client
         .get(format!("{address}/requests/callback"))
         .send()

@@ -328,10 +328,21 @@ pub fn serve_binary_on(
     log_level: &str,
     env: &[(&str, &str)],
 ) -> Served {
+    serve_binary_at("127.0.0.1:0", url, workdir, log_level, env)
+}
+
+/// `serve_binary_on`, listening on `bind` (to restart an instance where a proxy expects it).
+pub fn serve_binary_at(
+    bind: &str,
+    url: &str,
+    workdir: &std::path::Path,
+    log_level: &str,
+    env: &[(&str, &str)],
+) -> Served {
     use std::io::BufRead;
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pestle"));
     command
-        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(["serve", "--bind", bind])
         .current_dir(workdir)
         .env_remove("PESTLE_CONFIG")
         .env("PESTLE_DATABASE_URL", url)
