@@ -408,8 +408,6 @@ fn submissions_through_nginx_survive_instances_killed_every_three_seconds() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use pestle::requests::{self, DataKeys, Request};
-
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -476,21 +474,7 @@ fn submissions_through_nginx_survive_instances_killed_every_three_seconds() {
     );
     runtime.block_on(async {
         let store = cluster.app.db.store().await;
-        let keys = DataKeys::parse(crate::helpers::TEST_DATA_KEY).unwrap();
-        for (reference, message) in &receipts {
-            let stored = store
-                .find_request(reference)
-                .await
-                .unwrap()
-                .unwrap_or_else(|| panic!("{reference} was confirmed but is not stored"));
-            match requests::open(&keys, &stored).unwrap() {
-                Request::Callback { message: m, .. } => assert_eq!(m.as_str(), message),
-                other => panic!("{reference} opened as {other:?}"),
-            }
-        }
-        let stored = store.request_references().await.unwrap().len();
-        let queued = store.pending_notifications().await.unwrap();
-        assert_eq!(queued, stored as i64, "one notification per stored request");
+        let stored = crate::crash::every_receipt_stored(store.as_ref(), &receipts).await;
         eprintln!(
             "cluster kill test: {kills} kills in 20 s, {} references confirmed and all present, \
              {stored} stored, {failed} attempts failed (the instance died under them)",

@@ -33,7 +33,7 @@ fn postgres_loses_no_request_when_killed() {
 }
 
 /// A reference the patient saw, and the message they sent with it.
-type Receipt = (String, String);
+pub(crate) type Receipt = (String, String);
 
 fn kill_nine_never_loses_a_request(backend: Backend) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -97,23 +97,7 @@ fn kill_nine_never_loses_a_request(backend: Backend) {
     );
     runtime.block_on(async {
         let store = db.store().await;
-        let keys = DataKeys::parse(TEST_DATA_KEY).unwrap();
-        for (reference, message) in &receipts {
-            let stored = store
-                .find_request(reference)
-                .await
-                .unwrap()
-                .unwrap_or_else(|| panic!("{reference} was confirmed but is not stored"));
-            match requests::open(&keys, &stored).unwrap() {
-                Request::Callback { message: m, .. } => assert_eq!(m.as_str(), message),
-                other => panic!("{reference} opened as {other:?}"),
-            }
-        }
-        let stored = store.request_references().await.unwrap().len();
-        // No mail server is configured, so every notification is still queued: one per request.
-        let queued = store.pending_notifications().await.unwrap();
-        assert_eq!(queued, stored as i64, "a request without its notification");
-        assert!(stored >= receipts.len());
+        let stored = every_receipt_stored(store.as_ref(), &receipts).await;
         if backend == Backend::Sqlite {
             use sqlx::Connection;
             let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
@@ -131,6 +115,32 @@ fn kill_nine_never_loses_a_request(backend: Backend) {
         );
         store.close().await;
     });
+}
+
+/// Every reference a patient was shown is stored and opens with the message they sent, and
+/// every stored request has its one queued notification (no mail server is configured, so all
+/// are still queued). Returns how many requests are stored.
+pub(crate) async fn every_receipt_stored(
+    store: &dyn pestle::store::Store,
+    receipts: &[Receipt],
+) -> usize {
+    let keys = DataKeys::parse(TEST_DATA_KEY).unwrap();
+    for (reference, message) in receipts {
+        let stored = store
+            .find_request(reference)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{reference} was confirmed but is not stored"));
+        match requests::open(&keys, &stored).unwrap() {
+            Request::Callback { message: m, .. } => assert_eq!(m.as_str(), message),
+            other => panic!("{reference} opened as {other:?}"),
+        }
+    }
+    let stored = store.request_references().await.unwrap().len();
+    let queued = store.pending_notifications().await.unwrap();
+    assert_eq!(queued, stored as i64, "a request without its notification");
+    assert!(stored >= receipts.len());
+    stored
 }
 
 /// One patient's submission: the form (for its token and cookie), then the post. Any failure
