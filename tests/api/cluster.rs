@@ -416,34 +416,10 @@ fn submissions_through_nginx_survive_instances_killed_every_three_seconds() {
     let mut cluster = cluster(&runtime, "100000000");
     runtime.block_on(listening(&cluster.instances));
     let stop = Arc::new(AtomicBool::new(false));
-    let receipts: Arc<tokio::sync::Mutex<Vec<(String, String)>>> = Arc::default();
-    let patients: Vec<_> = (0..16)
-        .map(|patient| {
-            let (front, stop, receipts) = (
-                cluster.nginx.address.clone(),
-                stop.clone(),
-                receipts.clone(),
-            );
-            runtime.spawn(async move {
-                let client = http_client()
-                    .timeout(Duration::from_secs(10))
-                    .build()
-                    .unwrap();
-                let mut failed = 0;
-                for i in 0.. {
-                    if stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let message = format!("cluster test {patient}-{i}");
-                    match crate::crash::submit(&client, &front, &message).await {
-                        Ok(reference) => receipts.lock().await.push((reference, message)),
-                        Err(_) => failed += 1,
-                    }
-                }
-                failed
-            })
-        })
-        .collect();
+    let receipts: Arc<tokio::sync::Mutex<Vec<crate::crash::Receipt>>> = Arc::default();
+    let front = cluster.nginx.address.clone();
+    let patients =
+        crate::crash::patients(&runtime, (16, "cluster test"), &front, (&stop, &receipts));
     let started = Instant::now();
     let mut kills = 0;
     while started.elapsed() < Duration::from_secs(20) {

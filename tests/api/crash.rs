@@ -53,31 +53,12 @@ fn kill_nine_never_loses_a_request(backend: Backend) {
             &[("PESTLE_REQUEST_LIMIT_PER_HOUR", "1000000")],
         );
         let stop = Arc::new(AtomicBool::new(false));
-        let patients: Vec<_> = (0..PATIENTS)
-            .map(|patient| {
-                let address = served.address.clone();
-                let stop = stop.clone();
-                let receipts = receipts.clone();
-                runtime.spawn(async move {
-                    let client = crate::helpers::http_client()
-                        .timeout(Duration::from_secs(10))
-                        .build()
-                        .unwrap();
-                    let mut failed = 0;
-                    for i in 0.. {
-                        if stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        let message = format!("crash test {round}-{patient}-{i}");
-                        match submit(&client, &address, &message).await {
-                            Ok(reference) => receipts.lock().await.push((reference, message)),
-                            Err(_) => failed += 1,
-                        }
-                    }
-                    failed
-                })
-            })
-            .collect();
+        let patients = patients(
+            &runtime,
+            (PATIENTS, &format!("crash test {round}")),
+            &served.address,
+            (&stop, &receipts),
+        );
         // Let the patients get going, then pull the plug mid-stream.
         let uptime = rand::rng().random_range(400..1500);
         std::thread::sleep(Duration::from_millis(uptime));
@@ -115,6 +96,41 @@ fn kill_nine_never_loses_a_request(backend: Backend) {
         );
         store.close().await;
     });
+}
+
+/// `count` patients, each submitting call-backs to `address` one after another until `stop`,
+/// with messages `"{label}-{patient}-{i}"`; what each was shown goes to `receipts`. Each task
+/// ends with how many of its attempts failed.
+pub(crate) fn patients(
+    runtime: &tokio::runtime::Runtime,
+    (count, label): (usize, &str),
+    address: &str,
+    (stop, receipts): (&Arc<AtomicBool>, &Arc<Mutex<Vec<Receipt>>>),
+) -> Vec<tokio::task::JoinHandle<usize>> {
+    (0..count)
+        .map(|patient| {
+            let (address, label) = (address.to_owned(), label.to_owned());
+            let (stop, receipts) = (stop.clone(), receipts.clone());
+            runtime.spawn(async move {
+                let client = crate::helpers::http_client()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .unwrap();
+                let mut failed = 0;
+                for i in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let message = format!("{label}-{patient}-{i}");
+                    match submit(&client, &address, &message).await {
+                        Ok(reference) => receipts.lock().await.push((reference, message)),
+                        Err(_) => failed += 1,
+                    }
+                }
+                failed
+            })
+        })
+        .collect()
 }
 
 /// Every reference a patient was shown is stored and opens with the message they sent, and
