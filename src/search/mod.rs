@@ -28,7 +28,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::content::ContentPack;
-use words::{Words, is_stop_word};
+use words::{Vocabulary, Words, is_stop_word};
 pub use words::{allowed_edits, split};
 
 /// Longer queries are cut to this many characters: nobody types more, and it bounds the work.
@@ -148,7 +148,7 @@ impl SearchIndex {
             .writer_with_num_threads::<TantivyDocument>(1, 100_000_000)
             .context("cannot start the search index writer")?;
         let mut drug_words = HashSet::new();
-        let mut vocabulary = Vec::new();
+        let mut vocabulary = Vocabulary::default();
         let mut entries = Vec::with_capacity(sources.len());
         for (id, source) in sources.into_iter().enumerate() {
             let mut doc = TantivyDocument::default();
@@ -162,7 +162,7 @@ impl SearchIndex {
                 drug_words.extend(split(&source.names));
             }
             for part in [&source.names, &source.summary, &source.body] {
-                vocabulary.extend(split(part));
+                vocabulary.add(part);
             }
             entries.push(source.entry);
         }
@@ -181,7 +181,7 @@ impl SearchIndex {
             fields,
             analyzer,
             entries,
-            words: Words::new(vocabulary),
+            words: vocabulary.words(),
             drug_words,
         })
     }

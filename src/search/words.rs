@@ -2,7 +2,7 @@
 //! A misspelt word is replaced by its nearest known words before the index is asked, so the
 //! index only ever runs exact term lookups (fast, and scored by BM25 like any other word).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 
 /// How many edits a word of this many letters may have: none up to 4 letters, 1 for 5–8,
 /// 2 for 9 or more.
@@ -31,38 +31,72 @@ pub fn split(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| !w.is_empty())
 }
 
-/// Every distinct word of the content, indexed for fuzzy and prefix lookups.
+/// Collects the distinct words of many texts. Built word by word into a reused buffer: at 10,000
+/// pages that is millions of words, and a string for each (then a sorted set of them) made the
+/// vocabulary the slowest part of building the index.
 #[derive(Debug, Default)]
-pub struct Words {
-    known: HashSet<String>,
-    /// Sorted, for prefix ranges.
-    sorted: Vec<String>,
-    /// By first letter: misspellings rarely change it, and it keeps each lookup to a few
-    /// hundred comparisons even over a large catalog.
-    by_initial: HashMap<char, Vec<String>>,
+pub struct Vocabulary {
+    seen: HashSet<String>,
+    buffer: String,
 }
 
-impl Words {
-    pub fn new(words: impl IntoIterator<Item = String>) -> Self {
-        let set: BTreeSet<String> = words
-            .into_iter()
-            .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
-            .collect();
-        let mut by_initial: HashMap<char, Vec<String>> = HashMap::new();
-        for word in &set {
-            if let Some(initial) = word.chars().next() {
-                by_initial.entry(initial).or_default().push(word.clone());
+impl Vocabulary {
+    /// Adds the words of `text`, as `split` cuts them.
+    pub fn add(&mut self, text: &str) {
+        for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+            self.buffer.clear();
+            for c in raw.chars().filter(|&c| c != '\'') {
+                self.buffer.extend(c.to_lowercase());
             }
-        }
-        Self {
-            known: set.iter().cloned().collect(),
-            sorted: set.into_iter().collect(),
-            by_initial,
+            if !self.buffer.is_empty() && !self.seen.contains(self.buffer.as_str()) {
+                self.seen.insert(self.buffer.clone());
+            }
         }
     }
 
+    /// The words, indexed for lookups.
+    pub fn words(self) -> Words {
+        let mut sorted: Vec<String> = self
+            .seen
+            .into_iter()
+            .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        sorted.sort_unstable();
+        Words { sorted }
+    }
+}
+
+/// Every distinct word of the content, indexed for fuzzy and prefix lookups.
+#[derive(Debug, Default)]
+pub struct Words {
+    /// Sorted: for prefix ranges, and for the words sharing a first letter — misspellings rarely
+    /// change it, and it keeps each lookup to a few hundred comparisons even over a large
+    /// catalog.
+    sorted: Vec<String>,
+}
+
+impl Words {
+    #[cfg(test)]
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut vocabulary = Vocabulary::default();
+        for text in texts {
+            vocabulary.add(text);
+        }
+        vocabulary.words()
+    }
+
     pub fn contains(&self, word: &str) -> bool {
-        self.known.contains(word)
+        self.sorted
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .is_ok()
+    }
+
+    /// The known words that start with `prefix`, in order.
+    fn starting_with(&self, prefix: &str) -> &[String] {
+        let start = self.sorted.partition_point(|w| w.as_str() < prefix);
+        let after = &self.sorted[start..];
+        // Sorted, so the words with the prefix come first and together.
+        &after[..after.partition_point(|w| w.starts_with(prefix))]
     }
 
     /// Known words within the allowed edits of `word`, nearest first (at most `limit`).
@@ -75,11 +109,11 @@ impl Words {
             return Vec::new();
         }
         let length = word.chars().count();
+        let mut initial_buffer = [0; 4];
+        let initial: &str = initial.encode_utf8(&mut initial_buffer);
         let mut found: Vec<(usize, &str)> = self
-            .by_initial
-            .get(&initial)
-            .into_iter()
-            .flatten()
+            .starting_with(initial)
+            .iter()
             .filter(|candidate| candidate.chars().count().abs_diff(length) <= edits)
             .filter_map(|candidate| {
                 let distance = strsim::damerau_levenshtein(word, candidate);
@@ -95,12 +129,7 @@ impl Words {
         if prefix.chars().count() < 3 {
             return Vec::new();
         }
-        let start = self.sorted.partition_point(|w| w.as_str() < prefix);
-        let mut found: Vec<&str> = self.sorted[start..]
-            .iter()
-            .take_while(|w| w.starts_with(prefix))
-            .map(String::as_str)
-            .collect();
+        let mut found: Vec<&str> = self.starting_with(prefix).iter().map(String::as_str).collect();
         found.sort_by_key(|w| w.len());
         found.truncate(limit);
         found
@@ -112,9 +141,7 @@ mod tests {
     use super::*;
 
     fn words() -> Words {
-        Words::new(split(
-            "Migraine baclofen Flexeril cramps cramping hemorrhoids it's plantar",
-        ))
+        Words::new(["Migraine baclofen Flexeril cramps", "cramping hemorrhoids it's plantar"])
     }
 
     #[test]

@@ -126,8 +126,10 @@ impl ContentCache {
 /// Version first, then content: if an import lands in between, the next check sees a newer
 /// version and reloads again, so the cache never settles on stale content.
 async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
+    let started = std::time::Instant::now();
     let version = store.content_version().await?;
     let pack = store.load_content().await?.map(Arc::new);
+    let loaded = started.elapsed();
     let search = match &pack {
         Some(pack) => {
             let pack = pack.clone();
@@ -137,6 +139,13 @@ async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
         }
         None => None,
     };
+    tracing::info!(
+        version,
+        conditions = pack.as_ref().map_or(0, |p| p.conditions.len()),
+        load_ms = loaded.as_millis() as u64,
+        index_ms = (started.elapsed() - loaded).as_millis() as u64,
+        "content read"
+    );
     Ok(Snapshot {
         version,
         pack,

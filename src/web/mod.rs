@@ -69,7 +69,8 @@ impl Application {
             .migrate()
             .await
             .context("cannot migrate the database")?;
-        if settings.sample_content && store.load_content().await?.is_none() {
+        // Version 0: nothing was ever imported (every import into an empty database bumps it).
+        if settings.sample_content && store.content_version().await? == 0 {
             load_sample(store.as_ref()).await?;
         }
         let cache = ContentCache::load(store.clone()).await?;
