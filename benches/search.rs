@@ -38,7 +38,7 @@ fn main() {
         (200, 50, 1)
     };
     let cases = test_set();
-    let pack = corpus(conditions, medications);
+    let pack = std::sync::Arc::new(corpus(conditions, medications));
     println!(
         "corpus: {} conditions, {} medications; {} queries × {rounds} rounds",
         pack.conditions.len(),
@@ -47,7 +47,7 @@ fn main() {
     );
 
     let started = Instant::now();
-    let index = SearchIndex::build(&pack).expect("index builds");
+    let index = SearchIndex::build(pack.clone()).expect("index builds");
     let tantivy_build = started.elapsed();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

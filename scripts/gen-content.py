@@ -61,10 +61,20 @@ def q(items):
     return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
+# Titles start with words spread over the alphabet as real condition names are (more under S
+# and C than under Q or X), so the A-Z's letter pages are shaped like a real library's. Picked by
+# index, not by `rng`, so the rest of the generated text stays what it was.
+FIRST_WORDS = """Abdominal Acute Allergic Anal Arterial Back Benign Bladder Bone Cardiac Cervical Chronic
+Contact Corneal Dental Diabetic Digestive Ear Eczematous Elbow Facial Fungal Gastric Genital Hand
+Heel Hip Inflammatory Joint Juvenile Kidney Knee Lower Lung Muscle Nasal Nerve Ocular Oral
+Pelvic Plantar Postural Quadriceps Rectal Renal Scalp Seasonal Shoulder Sinus Skin Spinal
+Thyroid Tendon Upper Urinary Vaginal Vascular Wrist Xerotic Yeast Zygomatic""".split()
+
 for i in range(n):
     slug = f"generated-condition-{i:05d}"
+    title = f"{FIRST_WORDS[(i * 7919) % len(FIRST_WORDS)]} condition {i}"
     related = [f"generated-condition-{r:05d}" for r in rng.sample(range(n), 2)]
-    front = f"""title = "Generated condition {i}"
+    front = f"""title = "{title}"
 summary = "{sentence()}"
 also_called = {q([f"lay name {i}", f"another name {i}"])}
 category = "Category {i % 12}"

@@ -1,7 +1,7 @@
 //! The text of every condition and medication, field by field, as the index holds it (public
 //! for the benchmark, which indexes the same text in SQLite FTS5 to compare).
 
-use crate::content::{ContentPack, RedFlag, sections};
+use crate::content::{Condition, ContentPack, Medication, RedFlag, sections};
 
 use super::{Entry, Kind};
 
@@ -22,20 +22,15 @@ pub struct Document {
 /// The text of every condition and medication, as the index holds it.
 pub fn documents(pack: &ContentPack) -> Vec<Document> {
     let mut out = Vec::with_capacity(pack.conditions.len() + pack.medications.len());
-    for condition in &pack.conditions {
+    for (position, condition) in pack.conditions.iter().enumerate() {
         let meta = &condition.meta;
-        let body: Vec<String> = sections(&condition.body)
-            .into_iter()
-            .map(|s| format!("{}. {}", s.heading, plain_text(&s.markdown)))
-            .chain(meta.red_flags.iter().map(|f: &RedFlag| f.text.clone()))
-            .collect();
+        let body = condition_body(condition);
         let drugs: Vec<String> = meta
             .medications
             .all()
             .filter_map(|(_, slug)| pack.medication(slug.as_str()))
             .map(|m| format!("{} {}", m.meta.name, m.meta.brands.join(" ")))
             .collect();
-        let body = body.join(" ");
         out.push(Document {
             names: format!("{}. {}", meta.title, meta.also_called.join(". ")),
             summary: format!(
@@ -50,35 +45,15 @@ pub fn documents(pack: &ContentPack) -> Vec<Document> {
                 title: meta.title.clone(),
                 url: format!("/conditions/{}", condition.slug),
                 summary: meta.summary.clone(),
-                text: if meta.also_called.is_empty() {
-                    format!("{} {body}", meta.summary)
-                } else {
-                    format!(
-                        "{} Also called: {}. {body}",
-                        meta.summary,
-                        meta.also_called.join(", ")
-                    )
-                },
+                source: Source::Condition(position),
             },
             body,
         });
     }
-    for medication in &pack.medications {
+    for (position, medication) in pack.medications.iter().enumerate() {
         let meta = &medication.meta;
-        let forms: Vec<String> = medication
-            .compounded_forms()
-            .iter()
-            .map(|f| f.label())
-            .collect();
         let summary = meta.summary.clone().unwrap_or_default();
-        let body = format!(
-            "{} {}",
-            forms.join(", "),
-            meta.compounding
-                .as_ref()
-                .and_then(|c| c.note.clone())
-                .unwrap_or_default()
-        );
+        let body = medication_body(medication);
         out.push(Document {
             names: format!("{}. {}", meta.name, meta.brands.join(". ")),
             summary: format!("{summary} {}", meta.class.clone().unwrap_or_default()),
@@ -89,12 +64,87 @@ pub fn documents(pack: &ContentPack) -> Vec<Document> {
                 title: meta.name.clone(),
                 url: format!("/medications/{}", medication.slug),
                 summary: summary.clone(),
-                text: format!("{summary} {body}"),
+                source: Source::Medication(position),
             },
             body,
         });
     }
     out
+}
+
+/// Where an entry's text comes from: its place in the pack. The text the snippets are cut from
+/// is made again from the pack for each hit rather than kept for every page: at 10,000
+/// conditions that copy was 40 MB.
+#[derive(Debug, Clone, Copy)]
+pub enum Source {
+    Condition(usize),
+    Medication(usize),
+}
+
+/// The plain text a hit's snippet is cut from: summary, then body.
+pub fn snippet_text(pack: &ContentPack, source: Source) -> String {
+    match source {
+        Source::Condition(position) => {
+            pack.conditions
+                .get(position)
+                .map_or_else(String::new, |condition| {
+                    let meta = &condition.meta;
+                    let body = condition_body(condition);
+                    if meta.also_called.is_empty() {
+                        format!("{} {body}", meta.summary)
+                    } else {
+                        format!(
+                            "{} Also called: {}. {body}",
+                            meta.summary,
+                            meta.also_called.join(", ")
+                        )
+                    }
+                })
+        }
+        Source::Medication(position) => {
+            pack.medications
+                .get(position)
+                .map_or_else(String::new, |medication| {
+                    let summary = medication.meta.summary.as_deref().unwrap_or_default();
+                    format!("{summary} {}", medication_body(medication))
+                })
+        }
+    }
+}
+
+/// A condition's sections (heading, then text) and its warning signs.
+fn condition_body(condition: &Condition) -> String {
+    sections(&condition.body)
+        .into_iter()
+        .map(|s| format!("{}. {}", s.heading, plain_text(&s.markdown)))
+        .chain(
+            condition
+                .meta
+                .red_flags
+                .iter()
+                .map(|f: &RedFlag| f.text.clone()),
+        )
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A medication's compounded forms and compounding note.
+fn medication_body(medication: &Medication) -> String {
+    let forms: Vec<String> = medication
+        .compounded_forms()
+        .iter()
+        .map(|f| f.label())
+        .collect();
+    format!(
+        "{} {}",
+        forms.join(", "),
+        medication
+            .meta
+            .compounding
+            .as_ref()
+            .and_then(|c| c.note.clone())
+            .unwrap_or_default()
+    )
 }
 
 /// The words of a Markdown text, without its markup.

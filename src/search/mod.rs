@@ -14,6 +14,7 @@ mod words;
 pub use documents::{Document, documents};
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use anyhow::Context;
 use serde::Serialize;
@@ -58,8 +59,8 @@ pub struct Entry {
     /// Site-relative URL.
     pub url: String,
     pub summary: String,
-    /// Plain text the snippet is cut from: summary, then body.
-    text: String,
+    /// Where the text its snippet is cut from comes from.
+    source: documents::Source,
 }
 
 /// One result, with the part of its text that matched.
@@ -106,6 +107,8 @@ impl Fields {
 
 /// The index of one content snapshot.
 pub struct SearchIndex {
+    /// The content indexed: hits' snippets are cut from it.
+    pack: Arc<ContentPack>,
     _reader: IndexReader,
     searcher: Searcher,
     fields: Fields,
@@ -126,7 +129,7 @@ impl std::fmt::Debug for SearchIndex {
 
 impl SearchIndex {
     /// Indexes every condition and medication of `pack`.
-    pub fn build(pack: &ContentPack) -> anyhow::Result<Self> {
+    pub fn build(pack: Arc<ContentPack>) -> anyhow::Result<Self> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -141,7 +144,7 @@ impl SearchIndex {
             drugs: schema.add_text_field("drugs", text),
         };
         let index = Index::create_in_ram(schema.build());
-        let sources = documents(pack);
+        let sources = documents(&pack);
         // One thread, one commit: small catalogs index in milliseconds, 10,000 conditions in
         // about a second (docs/BENCHMARKS.md).
         let mut writer = index
@@ -176,6 +179,7 @@ impl SearchIndex {
             .tokenizer_for_field(fields.body)
             .context("the stemming tokenizer is missing")?;
         Ok(Self {
+            pack,
             searcher: reader.searcher(),
             _reader: reader,
             fields,
@@ -221,7 +225,7 @@ impl SearchIndex {
             let Some(entry) = self.entry(address)? else {
                 continue;
             };
-            let mut snippet = snippets.snippet(&entry.text);
+            let mut snippet = snippets.snippet(&documents::snippet_text(&self.pack, entry.source));
             snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
             let (snippet_html, text) = if snippet.is_empty() {
                 let summary = htmlescape_minimal(&entry.summary);

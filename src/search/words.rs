@@ -129,7 +129,11 @@ impl Words {
         if prefix.chars().count() < 3 {
             return Vec::new();
         }
-        let mut found: Vec<&str> = self.starting_with(prefix).iter().map(String::as_str).collect();
+        let mut found: Vec<&str> = self
+            .starting_with(prefix)
+            .iter()
+            .map(String::as_str)
+            .collect();
         found.sort_by_key(|w| w.len());
         found.truncate(limit);
         found
@@ -141,7 +145,10 @@ mod tests {
     use super::*;
 
     fn words() -> Words {
-        Words::new(["Migraine baclofen Flexeril cramps", "cramping hemorrhoids it's plantar"])
+        Words::new([
+            "Migraine baclofen Flexeril cramps",
+            "cramping hemorrhoids it's plantar",
+        ])
     }
 
     #[test]

@@ -134,7 +134,7 @@ async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
         Some(pack) => {
             let pack = pack.clone();
             // Indexing is CPU work: off the async threads.
-            let index = tokio::task::spawn_blocking(move || SearchIndex::build(&pack)).await??;
+            let index = tokio::task::spawn_blocking(move || SearchIndex::build(pack)).await??;
             Some(Arc::new(index))
         }
         None => None,

@@ -33,7 +33,7 @@ fn the_right_page_comes_first_for_what_patients_type() {
         set.query.len() >= 60,
         "the test set needs at least 60 queries"
     );
-    let index = SearchIndex::build(&sample_pack()).unwrap();
+    let index = SearchIndex::build(std::sync::Arc::new(sample_pack())).unwrap();
     let (mut top1, mut reciprocal_ranks) = (0_usize, 0.0_f64);
     let mut misses = Vec::new();
     for case in &set.query {
@@ -84,7 +84,7 @@ fn the_right_page_comes_first_for_what_patients_type() {
 
 #[test]
 fn misspellings_get_a_did_you_mean_and_drug_names_put_medications_first() {
-    let index = SearchIndex::build(&sample_pack()).unwrap();
+    let index = SearchIndex::build(std::sync::Arc::new(sample_pack())).unwrap();
     let outcome = index.search("migrane", 5).unwrap();
     assert_eq!(outcome.did_you_mean.as_deref(), Some("migraine"));
     assert_eq!(outcome.hits[0].entry.slug, "migraine");
@@ -113,7 +113,7 @@ fn misspellings_get_a_did_you_mean_and_drug_names_put_medications_first() {
 
 #[test]
 fn hostile_and_odd_queries_never_fail() {
-    let index = SearchIndex::build(&sample_pack()).unwrap();
+    let index = SearchIndex::build(std::sync::Arc::new(sample_pack())).unwrap();
     for query in [
         "",
         "   ",

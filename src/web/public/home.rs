@@ -55,7 +55,7 @@ pub fn render(site: &Rendered) -> Result<String, AppError> {
             .map(|(name, list)| {
                 (
                     format!("{name} ({})", list.len()),
-                    super::conditions::category_id(&name),
+                    super::conditions::category_href(pack, &name),
                 )
             })
             .collect(),

@@ -27,6 +27,11 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/conditions", get(conditions::index))
         .route("/conditions/{slug}", get(condition::show))
+        .route("/conditions/letter/{letter}", get(conditions::letter_page))
+        .route(
+            "/conditions/category/{category}",
+            get(conditions::category_page),
+        )
         .route("/medications", get(medication::index))
         .route("/medications/{slug}", get(medication::show))
         .route("/compounding", get(compounding::show))
@@ -40,14 +45,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/search", get(search::show))
         .route("/sitemap.xml", get(seo::sitemap))
+        .route("/sitemaps/{file}", get(seo::sitemap_part))
         .route("/robots.txt", get(seo::robots))
         .route("/favicon.ico", get(favicon))
         .route("/assets/{name}", get(asset))
 }
 
 /// Every cached public page of a set, in the order the warm-up renders them: the pages most
-/// visits start from (and the largest: A–Z, sitemap) first, then each condition, then each
-/// medication. Paths and renderers are the handlers' own, so a warmed page is the page a
+/// visits start from (and the largest: A–Z, sitemap) first, then a large library's letter and
+/// category pages, each medication (a catalog is small), then each condition. Paths and renderers are the handlers' own, so a warmed page is the page a
 /// request would have rendered.
 pub fn plan(site: &Rendered) -> Vec<Planned> {
     let Ok(pack) = site.pack() else {
@@ -64,16 +70,17 @@ pub fn plan(site: &Rendered) -> Vec<Planned> {
         Planned::html("/testimonials", testimonials::render),
         Planned::text("/robots.txt", seo::ROBOTS, seo::robots_txt),
     ];
-    plan.extend(pack.conditions.iter().map(|c| {
-        let slug = c.slug.to_string();
-        Planned::html(format!("/conditions/{slug}"), move |site| {
-            condition::render(site, &slug)
-        })
-    }));
+    plan.extend(conditions::planned_parts(pack));
     plan.extend(pack.medications.iter().map(|m| {
         let slug = m.slug.to_string();
         Planned::html(format!("/medications/{slug}"), move |site| {
             medication::render(site, &slug)
+        })
+    }));
+    plan.extend(pack.conditions.iter().map(|c| {
+        let slug = c.slug.to_string();
+        Planned::html(format!("/conditions/{slug}"), move |site| {
+            condition::render(site, &slug)
         })
     }));
     plan

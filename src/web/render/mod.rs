@@ -147,6 +147,8 @@ pub struct Rendered {
     wake: Arc<Notify>,
     /// Set once the warm-up has been through every page of its list.
     warmed: AtomicBool,
+    /// Bytes of page forms kept (`kept::KEPT_BUDGET`).
+    held: std::sync::atomic::AtomicUsize,
 }
 
 impl Rendered {
@@ -179,6 +181,7 @@ impl Rendered {
             asked: Mutex::default(),
             wake,
             warmed: AtomicBool::new(false),
+            held: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -352,10 +355,10 @@ impl PageRequest {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    pub(super) fn rendered_at(now: &str) -> Rendered {
+    pub(crate) fn rendered_at(now: &str) -> Rendered {
         let snapshot = Arc::new(Snapshot {
             version: 1,
             pack: Some(Arc::new(ContentPack::sample().unwrap())),

@@ -40,7 +40,7 @@ enum Encoding {
 }
 
 /// One byte sequence of the body and its own strong validator.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Form {
     bytes: Bytes,
     /// Quoted: `"<hash>"`, `"<hash>-gz1"` (fast gzip), `"<hash>-gz"`, `"<hash>-br"`. Different
@@ -64,7 +64,10 @@ pub struct Page {
     cache_control: HeaderValue,
     /// Ten bytes of the body's SHA-256, hex: the stem of every ETag.
     hash: String,
-    identity: Form,
+    /// The body as it is. A finished page of a large library may drop it (`trimmed`): nearly
+    /// every client takes gzip or brotli, and the rare one that does not gets the gzip form
+    /// unpacked, so memory holds two small forms per page instead of three.
+    identity: Option<Form>,
     /// Made with the body when a request could not wait for the best forms (the warm-up
     /// makes none: it keeps a page only once finished).
     quick: Encoded,
@@ -104,11 +107,11 @@ impl Page {
         let page = Self {
             content_type: HeaderValue::from_static(content_type),
             cache_control: caching.header(),
-            identity: Form {
+            identity: Some(Form {
                 etag: etag(&hash, ""),
                 bytes: identity,
                 encoding: None,
-            },
+            }),
             hash,
             quick: Encoded::default(),
             best: OnceLock::new(),
@@ -126,7 +129,10 @@ impl Page {
         }
         Self {
             quick: Encoded {
-                gzip: self.form(codecs.quick_gzip, "gzip", "-gz1"),
+                gzip: self
+                    .identity
+                    .as_ref()
+                    .and_then(|plain| self.form(&plain.bytes, codecs.quick_gzip, "gzip", "-gz1")),
                 brotli: None,
             },
             ..self
@@ -139,9 +145,20 @@ impl Page {
     }
 
     fn finish_with(&self, codecs: &Codecs) {
-        self.best.get_or_init(|| Encoded {
-            gzip: self.form(codecs.gzip, "gzip", "-gz"),
-            brotli: self.form(codecs.brotli, "br", "-br"),
+        self.best.get_or_init(|| {
+            let plain = match self.plain() {
+                Ok(plain) => plain,
+                Err(error) => {
+                    // Only a page without its body and without a gzip form to unpack it from:
+                    // `without_plain` never makes one.
+                    tracing::error!(%error, "cannot finish a kept page");
+                    return Encoded::default();
+                }
+            };
+            Encoded {
+                gzip: self.form(&plain.bytes, codecs.gzip, "gzip", "-gz"),
+                brotli: self.form(&plain.bytes, codecs.brotli, "br", "-br"),
+            }
         });
     }
 
@@ -150,8 +167,90 @@ impl Page {
         self.best.get().is_some()
     }
 
-    fn form(&self, encode: compress::Encoder, name: &'static str, suffix: &str) -> Option<Form> {
-        let body = &self.identity.bytes;
+    /// The size of the body as it is, while this page holds it.
+    pub fn plain_len(&self) -> usize {
+        self.identity.as_ref().map_or(0, |form| form.bytes.len())
+    }
+
+    /// Bytes this page holds, every form counted.
+    pub fn size(&self) -> usize {
+        let encoded = |e: &Encoded| {
+            [&e.gzip, &e.brotli]
+                .into_iter()
+                .flatten()
+                .map(|form| form.bytes.len())
+                .sum::<usize>()
+        };
+        self.plain_len() + encoded(&self.quick) + self.best.get().map_or(0, encoded)
+    }
+
+    /// This unfinished page without its body as it is, when a quick gzip form can give it
+    /// back (to `finish` and to a client that takes no compression); else unchanged.
+    pub fn without_plain(self) -> Self {
+        if self.quick.gzip.is_none() || self.is_finished() {
+            return self;
+        }
+        Self {
+            identity: None,
+            ..self
+        }
+    }
+
+    /// This page as a set keeps it once finished (`None` until then): its best forms without
+    /// the quick one, and the body as it is only with `keep_plain` or when no gzip form can
+    /// give it back.
+    pub fn trimmed(&self, keep_plain: bool) -> Option<Self> {
+        let best = self.best.get()?;
+        let identity = if keep_plain || best.gzip.is_none() {
+            // Unpacked again if need be: without a gzip form, only the body can answer.
+            self.plain().ok().map(std::borrow::Cow::into_owned)
+        } else {
+            None
+        };
+        Some(Self {
+            content_type: self.content_type.clone(),
+            cache_control: self.cache_control.clone(),
+            hash: self.hash.clone(),
+            identity,
+            quick: Encoded::default(),
+            best: OnceLock::from(Encoded {
+                gzip: best.gzip.clone(),
+                brotli: best.brotli.clone(),
+            }),
+        })
+    }
+
+    /// The body as it is: held, or unpacked from a gzip form (a trimmed page, or one kept
+    /// `without_plain`).
+    fn plain(&self) -> Result<std::borrow::Cow<'_, Form>, std::io::Error> {
+        if let Some(form) = &self.identity {
+            return Ok(std::borrow::Cow::Borrowed(form));
+        }
+        let gzip = self
+            .best
+            .get()
+            .and_then(|best| best.gzip.as_ref())
+            .or(self.quick.gzip.as_ref())
+            .ok_or_else(|| std::io::Error::other("a page without its body or a gzip form"))?;
+        let mut bytes = Vec::with_capacity(gzip.bytes.len() * 4);
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&gzip.bytes[..]),
+            &mut bytes,
+        )?;
+        Ok(std::borrow::Cow::Owned(Form {
+            bytes: bytes.into(),
+            etag: etag(&self.hash, ""),
+            encoding: None,
+        }))
+    }
+
+    fn form(
+        &self,
+        body: &[u8],
+        encode: compress::Encoder,
+        name: &'static str,
+        suffix: &str,
+    ) -> Option<Form> {
         compress::worth(body, name, encode(body)).map(|bytes| Form {
             bytes,
             etag: etag(&self.hash, suffix),
@@ -168,8 +267,18 @@ impl Page {
             Encoding::Brotli => encoded.brotli.as_ref().or(encoded.gzip.as_ref()),
             Encoding::Gzip => encoded.gzip.as_ref(),
             Encoding::Identity => None,
-        }
-        .unwrap_or(&self.identity);
+        };
+        let form = match form {
+            Some(form) => std::borrow::Cow::Borrowed(form),
+            None => match self.plain() {
+                Ok(form) => form,
+                Err(error) => {
+                    // We made that gzip form ourselves: failing to unpack it is a bug.
+                    let error = anyhow::Error::new(error).context("cannot unpack a kept page");
+                    return crate::web::AppError::Internal(error).into_response();
+                }
+            },
+        };
         let mut headers = HeaderMap::with_capacity(6);
         headers.insert(header::ETAG, form.etag.clone());
         headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
@@ -306,7 +415,8 @@ mod tests {
     async fn quick_gzip_until_finished_then_brotli_each_with_its_own_tag() {
         let page = page();
         let hash = page
-            .identity
+            .plain()
+            .unwrap()
             .etag
             .to_str()
             .unwrap()
@@ -356,7 +466,7 @@ mod tests {
             let accepts = request(&[("accept-encoding", "gzip, br")]);
             let (encoding, etag, plain) = received(page.respond(&accepts, StatusCode::OK)).await;
             assert_eq!(encoding, None);
-            assert_eq!(etag, page.identity.etag.to_str().unwrap());
+            assert_eq!(etag, page.plain().unwrap().etag.to_str().unwrap());
             assert_eq!(
                 plain,
                 body().as_bytes(),
@@ -373,7 +483,7 @@ mod tests {
     fn not_modified_only_for_the_bytes_the_client_holds() {
         let page = page();
         page.finish();
-        let tag = page.identity.etag.to_str().unwrap().to_owned();
+        let tag = page.plain().unwrap().etag.to_str().unwrap().to_owned();
         let stem = tag.trim_matches('"').to_owned();
         let status = |accept: &'static str, presented: &str| {
             let mut headers = request(&[("accept-encoding", accept)]);
@@ -408,6 +518,36 @@ mod tests {
                 status(accept, &presented),
                 StatusCode::OK,
                 "{accept} {presented}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_trimmed_page_keeps_its_best_forms_and_unpacks_the_plain_body_on_demand() {
+        let page = page();
+        assert!(
+            page.trimmed(false).is_none(),
+            "only a finished page is trimmed"
+        );
+        page.finish();
+        let plain_tag = page.plain().unwrap().etag.clone();
+        for keep_plain in [true, false] {
+            let trimmed = page.trimmed(keep_plain).unwrap();
+            assert_eq!(trimmed.plain_len() > 0, keep_plain);
+            assert!(trimmed.quick.gzip.is_none(), "the quick form goes");
+            for (accept, encoding) in [("br", Some("br")), ("gzip", Some("gzip")), ("", None)] {
+                let headers = request(&[("accept-encoding", accept)]);
+                let (got, etag, plain) = received(trimmed.respond(&headers, StatusCode::OK)).await;
+                let (_, original, _) = received(page.respond(&headers, StatusCode::OK)).await;
+                assert_eq!(got.as_deref(), encoding, "{accept}");
+                assert_eq!(etag, original, "the same bytes keep the same tag");
+                assert_eq!(plain, body().as_bytes());
+            }
+            let mut headers = request(&[]);
+            headers.insert(header::IF_NONE_MATCH, plain_tag.clone());
+            assert_eq!(
+                trimmed.respond(&headers, StatusCode::OK).status(),
+                StatusCode::NOT_MODIFIED
             );
         }
     }

@@ -47,6 +47,13 @@ impl Planned {
 /// A set's pages in the order to warm them, most requested first (the public pages supply it).
 pub type Plan = fn(&Rendered) -> Vec<Planned>;
 
+/// How many of a plan's pages are rendered ahead of requests. Every set (each content change,
+/// each open-now change) is warmed again, and brotli 11 costs about 15 ms of CPU per page: a
+/// library of 10,000 pages took 150 s of a core each time. Past this many, pages are rendered
+/// when first asked (a few milliseconds, with quick gzip) and finished in the background, so the
+/// work follows the traffic rather than the size of the library.
+const AHEAD: usize = 600;
+
 /// How long an idle warm-up sleeps at most before it checks the set is still current (open-now
 /// wording follows the wall clock, which may jump).
 const IDLE_CHECK: Duration = Duration::from_secs(60);
@@ -74,11 +81,12 @@ pub(super) async fn run(renderer: Renderer) {
 
 /// Runs the set's queued pages and (once) its plan on the blocking pool, and waits for them.
 async fn warm(renderer: &Renderer, set: &Arc<Rendered>, stop: &Arc<AtomicBool>) {
-    let planned = if set.warmed() {
+    let mut planned = if set.warmed() {
         Vec::new()
     } else {
         (renderer.0.plan)(set)
     };
+    planned.truncate(AHEAD);
     let job = Arc::new(Job::new(set.clone(), planned));
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
@@ -141,15 +149,15 @@ impl Job {
             if !wanted() {
                 return false;
             }
-            if let Some(page) = self.set.next_asked() {
-                page.finish();
+            if let Some((path, page)) = self.set.next_asked() {
+                self.set.finish_kept(&path, &page);
                 continue;
             }
             let Some(planned) = self.planned.get(self.next.fetch_add(1, Ordering::Relaxed)) else {
                 return true;
             };
             if let Some(page) = self.set.kept(&planned.path) {
-                page.finish();
+                self.set.finish_kept(&planned.path, &page);
                 continue;
             }
             match self
