@@ -16,6 +16,7 @@ mod content_editing;
 mod crash;
 mod import;
 mod leaks;
+mod library;
 mod notify;
 mod pages;
 mod proxies;

@@ -640,7 +640,7 @@ fn without_open_now(html: &str) -> String {
 }
 
 /// Imports `pack` and waits until `path` shows `needle` (the refresh runs every few seconds).
-async fn import_and_wait(app: &TestApp, pack: &ContentPack, path: &str, needle: &str) {
+pub(crate) async fn import_and_wait(app: &TestApp, pack: &ContentPack, path: &str, needle: &str) {
     let report = app
         .db
         .store()

@@ -411,11 +411,17 @@ pub(crate) mod tests {
             .to_owned();
         assert!(quick.ends_with("-gz1\""), "{quick}");
 
-        let queued = site
+        let (path, queued) = site
             .next_asked()
             .expect("the page waits for its best forms");
+        assert_eq!(path, "/big");
         assert!(Arc::ptr_eq(&queued, &site.kept("/big").unwrap()));
-        queued.finish();
+        site.finish_kept(&path, &queued);
+        let kept = site.kept("/big").unwrap();
+        assert!(
+            kept.is_finished() && kept.plain_len() > 0,
+            "finished, plain kept"
+        );
         let response = asking(&site, "/big", "gzip, br").html(big_page).await;
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
         assert!(site.next_asked().is_none());
