@@ -21,94 +21,82 @@ pub struct Document {
 
 /// The text of every condition and medication, as the index holds it.
 pub fn documents(pack: &ContentPack) -> Vec<Document> {
-    let mut out = Vec::with_capacity(pack.conditions.len() + pack.medications.len());
-    for (position, condition) in pack.conditions.iter().enumerate() {
-        let meta = &condition.meta;
-        let body = condition_body(condition);
-        let drugs: Vec<String> = meta
-            .medications
-            .all()
-            .filter_map(|(_, slug)| pack.medication(slug.as_str()))
-            .map(|m| format!("{} {}", m.meta.name, m.meta.brands.join(" ")))
-            .collect();
-        out.push(Document {
-            names: format!("{}. {}", meta.title, meta.also_called.join(". ")),
-            summary: format!(
-                "{} {}",
-                meta.summary,
-                meta.category.clone().unwrap_or_default()
-            ),
-            drugs: drugs.join(" "),
-            entry: Entry {
-                kind: Kind::Condition,
-                slug: condition.slug.to_string(),
-                title: meta.title.clone(),
-                url: format!("/conditions/{}", condition.slug),
-                summary: meta.summary.clone(),
-                source: Source::Condition(position),
-            },
-            body,
-        });
-    }
-    for (position, medication) in pack.medications.iter().enumerate() {
-        let meta = &medication.meta;
-        let summary = meta.summary.clone().unwrap_or_default();
-        let body = medication_body(medication);
-        out.push(Document {
-            names: format!("{}. {}", meta.name, meta.brands.join(". ")),
-            summary: format!("{summary} {}", meta.class.clone().unwrap_or_default()),
-            drugs: String::new(),
-            entry: Entry {
-                kind: Kind::Medication,
-                slug: medication.slug.to_string(),
-                title: meta.name.clone(),
-                url: format!("/medications/{}", medication.slug),
-                summary: summary.clone(),
-                source: Source::Medication(position),
-            },
-            body,
-        });
-    }
-    out
+    let conditions = pack.conditions.iter().map(|c| condition_document(pack, c));
+    let medications = pack.medications.iter().map(medication_document);
+    conditions.chain(medications).collect()
 }
 
-/// Where an entry's text comes from: its place in the pack. The text the snippets are cut from
-/// is made again from the pack for each hit rather than kept for every page: at 10,000
-/// conditions that copy was 40 MB.
-#[derive(Debug, Clone, Copy)]
-pub enum Source {
-    Condition(usize),
-    Medication(usize),
+/// One condition's text, as the index holds it.
+pub fn condition_document(pack: &ContentPack, condition: &Condition) -> Document {
+    let meta = &condition.meta;
+    let drugs: Vec<String> = meta
+        .medications
+        .all()
+        .filter_map(|(_, slug)| pack.medication(slug.as_str()))
+        .map(|m| format!("{} {}", m.meta.name, m.meta.brands.join(" ")))
+        .collect();
+    Document {
+        names: format!("{}. {}", meta.title, meta.also_called.join(". ")),
+        summary: format!(
+            "{} {}",
+            meta.summary,
+            meta.category.clone().unwrap_or_default()
+        ),
+        drugs: drugs.join(" "),
+        entry: Entry {
+            kind: Kind::Condition,
+            slug: condition.slug.to_string(),
+            title: meta.title.clone(),
+            url: format!("/conditions/{}", condition.slug),
+            summary: meta.summary.clone(),
+        },
+        body: condition_body(condition),
+    }
 }
 
-/// The plain text a hit's snippet is cut from: summary, then body.
-pub fn snippet_text(pack: &ContentPack, source: Source) -> String {
-    match source {
-        Source::Condition(position) => {
-            pack.conditions
-                .get(position)
-                .map_or_else(String::new, |condition| {
-                    let meta = &condition.meta;
-                    let body = condition_body(condition);
-                    if meta.also_called.is_empty() {
-                        format!("{} {body}", meta.summary)
-                    } else {
-                        format!(
-                            "{} Also called: {}. {body}",
-                            meta.summary,
-                            meta.also_called.join(", ")
-                        )
-                    }
-                })
-        }
-        Source::Medication(position) => {
-            pack.medications
-                .get(position)
-                .map_or_else(String::new, |medication| {
-                    let summary = medication.meta.summary.as_deref().unwrap_or_default();
-                    format!("{summary} {}", medication_body(medication))
-                })
-        }
+fn medication_document(medication: &Medication) -> Document {
+    let meta = &medication.meta;
+    let summary = meta.summary.clone().unwrap_or_default();
+    Document {
+        names: format!("{}. {}", meta.name, meta.brands.join(". ")),
+        summary: format!("{summary} {}", meta.class.clone().unwrap_or_default()),
+        drugs: String::new(),
+        entry: Entry {
+            kind: Kind::Medication,
+            slug: medication.slug.to_string(),
+            title: meta.name.clone(),
+            url: format!("/medications/{}", medication.slug),
+            summary,
+        },
+        body: medication_body(medication),
+    }
+}
+
+/// The plain text a hit's snippet is cut from: summary, then body. Made again from the pack
+/// for each hit rather than kept for every page: at 10,000 conditions that copy was 40 MB.
+pub fn snippet_text(pack: &ContentPack, entry: &Entry) -> String {
+    match entry.kind {
+        Kind::Condition => pack
+            .condition(&entry.slug)
+            .map_or_else(String::new, |condition| {
+                let meta = &condition.meta;
+                let body = condition_body(condition);
+                if meta.also_called.is_empty() {
+                    format!("{} {body}", meta.summary)
+                } else {
+                    format!(
+                        "{} Also called: {}. {body}",
+                        meta.summary,
+                        meta.also_called.join(", ")
+                    )
+                }
+            }),
+        Kind::Medication => pack
+            .medication(&entry.slug)
+            .map_or_else(String::new, |medication| {
+                let summary = medication.meta.summary.as_deref().unwrap_or_default();
+                format!("{summary} {}", medication_body(medication))
+            }),
     }
 }
 

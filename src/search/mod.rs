@@ -9,6 +9,7 @@
 //! known words (`words::allowed_edits`); the last word also matches words it begins.
 
 mod documents;
+mod update;
 mod words;
 
 pub use documents::{Document, documents};
@@ -23,10 +24,14 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query,
     TermQuery,
 };
-use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use crate::content::ContentPack;
 use words::{Vocabulary, Words, is_stop_word};
@@ -51,7 +56,7 @@ pub enum Kind {
 }
 
 /// A page search can find.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub kind: Kind,
     pub slug: String,
@@ -59,8 +64,6 @@ pub struct Entry {
     /// Site-relative URL.
     pub url: String,
     pub summary: String,
-    /// Where the text its snippet is cut from comes from.
-    source: documents::Source,
 }
 
 /// One result, with the part of its text that matched.
@@ -109,11 +112,14 @@ impl Fields {
 pub struct SearchIndex {
     /// The content indexed: hits' snippets are cut from it.
     pack: Arc<ContentPack>,
+    /// Shared with the indexes updated from this one (`update.rs`).
+    index: Index,
     _reader: IndexReader,
     searcher: Searcher,
     fields: Fields,
     analyzer: TextAnalyzer,
-    entries: Vec<Entry>,
+    /// By document id; `None` for a page an update removed.
+    entries: Vec<Option<Entry>>,
     words: Words,
     /// Words of medication names and brand names.
     drug_words: HashSet<String>,
@@ -122,8 +128,42 @@ pub struct SearchIndex {
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("entries", &self.entries.len())
+            .field("entries", &self.len())
             .finish_non_exhaustive()
+    }
+}
+
+/// What an index keeps beside tantivy's documents, gathered as they are added.
+#[derive(Default)]
+struct Parts {
+    entries: Vec<Option<Entry>>,
+    vocabulary: Vocabulary,
+    drug_words: HashSet<String>,
+}
+
+impl Parts {
+    /// Adds `source` as the next document id.
+    fn add(
+        &mut self,
+        writer: &mut IndexWriter<TantivyDocument>,
+        fields: Fields,
+        source: Document,
+    ) -> anyhow::Result<()> {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(fields.id, self.entries.len() as u64);
+        doc.add_text(fields.names, &source.names);
+        doc.add_text(fields.summary, &source.summary);
+        doc.add_text(fields.body, &source.body);
+        doc.add_text(fields.drugs, &source.drugs);
+        writer.add_document(doc)?;
+        if source.entry.kind == Kind::Medication {
+            self.drug_words.extend(split(&source.names));
+        }
+        for part in [&source.names, &source.summary, &source.body] {
+            self.vocabulary.add(part);
+        }
+        self.entries.push(Some(source.entry));
+        Ok(())
     }
 }
 
@@ -137,39 +177,34 @@ impl SearchIndex {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Fields {
-            id: schema.add_u64_field("id", FAST),
+            // Indexed too, so an update can delete a page's document by its id.
+            id: schema.add_u64_field("id", INDEXED | FAST),
             names: schema.add_text_field("names", text.clone()),
             summary: schema.add_text_field("summary", text.clone()),
             body: schema.add_text_field("body", text.clone()),
             drugs: schema.add_text_field("drugs", text),
         };
         let index = Index::create_in_ram(schema.build());
-        let sources = documents(&pack);
         // One thread, one commit: small catalogs index in milliseconds, 10,000 conditions in
         // about a second (docs/BENCHMARKS.md).
         let mut writer = index
             .writer_with_num_threads::<TantivyDocument>(1, 100_000_000)
             .context("cannot start the search index writer")?;
-        let mut drug_words = HashSet::new();
-        let mut vocabulary = Vocabulary::default();
-        let mut entries = Vec::with_capacity(sources.len());
-        for (id, source) in sources.into_iter().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(fields.id, id as u64);
-            doc.add_text(fields.names, &source.names);
-            doc.add_text(fields.summary, &source.summary);
-            doc.add_text(fields.body, &source.body);
-            doc.add_text(fields.drugs, &source.drugs);
-            writer.add_document(doc)?;
-            if source.entry.kind == Kind::Medication {
-                drug_words.extend(split(&source.names));
-            }
-            for part in [&source.names, &source.summary, &source.body] {
-                vocabulary.add(part);
-            }
-            entries.push(source.entry);
+        let mut parts = Parts::default();
+        for document in documents(&pack) {
+            parts.add(&mut writer, fields, document)?;
         }
         writer.commit().context("cannot commit the search index")?;
+        Self::open(pack, index, fields, parts)
+    }
+
+    /// The searchable index once `parts` are committed to `index`.
+    fn open(
+        pack: Arc<ContentPack>,
+        index: Index,
+        fields: Fields,
+        parts: Parts,
+    ) -> anyhow::Result<Self> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -180,23 +215,24 @@ impl SearchIndex {
             .context("the stemming tokenizer is missing")?;
         Ok(Self {
             pack,
+            index,
             searcher: reader.searcher(),
             _reader: reader,
             fields,
             analyzer,
-            entries,
-            words: vocabulary.words(),
-            drug_words,
+            entries: parts.entries,
+            words: parts.vocabulary.words(),
+            drug_words: parts.drug_words,
         })
     }
 
     /// Every page the index holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries.iter().flatten().count()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// The best `limit` pages for `query`.
@@ -225,7 +261,7 @@ impl SearchIndex {
             let Some(entry) = self.entry(address)? else {
                 continue;
             };
-            let mut snippet = snippets.snippet(&documents::snippet_text(&self.pack, entry.source));
+            let mut snippet = snippets.snippet(&documents::snippet_text(&self.pack, entry));
             snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
             let (snippet_html, text) = if snippet.is_empty() {
                 let summary = htmlescape_minimal(&entry.summary);
@@ -268,6 +304,7 @@ impl SearchIndex {
         let mut scored: Vec<(f64, &Entry)> = self
             .entries
             .iter()
+            .flatten()
             .map(|e| (strsim::jaro_winkler(&query, &e.title.to_lowercase()), e))
             .filter(|(score, _)| *score >= 0.7)
             .collect();
@@ -281,7 +318,8 @@ impl SearchIndex {
         Ok(ids
             .first(address.doc_id)
             .and_then(|id| usize::try_from(id).ok())
-            .and_then(|id| self.entries.get(id)))
+            .and_then(|id| self.entries.get(id))
+            .and_then(Option::as_ref))
     }
 
     /// Turns the query into term clauses, with corrections and completions.

@@ -76,6 +76,14 @@ pub struct Words {
 }
 
 impl Words {
+    /// These words, to add more to.
+    pub fn vocabulary(&self) -> Vocabulary {
+        Vocabulary {
+            seen: self.sorted.iter().cloned().collect(),
+            buffer: String::new(),
+        }
+    }
+
     #[cfg(test)]
     pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut vocabulary = Vocabulary::default();

@@ -45,7 +45,7 @@ pub struct ContentCache {
 impl ContentCache {
     /// Reads the content once, now.
     pub async fn load(store: Arc<dyn Store>) -> anyhow::Result<Self> {
-        let snapshot = read(store.as_ref()).await?;
+        let snapshot = read(store.as_ref(), None).await?;
         Ok(Self {
             store,
             swapped: Arc::new(tokio::sync::watch::Sender::new(snapshot.version)),
@@ -76,7 +76,8 @@ impl ContentCache {
         if version == self.current.load().version {
             return Ok(false);
         }
-        let snapshot = read(self.store.as_ref()).await?;
+        let previous = self.current.load_full();
+        let snapshot = read(self.store.as_ref(), previous.search.clone()).await?;
         tracing::info!(version = snapshot.version, "content changed; reloaded");
         let version = snapshot.version;
         self.current.store(Arc::new(snapshot));
@@ -124,8 +125,9 @@ impl ContentCache {
 }
 
 /// Version first, then content: if an import lands in between, the next check sees a newer
-/// version and reloads again, so the cache never settles on stale content.
-async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
+/// version and reloads again, so the cache never settles on stale content. The search index is
+/// `previous` updated where only a few pages changed, else built anew.
+async fn read(store: &dyn Store, previous: Option<Arc<SearchIndex>>) -> anyhow::Result<Snapshot> {
     let started = std::time::Instant::now();
     let version = store.content_version().await?;
     let pack = store.load_content().await?.map(Arc::new);
@@ -134,7 +136,11 @@ async fn read(store: &dyn Store) -> anyhow::Result<Snapshot> {
         Some(pack) => {
             let pack = pack.clone();
             // Indexing is CPU work: off the async threads.
-            let index = tokio::task::spawn_blocking(move || SearchIndex::build(pack)).await??;
+            let index = tokio::task::spawn_blocking(move || match previous {
+                Some(previous) => previous.updated(pack),
+                None => SearchIndex::build(pack),
+            })
+            .await??;
             Some(Arc::new(index))
         }
         None => None,
