@@ -175,7 +175,7 @@ mod tests {
         let removed = pack.conditions.remove(1).slug.to_string();
         let new = old.updated(Arc::new(pack)).unwrap();
 
-        assert_eq!(slugs(&new, "zanzibarite"), [slug.clone()]);
+        assert_eq!(slugs(&new, "zanzibarite"), std::slice::from_ref(&slug));
         assert!(slugs(&old, "zanzibarite").is_empty());
         assert_eq!(new.len(), old.len() - 1);
         assert_eq!(

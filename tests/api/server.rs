@@ -367,3 +367,45 @@ async fn home_shows(app: &crate::helpers::TestApp, text: &str, within: Duration)
     }
     false
 }
+
+/// PostgreSQL, three instances each running housekeeping every second: a request waiting past
+/// the overdue time gets one reminder, not one per instance or per round (issue 13, item 6).
+#[tokio::test]
+async fn on_postgresql_three_instances_remind_about_an_overdue_request_once() {
+    let every_second =
+        |s: &mut pestle::config::Settings| s.housekeeping_every = Duration::from_secs(1);
+    let first = spawn_app_with(Backend::Postgres, every_second).await;
+    let _others = [
+        crate::helpers::spawn_app_on(&first, every_second).await,
+        crate::helpers::spawn_app_on(&first, every_second).await,
+    ];
+    let store = first.db.store().await;
+    let reference = crate::requests::submit_one(&first).await;
+    assert_eq!(store.pending_notifications().await.unwrap(), 1);
+    // Three days old: more than two hours of opening time whatever day the test runs.
+    let admin = sqlx::PgPool::connect(&first.db.url).await.unwrap();
+    sqlx::query("UPDATE requests SET created_at = created_at - $1 WHERE reference = $2")
+        .bind(3 * 86_400_000_i64)
+        .bind(reference.clone())
+        .execute(&admin)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while store.pending_notifications().await.unwrap() < 2 {
+        assert!(started.elapsed() < Duration::from_secs(15), "no reminder");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Several more rounds on every instance.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let waiting = store
+        .claim_notifications(i64::MAX / 2, i64::MAX / 2, 10)
+        .await
+        .unwrap();
+    let reminders: Vec<_> = waiting
+        .iter()
+        .filter(|n| n.message.starts_with("Waiting:"))
+        .collect();
+    assert_eq!(reminders.len(), 1, "{waiting:#?}");
+    assert_eq!(reminders[0].reference, reference);
+    assert_eq!(waiting.len(), 2, "the request's notice and one reminder");
+}
