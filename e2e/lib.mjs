@@ -32,6 +32,9 @@ export const PAGES = [
   { path: '/', status: 200 },
   { path: '/conditions', status: 200 },
   { path: '/conditions/foot-and-leg-cramps', status: 200 },
+  // A large library's letter and category pages (served for the sample too, though not linked).
+  { path: '/conditions/letter/f', status: 200 },
+  { path: '/conditions/category/muscles-bones-joints', status: 200 },
   { path: '/medications', status: 200 },
   { path: '/medications/magnesium-chloride', status: 200 },
   { path: '/compounding', status: 200 },
