@@ -32,15 +32,15 @@ pub use revisions::{Comparison, Editing, FormStart, compare, editing, form_start
 pub use stories::{Decided, Decision, decide_story, testimonial_slug};
 
 use crate::content::ContentPack;
-use crate::store::{NewRevision, Store, StoreError};
+use crate::store::{NewRevision, RevisionState, Store, StoreError};
 
 /// Held while this instance publishes (`AppState::publishing`).
 pub type PublishLock = tokio::sync::Mutex<()>;
 
 /// A revision's state in the store: saved but not live.
-const DRAFT: &str = "draft";
+const DRAFT: RevisionState = RevisionState::Draft;
 /// A revision's state in the store: what was published.
-const PUBLISHED: &str = "published";
+const PUBLISHED: RevisionState = RevisionState::Published;
 
 /// Why a publishing workflow could not run.
 #[derive(Debug, thiserror::Error)]
@@ -185,7 +185,7 @@ async fn add_revision(
     source: String,
     author: &str,
     now: i64,
-    state: &str,
+    state: RevisionState,
 ) -> Result<()> {
     store
         .add_revision(&NewRevision {
@@ -193,7 +193,7 @@ async fn add_revision(
             source,
             author: author.to_owned(),
             created_at: now,
-            state: state.to_owned(),
+            state,
         })
         .await?;
     Ok(())

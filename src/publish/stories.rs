@@ -5,7 +5,7 @@
 use super::files::Entry;
 use super::{Error, Outcome, PublishLock, Result, publish_held};
 use crate::content::TestimonialMeta;
-use crate::store::{SharedStory, Store};
+use crate::store::{SharedStory, Store, StoryStatus};
 
 /// A pharmacist's decision on a shared experience.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,11 +24,11 @@ impl Decision {
         }
     }
 
-    /// The story's status once decided, as the store keeps it.
-    fn status(self) -> &'static str {
+    /// The story's status once decided.
+    fn status(self) -> StoryStatus {
         match self {
-            Self::Approve => "approved",
-            Self::Reject => "rejected",
+            Self::Approve => StoryStatus::Approved,
+            Self::Reject => StoryStatus::Rejected,
         }
     }
 }
@@ -116,7 +116,7 @@ mod tests {
             name: name.to_owned(),
             place: String::new(),
             quote: String::new(),
-            status: "pending".to_owned(),
+            status: crate::store::StoryStatus::Pending,
             decided_by: None,
         };
         assert_eq!(super::testimonial_slug(&story("Clair C.", 7)), "clair-c-7");

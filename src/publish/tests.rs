@@ -121,8 +121,8 @@ async fn an_edit_is_checked_saved_published_compared_and_restored() {
     let summary = &stored.condition(&entry.slug).unwrap().meta.summary;
     assert!(summary.starts_with("A sudden tightening"));
     let revisions = store.revisions(&entry.path, 10).await.unwrap();
-    let states: Vec<&str> = revisions.iter().map(|r| r.state.as_str()).collect();
-    assert_eq!(states, [PUBLISHED, DRAFT]);
+    let states: Vec<&str> = revisions.iter().map(|r| r.state.slug()).collect();
+    assert_eq!(states, [PUBLISHED.slug(), DRAFT.slug()]);
 
     // The draft is the same text as what is published now; the original differs in a line.
     let same = compare(&*store, &stored, &entry, revisions[1].id)
@@ -135,7 +135,7 @@ async fn an_edit_is_checked_saved_published_compared_and_restored() {
             source: original.clone(),
             author: AUTHOR.to_owned(),
             created_at: NOW + 2,
-            state: PUBLISHED.to_owned(),
+            state: PUBLISHED,
         })
         .await
         .unwrap();
@@ -246,7 +246,11 @@ async fn an_approved_story_is_published_once() {
         })
         .await
         .unwrap();
-    let id = store.shared_stories("pending").await.unwrap()[0].id;
+    let id = store
+        .shared_stories(crate::store::StoryStatus::Pending)
+        .await
+        .unwrap()[0]
+        .id;
     let decided = decide_story(&*store, &lock, id, Decision::Approve, AUTHOR, NOW)
         .await
         .unwrap();

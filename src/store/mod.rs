@@ -18,6 +18,7 @@ mod sqlite_files;
 mod staff;
 mod staff_rows;
 mod traffic;
+mod values;
 
 use std::fmt;
 use std::sync::Arc;
@@ -36,8 +37,9 @@ pub use pool::SqlStore;
 pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
 pub use staff::{
     AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
-    RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
+    RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
+pub use values::{RequestStatus, RevisionState, StoryStatus};
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
 #[derive(Debug, thiserror::Error)]
@@ -328,13 +330,13 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn share_story(&self, story: &NewSharedStory) -> StoreResult<()>;
 
     /// Shared experiences with `status` (pending, approved or rejected), oldest first.
-    async fn shared_stories(&self, status: &str) -> StoreResult<Vec<SharedStory>>;
+    async fn shared_stories(&self, status: StoryStatus) -> StoreResult<Vec<SharedStory>>;
 
     /// Approves or rejects a pending shared experience; `None` if it is not pending.
     async fn decide_story(
         &self,
         id: i64,
-        status: &str,
+        status: StoryStatus,
         by: &str,
         at: i64,
     ) -> StoreResult<Option<SharedStory>>;

@@ -22,8 +22,7 @@ pub struct NewRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRequest {
     pub request: NewRequest,
-    /// "new" until staff act on it.
-    pub status: String,
+    pub status: super::values::RequestStatus,
     /// The staff e-mail it is assigned to.
     pub assigned_to: Option<String>,
 }

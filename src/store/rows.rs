@@ -10,6 +10,7 @@ use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial
 
 use super::plan::{ImportPlan, Stored, Write};
 use super::records::{NewNotification, NewRequest, Notification, StoredRequest};
+use super::values::RequestStatus;
 use super::{StoreError, StoreResult, decode};
 
 /// The shared content queries, for any backend whose driver supports what they bind and read.
@@ -265,9 +266,14 @@ where
         .bind(reference.to_owned())
         .fetch_optional(&mut *conn)
         .await?;
-        Ok(row.map(
+        row.map(
             |(reference, kind, location, created_at, key_id, sealed, status, assigned_to)| {
-                StoredRequest {
+                let status =
+                    RequestStatus::try_from(status).map_err(|error| StoreError::Corrupt {
+                        what: format!("request {reference}"),
+                        detail: error.to_string(),
+                    })?;
+                Ok(StoredRequest {
                     request: NewRequest {
                         reference,
                         kind,
@@ -278,9 +284,10 @@ where
                     },
                     status,
                     assigned_to,
-                }
+                })
             },
-        ))
+        )
+        .transpose()
     }
 
     /// One statement, so claiming is atomic. The outer `due_at <= now` matters on PostgreSQL:

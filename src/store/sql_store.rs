@@ -19,7 +19,8 @@ use super::staff_rows::StaffRows;
 use super::{
     AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
     NewRequestEvent, NewRevision, NewSharedStory, Notification, RequestEvent, RequestFilter,
-    RequestSummary, Revision, SharedStory, Store, StoreResult, StoredRequest, now_millis,
+    RequestSummary, Revision, SharedStory, Store, StoreResult, StoredRequest, StoryStatus,
+    now_millis,
 };
 use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
@@ -457,14 +458,14 @@ where
         w.commit().await
     }
 
-    async fn shared_stories(&self, status: &str) -> StoreResult<Vec<SharedStory>> {
+    async fn shared_stories(&self, status: StoryStatus) -> StoreResult<Vec<SharedStory>> {
         Staff::<B>::shared_stories(&mut *self.read().await?, status).await
     }
 
     async fn decide_story(
         &self,
         id: i64,
-        status: &str,
+        status: StoryStatus,
         by: &str,
         at: i64,
     ) -> StoreResult<Option<SharedStory>> {

@@ -2,6 +2,8 @@
 //! and shared experiences (accounts and sessions are in `accounts.rs`). Notes arrive sealed:
 //! nothing here opens a patient's details by itself.
 
+use super::values::{RequestStatus, RevisionState, StoryStatus};
+
 /// One line of the audit trail. Never holds patient data: references and field names, not
 /// contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +46,7 @@ pub struct RequestSummary {
     pub reference: String,
     pub kind: String,
     pub location: String,
-    pub status: String,
+    pub status: RequestStatus,
     pub created_at: i64,
     pub updated_at: Option<i64>,
     pub assigned_to: Option<String>,
@@ -54,7 +56,8 @@ pub struct RequestSummary {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestFilter {
     pub kind: String,
-    pub status: String,
+    /// `None` for every status.
+    pub status: Option<RequestStatus>,
     pub location: String,
     /// Only requests created before this (Unix ms), for "older than"; 0 for no bound.
     pub created_before: i64,
@@ -69,11 +72,31 @@ pub struct NewRequestEvent {
     pub reference: String,
     pub at: i64,
     pub actor: String,
-    /// "status" (value: the new status), "assign" (value: an e-mail, or empty to unassign) or
-    /// "note" (sealed: the note).
-    pub kind: String,
-    pub value: String,
-    pub sealed: Option<(String, Vec<u8>)>,
+    pub change: RequestChange,
+}
+
+/// What staff changed: kept as the request's history, and applied to the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestChange {
+    Status(RequestStatus),
+    /// To a staff e-mail, or `None` to unassign.
+    Assign(Option<String>),
+    /// A note, sealed: the data key's id and the ciphertext.
+    Note {
+        key_id: String,
+        sealed: Vec<u8>,
+    },
+}
+
+impl RequestChange {
+    /// The history row's `kind` and `value` (a note's words are only in its sealed part).
+    pub fn kind_and_value(&self) -> (&'static str, String) {
+        match self {
+            Self::Status(status) => ("status", status.slug().to_owned()),
+            Self::Assign(to) => ("assign", to.clone().unwrap_or_default()),
+            Self::Note { .. } => ("note", String::new()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,8 +119,7 @@ pub struct NewRevision {
     pub source: String,
     pub author: String,
     pub created_at: i64,
-    /// "draft" or "published".
-    pub state: String,
+    pub state: RevisionState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +129,7 @@ pub struct Revision {
     pub source: String,
     pub author: String,
     pub created_at: i64,
-    pub state: String,
+    pub state: RevisionState,
 }
 
 /// An experience shared through the public form.
@@ -126,8 +148,7 @@ pub struct SharedStory {
     pub name: String,
     pub place: String,
     pub quote: String,
-    /// "pending", "approved" or "rejected".
-    pub status: String,
+    pub status: StoryStatus,
     pub decided_by: Option<String>,
 }
 
@@ -144,7 +165,7 @@ from_row!(RequestSummary {
     reference,
     kind,
     location,
-    status,
+    status: via String,
     created_at,
     updated_at,
     assigned_to
@@ -165,7 +186,7 @@ from_row!(Revision {
     source,
     author,
     created_at,
-    state
+    state: via String
 });
 from_row!(SharedStory {
     id,
@@ -173,6 +194,6 @@ from_row!(SharedStory {
     name,
     place,
     quote,
-    status,
+    status: via String,
     decided_by
 });

@@ -8,8 +8,9 @@ use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use super::StoreResult;
 use super::staff::{
     AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
-    RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
+    RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
+use super::values::StoryStatus;
 
 pub struct StaffRows<DB>(PhantomData<DB>);
 
@@ -48,13 +49,13 @@ where
     /// Shared stories with `status`, oldest first.
     pub async fn shared_stories(
         conn: &mut DB::Connection,
-        status: &str,
+        status: StoryStatus,
     ) -> StoreResult<Vec<SharedStory>> {
         Ok(sqlx::query_as(
             "SELECT id, created_at, name, place, quote, status, decided_by \
              FROM testimonial_submissions WHERE status = $1 ORDER BY id LIMIT 500",
         )
-        .bind(status.to_owned())
+        .bind(status.slug().to_owned())
         .fetch_all(&mut *conn)
         .await?)
     }
@@ -63,7 +64,7 @@ where
     pub async fn decide_story(
         conn: &mut DB::Connection,
         id: i64,
-        status: &str,
+        status: StoryStatus,
         by: &str,
         at: i64,
     ) -> StoreResult<Option<SharedStory>> {
@@ -72,7 +73,7 @@ where
              WHERE id = $4 AND status = 'pending' \
              RETURNING id, created_at, name, place, quote, status, decided_by",
         )
-        .bind(status.to_owned())
+        .bind(status.slug().to_owned())
         .bind(by.to_owned())
         .bind(at)
         .bind(id)
@@ -92,7 +93,7 @@ where
         .bind(revision.source.clone())
         .bind(revision.author.clone())
         .bind(revision.created_at)
-        .bind(revision.state.clone())
+        .bind(revision.state.slug().to_owned())
         .fetch_one(&mut *conn)
         .await?;
         Ok(id)
@@ -168,7 +169,7 @@ where
              AND created_at >= $5 ORDER BY created_at DESC, id DESC LIMIT $6",
         )
         .bind(filter.kind.clone())
-        .bind(filter.status.clone())
+        .bind(filter.status.map_or("", |s| s.slug()).to_owned())
         .bind(filter.location.clone())
         .bind(filter.created_before)
         .bind(filter.created_since)
@@ -182,9 +183,10 @@ where
         conn: &mut DB::Connection,
         event: &NewRequestEvent,
     ) -> StoreResult<()> {
-        let (key_id, sealed) = match &event.sealed {
-            Some((key_id, blob)) => (Some(key_id.clone()), Some(blob.clone())),
-            None => (None, None),
+        let (kind, value) = event.change.kind_and_value();
+        let (key_id, sealed) = match &event.change {
+            RequestChange::Note { key_id, sealed } => (Some(key_id.clone()), Some(sealed.clone())),
+            _ => (None, None),
         };
         sqlx::query(
             "INSERT INTO request_events (reference, at, actor, kind, value, key_id, sealed) \
@@ -193,26 +195,27 @@ where
         .bind(event.reference.clone())
         .bind(event.at)
         .bind(event.actor.clone())
-        .bind(event.kind.clone())
-        .bind(event.value.clone())
+        .bind(kind.to_owned())
+        .bind(value.clone())
         .bind(key_id)
         .bind(sealed)
         .execute(&mut *conn)
         .await?;
-        let set = match event.kind.as_str() {
-            "status" => Some(
-                "status = $1, closed_at = CASE WHEN $1 IN ('done', 'cannot-fill') \
-                 THEN $2 ELSE NULL END",
-            ),
-            "assign" => Some("assigned_to = NULLIF($1, '')"),
-            _ => None,
+        let set = match &event.change {
+            // The retention period of a closed request runs from `closed_at`.
+            RequestChange::Status(status) if status.is_closed() => {
+                Some("status = $1, closed_at = $2")
+            }
+            RequestChange::Status(_) => Some("status = $1, closed_at = NULL"),
+            RequestChange::Assign(_) => Some("assigned_to = NULLIF($1, '')"),
+            RequestChange::Note { .. } => None,
         };
         match set {
             Some(set) => {
                 sqlx::query(&format!(
                     "UPDATE requests SET {set}, updated_at = $2 WHERE reference = $3"
                 ))
-                .bind(event.value.clone())
+                .bind(value)
                 .bind(event.at)
                 .bind(event.reference.clone())
                 .execute(&mut *conn)

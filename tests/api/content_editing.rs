@@ -140,7 +140,7 @@ async fn edit_preview_save_publish_compare_and_restore(backend: Backend) {
         .revisions("conditions/foot-and-leg-cramps.md", 10)
         .await
         .unwrap();
-    let states: Vec<&str> = revisions.iter().map(|r| r.state.as_str()).collect();
+    let states: Vec<&str> = revisions.iter().map(|r| r.state.slug()).collect();
     assert_eq!(states, ["published", "published", "draft"]);
     let first_published = &revisions[1];
     let page = ph
@@ -428,7 +428,11 @@ async fn a_shared_experience_waits_for_a_pharmacist_then_appears() {
         !page.html.contains("<script>alert"),
         "escaped for staff too"
     );
-    let id = store.shared_stories("pending").await.unwrap()[0].id;
+    let id = store
+        .shared_stories(pestle::store::StoryStatus::Pending)
+        .await
+        .unwrap()[0]
+        .id;
     let page = ph
         .post(&format!("/staff/testimonials/{id}/approve"), &[])
         .await;
@@ -442,7 +446,14 @@ async fn a_shared_experience_waits_for_a_pharmacist_then_appears() {
     // Deciding twice does nothing more; staff cannot moderate.
     ph.post(&format!("/staff/testimonials/{id}/reject"), &[])
         .await;
-    assert_eq!(store.shared_stories("approved").await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .shared_stories(pestle::store::StoryStatus::Approved)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let mut staff = signed_in(&app, store.as_ref(), "staff").await;
     assert_eq!(staff.get("/staff/testimonials").await.status, 403);
     let log: Vec<String> = store

@@ -196,7 +196,7 @@ async fn every_form_is_stored_sealed_and_opens_with_what_was_typed(backend: Back
             .expect("stored before the reply");
         assert_eq!(stored.request.kind, kind);
         assert_eq!(stored.request.location, "denver");
-        assert_eq!(stored.status, "new");
+        assert_eq!(stored.status, pestle::store::RequestStatus::New);
         let opened = requests::open(&keys, &stored).unwrap();
         let json = serde_json::to_string(&opened).unwrap();
         assert!(

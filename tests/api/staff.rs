@@ -442,7 +442,7 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             source: "draft".to_owned(),
             author: "pharmacist@willow.example".to_owned(),
             created_at: now,
-            state: "draft".to_owned(),
+            state: pestle::store::RevisionState::Draft,
         })
         .await
         .unwrap();
@@ -455,7 +455,11 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
         })
         .await
         .unwrap();
-    let story = store.shared_stories("pending").await.unwrap()[0].id;
+    let story = store
+        .shared_stories(pestle::store::StoryStatus::Pending)
+        .await
+        .unwrap()[0]
+        .id;
     add_user(store.as_ref(), "other@willow.example", "staff").await;
     let other = store
         .user_by_email("other@willow.example")
@@ -796,7 +800,7 @@ async fn triage_a_request_every_step_audited_and_no_patient_data_in_the_list() {
     assert!(page.html.contains("Assigned to staff@willow.example"));
     assert!(page.html.contains("Note: Left a voicemail about the cream"));
     let stored = store.find_request(&reference).await.unwrap().unwrap();
-    assert_eq!(stored.status, "in-progress");
+    assert_eq!(stored.status, pestle::store::RequestStatus::InProgress);
 
     // Bad input: a made-up status, a blank note; a post without the token or from elsewhere.
     let page = staff
@@ -830,7 +834,7 @@ async fn triage_a_request_every_step_audited_and_no_patient_data_in_the_list() {
             .unwrap()
             .unwrap()
             .status,
-        "in-progress"
+        pestle::store::RequestStatus::InProgress
     );
 
     // The note is sealed in the database.
@@ -1307,9 +1311,7 @@ async fn waiting_requests_get_one_reminder_and_closed_ones_are_purged_after_rete
             reference: reference.clone(),
             at: jiff::Timestamp::now().as_millisecond(),
             actor: "staff@willow.example".to_owned(),
-            kind: "status".to_owned(),
-            value: "done".to_owned(),
-            sealed: None,
+            change: pestle::store::RequestChange::Status(pestle::store::RequestStatus::Done),
         })
         .await
         .unwrap();
@@ -1334,7 +1336,7 @@ async fn waiting_requests_get_one_reminder_and_closed_ones_are_purged_after_rete
     }
     let purged = store.find_request(&reference).await.unwrap().unwrap();
     assert!(purged.request.sealed.is_empty());
-    assert_eq!(purged.status, "done");
+    assert_eq!(purged.status, pestle::store::RequestStatus::Done);
     assert_ne!(
         store
             .find_request(&fresh)

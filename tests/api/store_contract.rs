@@ -12,6 +12,7 @@ on_both_backends!(
     a_store_for_another_runtime_works_there_and_outlives_it,
     rate_limit_buckets_refill_and_never_give_the_last_token_twice,
     a_job_round_goes_to_one_instance_at_a_time,
+    statuses_are_stored_as_types_and_an_unknown_one_is_an_error,
 );
 
 async fn a_fresh_database_is_empty(backend: Backend) {
@@ -170,4 +171,75 @@ async fn a_job_round_goes_to_one_instance_at_a_time(backend: Backend) {
         store.claim_job("another job", now, now + 1).await.unwrap(),
         "leases are per job"
     );
+}
+
+/// A request's status and a story's status cross the boundary as types: what staff set reads
+/// back as itself, and a value no version of pestle wrote is a decode error naming the value,
+/// not a string the back office would show as it is.
+async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Backend) {
+    use pestle::store::{
+        NewNotification, NewRequest, NewRequestEvent, RequestChange, RequestFilter, RequestStatus,
+        StoreError,
+    };
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let request = NewRequest {
+        reference: "R-TEST-01".to_owned(),
+        kind: "refill".to_owned(),
+        location: "main".to_owned(),
+        created_at: 1,
+        key_id: "k1".to_owned(),
+        sealed: vec![1, 2, 3],
+    };
+    let notification = NewNotification {
+        message: "New refill request".to_owned(),
+        due_at: 1,
+        channels: vec!["email".to_owned()],
+    };
+    store.submit_request(&request, &notification).await.unwrap();
+    let stored = store.find_request("R-TEST-01").await.unwrap().unwrap();
+    assert_eq!(stored.status, RequestStatus::New);
+    store
+        .add_request_event(&NewRequestEvent {
+            reference: "R-TEST-01".to_owned(),
+            at: 2,
+            actor: "staff@willow.example".to_owned(),
+            change: RequestChange::Status(RequestStatus::CannotFill),
+        })
+        .await
+        .unwrap();
+    let closed = RequestFilter {
+        status: Some(RequestStatus::CannotFill),
+        limit: 10,
+        ..RequestFilter::default()
+    };
+    let found = store.request_summaries(&closed).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].status, RequestStatus::CannotFill);
+    let open = RequestFilter {
+        status: Some(RequestStatus::New),
+        limit: 10,
+        ..RequestFilter::default()
+    };
+    assert!(store.request_summaries(&open).await.unwrap().is_empty());
+
+    let sql = "UPDATE requests SET status = 'ready' WHERE reference = 'R-TEST-01'";
+    if db.url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    match store.find_request("R-TEST-01").await {
+        Err(StoreError::Corrupt { detail, .. }) => {
+            assert!(detail.contains("\"ready\""), "{detail}")
+        }
+        other => panic!("an unknown status must be refused, got {other:?}"),
+    }
+    let all = RequestFilter {
+        limit: 10,
+        ..RequestFilter::default()
+    };
+    assert!(store.request_summaries(&all).await.is_err());
 }

@@ -132,7 +132,7 @@ pub(super) fn edit_page(
             id: r.id,
             at: super::inbox::local_time(&pack.site, r.created_at),
             author: r.author,
-            state: r.state,
+            state: r.state.slug().to_owned(),
         })
         .collect();
     page(

@@ -143,7 +143,7 @@ pub async fn export(
             summary.reference.clone(),
             summary.kind.clone(),
             summary.location.clone(),
-            summary.status.clone(),
+            summary.status.slug().to_owned(),
             received,
             summary.assigned_to.clone().unwrap_or_default(),
         ];

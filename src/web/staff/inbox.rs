@@ -13,25 +13,21 @@ use serde::Deserialize;
 use super::session::{Staff, now_ms};
 use super::{StaffLayout, page};
 use crate::requests::{self, Kind};
-use crate::store::{RequestFilter, RequestSummary};
+use crate::store::{RequestFilter, RequestStatus, RequestSummary};
 use crate::web::{AppError, AppState};
 
 /// The statuses a request moves through, with their labels.
-pub const STATUSES: [(&str, &str); 4] = [
-    ("new", "New"),
-    ("in-progress", "In progress"),
-    ("done", "Done"),
-    ("cannot-fill", "Cannot fill"),
-];
+pub const STATUSES: &[(&str, &str)] = RequestStatus::OPTIONS;
 
 /// The most rows a list shows; filters narrow it.
 const LIST_LIMIT: i64 = 500;
 
+/// A status as a history row stores it, as staff read it.
 fn status_label(status: &str) -> &str {
-    STATUSES
-        .iter()
-        .find(|(value, _)| *value == status)
-        .map_or(status, |(_, label)| label)
+    match RequestStatus::parse(status) {
+        Some(known) => known.label(),
+        None => status,
+    }
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -116,9 +112,9 @@ fn rows(state: &AppState, site: &crate::content::Site, summaries: &[RequestSumma
                 .map_or_else(|| s.location.clone(), |l| l.name.clone()),
             received: local_time(site, s.created_at),
             age: age(now - s.created_at),
-            status_label: status_label(&s.status).to_owned(),
-            overdue: s.status == "new" && waited(s) > overdue_ms,
-            status: s.status.clone(),
+            status_label: s.status.label().to_owned(),
+            overdue: s.status == RequestStatus::New && waited(s) > overdue_ms,
+            status: s.status.slug().to_owned(),
             assigned: s.assigned_to.clone().unwrap_or_default(),
         })
         .collect()
@@ -153,7 +149,7 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
             (
                 *value,
                 *label,
-                all.iter().filter(|s| s.status == *value).count(),
+                all.iter().filter(|s| s.status.slug() == *value).count(),
             )
         })
         .collect();
@@ -164,7 +160,13 @@ pub async fn dashboard(State(state): State<AppState>, staff: Staff) -> Result<Re
     let minutes = state.staff_policy().overdue_ms / 60_000;
     let editor = staff.role >= crate::staff::Role::Pharmacist;
     let stories_waiting = if editor {
-        Some(state.store().shared_stories("pending").await?.len())
+        Some(
+            state
+                .store()
+                .shared_stories(crate::store::StoryStatus::Pending)
+                .await?
+                .len(),
+        )
     } else {
         None
     };
@@ -193,7 +195,7 @@ struct ListPage<'a> {
     counts: Vec<(&'static str, &'static str, usize)>,
     kinds: Vec<(&'static str, &'static str)>,
     locations: Vec<(String, String)>,
-    statuses: [(&'static str, &'static str); 4],
+    statuses: &'static [(&'static str, &'static str)],
     ages: [(&'static str, &'static str); 3],
     filter: ListQuery,
 }
@@ -257,7 +259,7 @@ pub async fn list(
     };
     let base = RequestFilter {
         kind: query.kind.clone(),
-        status: String::new(),
+        status: None,
         location: query.location.clone(),
         created_before,
         created_since,
@@ -270,14 +272,17 @@ pub async fn list(
             (
                 *value,
                 *label,
-                matching.iter().filter(|s| s.status == *value).count(),
+                matching
+                    .iter()
+                    .filter(|s| s.status.slug() == *value)
+                    .count(),
             )
         })
         .collect();
     let status = query.status.as_str();
     let shown: Vec<RequestSummary> = matching
         .into_iter()
-        .filter(|s| status.is_empty() || s.status == status)
+        .filter(|s| status.is_empty() || s.status.slug() == status)
         .collect();
     page(
         StatusCode::OK,
@@ -323,7 +328,7 @@ struct DetailPage<'a> {
     purged: bool,
     schedule_two: bool,
     history: Vec<HistoryLine>,
-    statuses: [(&'static str, &'static str); 4],
+    statuses: &'static [(&'static str, &'static str)],
     colleagues: Vec<String>,
     csrf: String,
 }
@@ -358,7 +363,7 @@ pub async fn detail(
         reference: stored.request.reference.clone(),
         kind: stored.request.kind.clone(),
         location: stored.request.location.clone(),
-        status: stored.status.clone(),
+        status: stored.status,
         created_at: stored.request.created_at,
         updated_at: None,
         assigned_to: stored.assigned_to.clone(),

@@ -55,7 +55,7 @@ pub async fn show(
             id,
             at: super::inbox::local_time(&pack.site, revision.created_at),
             author: revision.author,
-            state: revision.state,
+            state: revision.state.slug().to_owned(),
             lines,
             csrf: staff.csrf.clone(),
         },

@@ -31,7 +31,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
     let pack = site.pack()?;
     let stories = state
         .store()
-        .shared_stories("pending")
+        .shared_stories(crate::store::StoryStatus::Pending)
         .await?
         .into_iter()
         .map(|s| {

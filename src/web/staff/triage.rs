@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::inbox::{STATUSES, note_context};
+use super::inbox::note_context;
 use super::session::Staff;
-use crate::store::NewRequestEvent;
+use crate::store::{NewRequestEvent, RequestChange, RequestStatus};
 use crate::web::{AppError, AppState};
 
 /// The longest staff note, in characters.
@@ -41,41 +41,26 @@ pub struct NoteForm {
     note: String,
 }
 
-/// What a staff form does to a request.
-struct Change {
-    /// The history entry's kind ("status", "assign" or "note") and the audit action.
-    kind: &'static str,
-    action: &'static str,
-    value: String,
-    sealed: Option<(String, Vec<u8>)>,
-}
-
 /// The request must exist; the change is audited, then recorded.
 async fn act(
     state: &AppState,
     staff: &Staff,
     reference: &str,
-    change: Change,
+    (action, change): (&'static str, RequestChange),
 ) -> Result<Response, AppError> {
     let store = state.store();
     if store.find_request(reference).await?.is_none() {
         return Err(AppError::NotFound);
     }
     // A note's words stay sealed: the trail says only that there is one.
-    let detail = if change.sealed.is_some() {
-        ""
-    } else {
-        change.value.as_str()
-    };
-    staff.audit(state, change.action, reference, detail).await?;
+    let (_, detail) = change.kind_and_value();
+    staff.audit(state, action, reference, &detail).await?;
     store
         .add_request_event(&NewRequestEvent {
             reference: reference.to_owned(),
             at: state.now(),
             actor: staff.user.email.clone(),
-            kind: change.kind.to_owned(),
-            value: change.value,
-            sealed: change.sealed,
+            change,
         })
         .await?;
     Ok(Redirect::to(&format!("/staff/requests/{reference}")).into_response())
@@ -95,17 +80,12 @@ pub async fn set_status(
     Form(form): Form<StatusForm>,
 ) -> Result<Response, AppError> {
     staff.check_form(&headers, &form.csrf_token)?;
-    if !STATUSES.iter().any(|(value, _)| *value == form.status) {
+    let Some(status) = RequestStatus::parse(&form.status) else {
         return Ok(bad_choice(
             "status: choose New, In progress, Done or Cannot fill",
         ));
-    }
-    let change = Change {
-        kind: "status",
-        action: "request.status",
-        value: form.status,
-        sealed: None,
     };
+    let change = ("request.status", RequestChange::Status(status));
     act(&state, &staff, &reference, change).await
 }
 
@@ -127,12 +107,8 @@ pub async fn assign(
             return Ok(bad_choice("assignee: choose a colleague from the list"));
         }
     }
-    let change = Change {
-        kind: "assign",
-        action: "request.assign",
-        value: form.assignee,
-        sealed: None,
-    };
+    let to = (!form.assignee.is_empty()).then_some(form.assignee);
+    let change = ("request.assign", RequestChange::Assign(to));
     act(&state, &staff, &reference, change).await
 }
 
@@ -151,11 +127,12 @@ pub async fn add_note(
     let sealed = state
         .keys()
         .seal(form.note.as_bytes(), note_context(&reference).as_bytes())?;
-    let change = Change {
-        kind: "note",
-        action: "request.note",
-        value: String::new(),
-        sealed: Some((sealed.key_id, sealed.blob)),
-    };
+    let change = (
+        "request.note",
+        RequestChange::Note {
+            key_id: sealed.key_id,
+            sealed: sealed.blob,
+        },
+    );
     act(&state, &staff, &reference, change).await
 }
