@@ -3,7 +3,10 @@
 //! worker claims due ones, sends each on its channel, and marks it delivered — or records the
 //! failure and tries again later (1 s, 2 s, 4 s, … up to 10 minutes apart), for as long as it
 //! takes. Claims are leased, so a crash mid-send means the notification is sent again after the
-//! lease, never lost. The messages hold no patient data: kind, reference, location and a link
+//! lease, never lost. Delivery is therefore at least once: a crash after the mail server or
+//! webhook took a message but before it was marked delivered sends it again, with the same
+//! `Message-ID` (e-mail) or `Idempotency-Key` (webhook) as the first copy, which is what
+//! receivers drop duplicates by. The messages hold no patient data: kind, reference, location and a link
 //! to the back office.
 
 use std::sync::Arc;
@@ -158,6 +161,14 @@ impl Mailer {
     async fn send(&self, notification: &Notification) -> anyhow::Result<()> {
         let link = back_office_link(&self.public_url, &notification.reference);
         let message = Message::builder()
+            // The same on every attempt of this notification, so a copy resent after a crash
+            // is recognisably the same message.
+            .message_id(Some(format!(
+                "<pestle-{}-{}@{}>",
+                notification.reference,
+                notification.id,
+                self.public_url.host_str().unwrap_or("pestle.invalid")
+            )))
             .from(self.from.clone())
             .to(self.to.clone())
             .subject(notification.message.clone())

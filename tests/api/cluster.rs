@@ -121,7 +121,12 @@ struct Cluster {
     _workdir: tempfile::TempDir,
 }
 
-fn cluster(runtime: &tokio::runtime::Runtime, request_limit: &str) -> Cluster {
+/// `extra`: more settings for every instance.
+fn cluster(
+    runtime: &tokio::runtime::Runtime,
+    request_limit: &str,
+    extra: &[(&'static str, String)],
+) -> Cluster {
     let db = runtime.block_on(TestDb::new(Backend::Postgres));
     let workdir = tempfile::tempdir().unwrap();
     let nginx_port = free_port();
@@ -132,7 +137,10 @@ fn cluster(runtime: &tokio::runtime::Runtime, request_limit: &str) -> Cluster {
         // Only the announcement can explain a change seen in well under this.
         ("PESTLE_CONTENT_REFRESH_EVERY", "60s".to_owned()),
         ("PESTLE_PUBLIC_URL", public_url),
-    ];
+    ]
+    .into_iter()
+    .chain(extra.iter().cloned())
+    .collect();
     let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // The first migrates and loads the sample content; the others find it there.
     let first = serve_binary_on(&db.url, workdir.path(), "info", &env);
@@ -228,7 +236,7 @@ fn three_instances_behind_nginx_share_content_sessions_limits_and_publishing() {
         .enable_all()
         .build()
         .unwrap();
-    let cluster = cluster(&runtime, "10");
+    let cluster = cluster(&runtime, "10", &[]);
     let (b, c) = (
         cluster.instances[1].address.clone(),
         cluster.instances[2].address.clone(),
@@ -401,8 +409,11 @@ fn three_instances_behind_nginx_share_content_sessions_limits_and_publishing() {
 
 /// Acceptance item 2: sixteen patients submit through nginx for 20 s while one instance after
 /// another is killed (SIGKILL) every 3 s and restarted where nginx expects it. Every reference a
-/// patient was shown is stored and opens with exactly what they sent, and every stored request
-/// has its one queued notification (no mail server here: delivery once is the outbox's own test).
+/// patient was shown is stored and opens with exactly what they sent, and its notification
+/// reaches the mail server: one message per request. A kill after the mail server took a
+/// message but before it was marked delivered sends it again (delivery is at least once); such
+/// a copy carries the first one's `Message-ID`, so it is the same message to a mail system,
+/// never a second notification — the test checks that and reports how many copies there were.
 #[test]
 fn submissions_through_nginx_survive_instances_killed_every_three_seconds() {
     use std::sync::Arc;
@@ -413,7 +424,17 @@ fn submissions_through_nginx_survive_instances_killed_every_three_seconds() {
         .enable_all()
         .build()
         .unwrap();
-    let mut cluster = cluster(&runtime, "100000000");
+    let smtp_port = free_port();
+    let mail = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(("127.0.0.1", smtp_port)))
+        .unwrap();
+    runtime.spawn(crate::notify::smtp_server(listener, mail.clone()));
+    let mail_settings = [
+        ("PESTLE_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
+        ("PESTLE_NOTIFY_EMAIL_TO", "team@willow.example".to_owned()),
+    ];
+    let mut cluster = cluster(&runtime, "100000000", &mail_settings);
     runtime.block_on(listening(&cluster.instances));
     let stop = Arc::new(AtomicBool::new(false));
     let receipts: Arc<tokio::sync::Mutex<Vec<crate::crash::Receipt>>> = Arc::default();
@@ -451,10 +472,56 @@ fn submissions_through_nginx_survive_instances_killed_every_three_seconds() {
     runtime.block_on(async {
         let store = cluster.app.db.store().await;
         let stored = crate::crash::every_receipt_stored(store.as_ref(), &receipts).await;
+        // Notifications a killed instance had claimed wait for their lease (60 s) to end.
+        let waited = Instant::now();
+        while store.pending_notifications().await.unwrap() > 0 {
+            assert!(
+                waited.elapsed() < Duration::from_secs(120),
+                "{} notifications still undelivered",
+                store.pending_notifications().await.unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let messages = mail.lock().unwrap().clone();
+        let copies = delivered_by_reference(&messages);
+        for receipt in &receipts {
+            let reference = receipt.0.as_str();
+            assert!(copies.contains_key(reference), "no message for {reference}");
+        }
+        let mut resent = 0;
+        for (reference, ids) in &copies {
+            assert!(
+                ids.iter().all(|id| *id == ids[0]),
+                "two different notifications for {reference}: {ids:?}"
+            );
+            resent += ids.len() - 1;
+        }
+        assert_eq!(copies.len(), stored, "one notification per stored request");
         eprintln!(
             "cluster kill test: {kills} kills in 20 s, {} references confirmed and all present, \
-             {stored} stored, {failed} attempts failed (the instance died under them)",
-            receipts.len()
+             {stored} stored, {failed} attempts failed (the instance died under them); \
+             {} requests notified by e-mail, {resent} copies resent after a kill with the \
+             first one's Message-ID",
+            receipts.len(),
+            copies.len()
         );
     });
+}
+
+/// The messages the mail server took, by the request reference each names: every copy's
+/// `Message-ID`.
+fn delivered_by_reference(messages: &[String]) -> std::collections::HashMap<&str, Vec<&str>> {
+    let mut by_reference: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for message in messages {
+        let id = message
+            .lines()
+            .find_map(|l| l.strip_prefix("Message-ID: "))
+            .unwrap_or_else(|| panic!("no Message-ID: {message}"));
+        let reference = id
+            .strip_prefix("<pestle-")
+            .and_then(|rest| rest.get(..9))
+            .unwrap_or_else(|| panic!("not a pestle Message-ID: {id}"));
+        by_reference.entry(reference).or_default().push(id);
+    }
+    by_reference
 }

@@ -95,6 +95,14 @@ async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_eac
         assert_eq!(copies, 1, "{reference}");
     }
     for message in &messages {
+        let reference = references
+            .iter()
+            .find(|r| message.contains(r.as_str()))
+            .unwrap();
+        assert!(
+            message.contains(&format!("Message-ID: <pestle-{reference}-")),
+            "a Message-ID that every retry repeats: {message}"
+        );
         // Undo quoted-printable soft line breaks, should the mailer use them.
         let message = &message.replace("=\n", "");
         assert!(message.contains("New call-back request R-"), "{message}");
@@ -155,7 +163,7 @@ async fn webhook_receiver(listener: TcpListener, received: Arc<Mutex<Vec<(String
 }
 
 /// Just enough SMTP to accept mail: greets, says OK, and keeps each message's data.
-async fn smtp_server(listener: TcpListener, received: Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn smtp_server(listener: TcpListener, received: Arc<Mutex<Vec<String>>>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             return;
