@@ -860,6 +860,19 @@ async fn a_publication_over_a_newer_version_is_refused_with_the_text_kept() {
             .await
             .contains("Their sudden tightening")
     );
+    // With what differs: their line against the pharmacist's, and nothing else marked.
+    assert!(
+        page.html
+            .contains("Published since you opened it, compared with yours")
+    );
+    let marked: Vec<&str> = page
+        .html
+        .split("<span class=\"")
+        .filter(|line| line.starts_with("removed") || line.starts_with("added"))
+        .collect();
+    assert_eq!(marked.len(), 2, "{marked:#?}");
+    assert!(marked[0].starts_with("removed\">- ") && marked[0].contains("Their sudden tightening"));
+    assert!(marked[1].starts_with("added\">+ ") && marked[1].contains("My sudden tightening"));
     let newer = opened(&page.html);
     assert_ne!(
         newer, version,

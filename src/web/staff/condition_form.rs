@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::content::{self, CHECKED};
+use super::content::{self, CHECKED, Conflict};
 use super::provenance_fields::ProvenanceFields;
 use super::session::Staff;
 use super::{StaffLayout, page};
@@ -204,6 +204,8 @@ struct FormPage<'a> {
     opened: String,
     levels: Vec<&'static str>,
     problems: Vec<String>,
+    /// After a refused publication: theirs against this form's text.
+    conflict: Conflict,
     notice: Option<&'static str>,
     preview: Option<String>,
     csrf: String,
@@ -241,7 +243,7 @@ fn form_page(
     staff: &Staff,
     entry: &Entry,
     mut fields: ConditionFields,
-    (problems, preview, opened): (Vec<String>, Option<String>, Option<String>),
+    (problems, preview, opened, conflict): (Vec<String>, Option<String>, Option<String>, Conflict),
 ) -> Result<Response, AppError> {
     let opened = opened.map_or_else(|| content::opened_now(state, entry), Ok)?;
     let provenance = std::mem::take(&mut fields.provenance);
@@ -268,6 +270,7 @@ fn form_page(
             levels: RedFlagLevel::WORDS.iter().map(|(word, _)| *word).collect(),
             notice: preview.is_some().then_some(CHECKED),
             problems,
+            conflict,
             preview,
             csrf: staff.csrf.clone(),
         },
@@ -291,7 +294,13 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(&state, &staff, &entry, fields, (Vec::new(), None, None))
+    form_page(
+        &state,
+        &staff,
+        &entry,
+        fields,
+        (Vec::new(), None, None, None),
+    )
 }
 
 pub async fn submit(
@@ -308,8 +317,15 @@ pub async fn submit(
     let entry = content::entry("conditions", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
-    let (outcome, opened) =
-        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
+    let (outcome, opened) = content::apply(
+        &state,
+        &staff,
+        &entry,
+        (source.clone(), &form.opened),
+        form.action,
+    )
+    .await?;
+    let conflict = content::conflict(&outcome, &source).await?;
     match outcome {
         // Saved or published: back to the form (the file editor is one link away).
         Outcome::Saved | Outcome::Published => {
@@ -322,7 +338,7 @@ pub async fn submit(
                 &staff,
                 &entry,
                 fields,
-                (problems, None, Some(opened)),
+                (problems, None, Some(opened), conflict),
             )
         }
         Outcome::Checked { body } => {
@@ -332,7 +348,7 @@ pub async fn submit(
                 &staff,
                 &entry,
                 fields,
-                (Vec::new(), preview, Some(opened)),
+                (Vec::new(), preview, Some(opened), None),
             )
         }
     }

@@ -85,6 +85,23 @@ pub(super) const CHANGED: &str = "Someone published a change to this file after 
      Your text is kept here. Compare it with what is published now (under Revisions in the file \
      editor, or on the published page) and publish again to replace their version with yours.";
 
+/// The lines a page shows after a refused publication (`conflict`).
+pub(super) type Conflict = Option<Vec<publish::DiffLine>>;
+
+/// After a publication refused because the file changed since it was opened: the version
+/// published meanwhile against the pharmacist's own text, line by line (on the blocking pool:
+/// a file can be long). `None` for any other outcome.
+pub(super) async fn conflict(outcome: &Outcome, ours: &str) -> Result<Conflict, AppError> {
+    let Outcome::Changed { theirs } = outcome else {
+        return Ok(None);
+    };
+    let (theirs, ours) = (theirs.clone().unwrap_or_default(), ours.to_owned());
+    let lines = tokio::task::spawn_blocking(move || publish::diff(&theirs, &ours))
+        .await
+        .map_err(|error| anyhow::anyhow!("comparing versions failed: {error}"))?;
+    Ok(Some(lines))
+}
+
 /// What a form lists as problems after `outcome`: its problems, or [`CHANGED`].
 pub(super) fn problems(outcome: Outcome) -> Vec<String> {
     match outcome {

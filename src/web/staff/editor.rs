@@ -42,6 +42,7 @@ struct EditPage<'a> {
     is_new: bool,
     source: String,
     problems: Vec<String>,
+    conflict: super::content::Conflict,
     notice: Option<String>,
     /// Rendered, sanitised Markdown of a condition's body, when previewing.
     preview: Option<String>,
@@ -60,6 +61,8 @@ pub(super) struct Report {
     pub preview: Option<String>,
     /// The version the page's edit starts from; `None`: what is published now.
     pub opened: Option<String>,
+    /// After a refused publication: the version published meanwhile against the text kept.
+    pub conflict: super::content::Conflict,
 }
 
 impl Report {
@@ -69,6 +72,7 @@ impl Report {
             notice: None,
             preview: None,
             opened: None,
+            conflict: None,
         }
     }
 
@@ -145,6 +149,7 @@ pub(super) fn edit_page(
             is_new: editing.is_new,
             source: editing.source,
             problems: report.problems,
+            conflict: report.conflict,
             notice: report.notice,
             preview: report.preview,
             revisions,
@@ -202,6 +207,7 @@ pub async fn save(
         form.action,
     )
     .await?;
+    let conflict = content::conflict(&outcome, &source).await?;
     let report = match outcome {
         Outcome::Saved | Outcome::Published => {
             return Ok(Redirect::to(&content::url(&entry)).into_response());
@@ -222,6 +228,7 @@ pub async fn save(
     };
     let report = Report {
         opened: Some(opened),
+        conflict,
         ..report
     };
     let site = state.renderer().current();

@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::content::{self, CHECKED};
+use super::content::{self, CHECKED, Conflict};
 use super::provenance_fields::ProvenanceFields;
 use super::session::Staff;
 use super::{StaffLayout, page};
@@ -193,6 +193,8 @@ struct FormPage<'a> {
     schedules: Vec<&'static str>,
     dosage_forms: Vec<&'static str>,
     problems: Vec<String>,
+    /// After a refused publication: theirs against this form's text.
+    conflict: Conflict,
     notice: Option<&'static str>,
     csrf: String,
 }
@@ -229,7 +231,12 @@ fn form_page(
     staff: &Staff,
     entry: &Entry,
     mut fields: MedicationFields,
-    (problems, notice, opened): (Vec<String>, Option<&'static str>, Option<String>),
+    (problems, notice, opened, conflict): (
+        Vec<String>,
+        Option<&'static str>,
+        Option<String>,
+        Conflict,
+    ),
 ) -> Result<Response, AppError> {
     let opened = opened.map_or_else(|| content::opened_now(state, entry), Ok)?;
     let provenance = std::mem::take(&mut fields.provenance);
@@ -253,6 +260,7 @@ fn form_page(
             schedules: Schedule::WORDS.iter().map(|(w, _)| *w).collect(),
             dosage_forms: DosageForm::WORDS.iter().map(|(w, _)| *w).collect(),
             problems,
+            conflict,
             notice,
             csrf: staff.csrf.clone(),
         },
@@ -277,7 +285,13 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(&state, &staff, &entry, fields, (Vec::new(), None, None))
+    form_page(
+        &state,
+        &staff,
+        &entry,
+        fields,
+        (Vec::new(), None, None, None),
+    )
 }
 
 pub async fn submit(
@@ -294,8 +308,15 @@ pub async fn submit(
     let entry = content::entry("medications", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
-    let (outcome, opened) =
-        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
+    let (outcome, opened) = content::apply(
+        &state,
+        &staff,
+        &entry,
+        (source.clone(), &form.opened),
+        form.action,
+    )
+    .await?;
+    let conflict = content::conflict(&outcome, &source).await?;
     match outcome {
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
@@ -307,7 +328,7 @@ pub async fn submit(
                 &staff,
                 &entry,
                 fields,
-                (problems, None, Some(opened)),
+                (problems, None, Some(opened), conflict),
             )
         }
         Outcome::Checked { .. } => form_page(
@@ -315,7 +336,7 @@ pub async fn submit(
             &staff,
             &entry,
             fields,
-            (Vec::new(), Some(CHECKED), Some(opened)),
+            (Vec::new(), Some(CHECKED), Some(opened), None),
         ),
     }
 }

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::content::{self, CHECKED};
+use super::content::{self, CHECKED, Conflict};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::TestimonialMeta;
@@ -31,6 +31,8 @@ struct FormPage<'a> {
     /// The version this edit started from (`content::apply`).
     opened: String,
     problems: Vec<String>,
+    /// After a refused publication: theirs against this form's text.
+    conflict: Conflict,
     notice: Option<&'static str>,
     csrf: String,
 }
@@ -40,7 +42,12 @@ fn form_page(
     staff: &Staff,
     entry: &Entry,
     meta: TestimonialMeta,
-    (problems, notice, opened): (Vec<String>, Option<&'static str>, Option<String>),
+    (problems, notice, opened, conflict): (
+        Vec<String>,
+        Option<&'static str>,
+        Option<String>,
+        Conflict,
+    ),
 ) -> Result<Response, AppError> {
     let opened = opened.map_or_else(|| content::opened_now(state, entry), Ok)?;
     let site = state.renderer().current();
@@ -62,6 +69,7 @@ fn form_page(
             example: meta.example,
             opened,
             problems,
+            conflict,
             notice,
             csrf: staff.csrf.clone(),
         },
@@ -94,7 +102,7 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(&state, &staff, &entry, meta, (Vec::new(), None, None))
+    form_page(&state, &staff, &entry, meta, (Vec::new(), None, None, None))
 }
 
 /// The testimonial form as posted.
@@ -143,22 +151,35 @@ pub async fn submit(
         example: matches!(form.example, Some(Example::Yes)),
     };
     let source = toml::to_string(&meta).map_err(anyhow::Error::from)?;
-    let (outcome, opened) =
-        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
+    let (outcome, opened) = content::apply(
+        &state,
+        &staff,
+        &entry,
+        (source.clone(), &form.opened),
+        form.action,
+    )
+    .await?;
+    let conflict = content::conflict(&outcome, &source).await?;
     match outcome {
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
         }
         outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
             let problems = content::problems(outcome);
-            form_page(&state, &staff, &entry, meta, (problems, None, Some(opened)))
+            form_page(
+                &state,
+                &staff,
+                &entry,
+                meta,
+                (problems, None, Some(opened), conflict),
+            )
         }
         Outcome::Checked { .. } => form_page(
             &state,
             &staff,
             &entry,
             meta,
-            (Vec::new(), Some(CHECKED), Some(opened)),
+            (Vec::new(), Some(CHECKED), Some(opened), None),
         ),
     }
 }
