@@ -52,6 +52,12 @@ async fn past_two_hundred_conditions_each_letter_and_category_has_its_own_page()
     );
     let home = app.page("/").await;
     assert!(home.contains("href=\"/conditions/category/made-for-this-test\""));
+    let condition = app.page("/conditions/extra-condition-0001").await;
+    assert!(
+        condition
+            .contains("<a href=\"/conditions/category/made-for-this-test\">Made for this test</a>"),
+        "the breadcrumb leads to the category's page"
+    );
 
     // Every linked letter page answers, and together they list every condition once.
     let mut listed = Vec::new();

@@ -26,6 +26,8 @@ struct ConditionPage<'a> {
     compounded: Vec<&'a Medication>,
     testimonials: Vec<&'a Testimonial>,
     related: Vec<&'a Condition>,
+    /// Where the condition's category is listed.
+    category_href: String,
     has_medications: bool,
     review: &'a Review,
     sources: &'a [Source],
@@ -91,6 +93,10 @@ fn view<'a>(
     Ok(ConditionPage {
         layout: site.layout(meta)?,
         condition,
+        category_href: super::conditions::category_href(
+            pack,
+            condition.meta.category.as_deref().unwrap_or_default(),
+        ),
         review: &condition.meta.review,
         sources: &condition.meta.sources,
         sections: sections(&condition.body)
