@@ -88,10 +88,16 @@ pub(super) const CHANGED: &str = "Someone published a change to this file after 
 /// The lines a page shows after a refused publication (`conflict`).
 pub(super) type Conflict = Option<Vec<publish::DiffLine>>;
 
+/// What a content form says when first opened: no problems, no notice or preview, the version
+/// published now, no conflict.
+pub(super) fn first_opened<T>() -> (Vec<String>, Option<T>, Option<String>, Conflict) {
+    (Vec::new(), None, None, None)
+}
+
 /// After a publication refused because the file changed since it was opened: the version
 /// published meanwhile against the pharmacist's own text, line by line (on the blocking pool:
 /// a file can be long). `None` for any other outcome.
-pub(super) async fn conflict(outcome: &Outcome, ours: &str) -> Result<Conflict, AppError> {
+async fn conflict(outcome: &Outcome, ours: &str) -> Result<Conflict, AppError> {
     let Outcome::Changed { theirs } = outcome else {
         return Ok(None);
     };
@@ -114,18 +120,19 @@ pub(super) fn problems(outcome: Outcome) -> Vec<String> {
 /// Runs `source` as `entry` through `action` as `staff`; a draft or publication is audited,
 /// and a publication refreshes this instance's pages and search at once (other instances hear
 /// of it at once too, on PostgreSQL). `opened` is the form's hidden field: the version the
-/// editor started from. Returns the outcome and the `opened` value the page shows next — the
-/// same, unless the file changed meanwhile (then the current one, with [`CHANGED`]).
+/// editor started from. Returns the outcome, the `opened` value the page shows next — the
+/// same, unless the file changed meanwhile (then the current one, with [`CHANGED`]) — and, in
+/// that case, what differs between the version published meanwhile and `source`.
 pub(super) async fn apply(
     state: &AppState,
     staff: &Staff,
     entry: &Entry,
     (source, opened): (String, &str),
     action: Action,
-) -> Result<(Outcome, String), AppError> {
+) -> Result<(Outcome, String, Conflict), AppError> {
     let edit = Edit {
         entry,
-        source,
+        source: source.clone(),
         action,
         author: &staff.user.email,
         // A client that sends no version gets the one the publication is checked against.
@@ -164,7 +171,8 @@ pub(super) async fn apply(
         }
         Outcome::Checked { .. } | Outcome::Problems(_) => {}
     }
-    Ok((outcome, next))
+    let conflict = conflict(&outcome, &source).await?;
+    Ok((outcome, next, conflict))
 }
 
 /// After a publication: audited as `action`, and this instance's pages and search refreshed.

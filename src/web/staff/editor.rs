@@ -199,7 +199,7 @@ pub async fn save(
     let entry = content::entry(&kind, &slug)?;
     // Browsers send CR LF from a textarea; the files use LF.
     let source = form.source.replace("\r\n", "\n");
-    let (outcome, opened) = content::apply(
+    let (outcome, opened, conflict) = content::apply(
         &state,
         &staff,
         &entry,
@@ -207,7 +207,6 @@ pub async fn save(
         form.action,
     )
     .await?;
-    let conflict = content::conflict(&outcome, &source).await?;
     let report = match outcome {
         Outcome::Saved | Outcome::Published => {
             return Ok(Redirect::to(&content::url(&entry)).into_response());

@@ -285,13 +285,7 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(
-        &state,
-        &staff,
-        &entry,
-        fields,
-        (Vec::new(), None, None, None),
-    )
+    form_page(&state, &staff, &entry, fields, content::first_opened())
 }
 
 pub async fn submit(
@@ -308,15 +302,8 @@ pub async fn submit(
     let entry = content::entry("medications", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
-    let (outcome, opened) = content::apply(
-        &state,
-        &staff,
-        &entry,
-        (source.clone(), &form.opened),
-        form.action,
-    )
-    .await?;
-    let conflict = content::conflict(&outcome, &source).await?;
+    let (outcome, opened, conflict) =
+        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
     match outcome {
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())

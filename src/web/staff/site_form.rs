@@ -321,7 +321,8 @@ pub async fn submit(
     let source = toml::to_string(&table).map_err(anyhow::Error::from)?;
     // No version field: checked against (and compared with) the site.toml stored when
     // publishing, and written alone.
-    let (outcome, _) =
+    // Checked against what is stored now (no `opened`): no conflict to show.
+    let (outcome, _, _) =
         content::apply(&state, &staff, &Entry::site(), (source, ""), form.action).await?;
     match outcome {
         Outcome::Saved | Outcome::Published => {

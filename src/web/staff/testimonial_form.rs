@@ -102,7 +102,7 @@ pub async fn show(
             return Ok(Redirect::to(&content::url(&entry)).into_response());
         }
     };
-    form_page(&state, &staff, &entry, meta, (Vec::new(), None, None, None))
+    form_page(&state, &staff, &entry, meta, content::first_opened())
 }
 
 /// The testimonial form as posted.
@@ -151,15 +151,8 @@ pub async fn submit(
         example: matches!(form.example, Some(Example::Yes)),
     };
     let source = toml::to_string(&meta).map_err(anyhow::Error::from)?;
-    let (outcome, opened) = content::apply(
-        &state,
-        &staff,
-        &entry,
-        (source.clone(), &form.opened),
-        form.action,
-    )
-    .await?;
-    let conflict = content::conflict(&outcome, &source).await?;
+    let (outcome, opened, conflict) =
+        content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
     match outcome {
         Outcome::Saved | Outcome::Published => {
             Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
