@@ -244,11 +244,7 @@ const SPASM: &str = "/staff/content/conditions/muscle-spasm";
 #[test]
 fn three_instances_behind_nginx_share_content_sessions_limits_and_publishing() {
     let _one = one_cluster_at_a_time();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = crate::crash::runtime();
     let cluster = cluster(&runtime, "10", &[]);
     let (b, c) = (
         cluster.instances[1].address.clone(),
@@ -433,11 +429,7 @@ fn submissions_through_nginx_survive_instances_killed_every_three_seconds() {
     use std::sync::atomic::{AtomicBool, Ordering};
 
     let _one = one_cluster_at_a_time();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = crate::crash::runtime();
     let smtp_port = free_port();
     let mail = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let listener = runtime

@@ -35,12 +35,18 @@ fn postgres_loses_no_request_when_killed() {
 /// A reference the patient saw, and the message they sent with it.
 pub(crate) type Receipt = (String, String);
 
-fn kill_nine_never_loses_a_request(backend: Backend) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// A runtime of its own, with two worker threads, for a plain `#[test]` that kills servers and
+/// must block between steps.
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+fn kill_nine_never_loses_a_request(backend: Backend) {
+    let runtime = runtime();
     let db = runtime.block_on(TestDb::new(backend));
     let workdir = tempfile::tempdir().unwrap();
     let receipts: Arc<Mutex<Vec<Receipt>>> = Arc::default();

@@ -311,34 +311,16 @@ pub async fn submit(
     let entry = content::entry("conditions", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
-    let (outcome, opened, conflict) =
+    let applied =
         content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
-    match outcome {
-        // Saved or published: back to the form (the file editor is one link away).
-        Outcome::Saved | Outcome::Published => {
-            Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
-        }
-        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
-            let problems = content::problems(outcome);
-            form_page(
-                &state,
-                &staff,
-                &entry,
-                fields,
-                (problems, None, Some(opened), conflict),
-            )
-        }
-        Outcome::Checked { body } => {
-            let preview = Some(content::preview(body).await?);
-            form_page(
-                &state,
-                &staff,
-                &entry,
-                fields,
-                (Vec::new(), preview, Some(opened), None),
-            )
-        }
-    }
+    // A check shows the body as the page will (Markdown rendered off the serving threads).
+    let preview = match &applied.0 {
+        Outcome::Checked { body } => Some(content::preview(body.clone()).await?),
+        _ => None,
+    };
+    content::answer(&entry, applied, preview, |feedback| {
+        form_page(&state, &staff, &entry, fields, feedback)
+    })
 }
 
 #[cfg(test)]

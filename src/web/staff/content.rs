@@ -88,10 +88,34 @@ pub(super) const CHANGED: &str = "Someone published a change to this file after 
 /// The lines a page shows after a refused publication (`conflict`).
 pub(super) type Conflict = Option<Vec<publish::DiffLine>>;
 
+/// What a content form's page says: its problems, a notice or preview (`T`), the version the
+/// edit started from (`None`: what is published now) and a refused publication's conflict.
+pub(super) type Feedback<T> = (Vec<String>, Option<T>, Option<String>, Conflict);
+
 /// What a content form says when first opened: no problems, no notice or preview, the version
 /// published now, no conflict.
-pub(super) fn first_opened<T>() -> (Vec<String>, Option<T>, Option<String>, Conflict) {
+pub(super) fn first_opened<T>() -> Feedback<T> {
     (Vec::new(), None, None, None)
+}
+
+/// A content form's answer to what `apply` returned: back to the form once saved or published;
+/// else the form again (`again`) with its problems and any conflict, or after a check with
+/// `checked` — the form's notice or its preview.
+pub(super) fn answer<T>(
+    entry: &Entry,
+    (outcome, opened, conflict): (Outcome, String, Conflict),
+    checked: Option<T>,
+    again: impl FnOnce(Feedback<T>) -> Result<Response, AppError>,
+) -> Result<Response, AppError> {
+    match outcome {
+        Outcome::Saved | Outcome::Published => {
+            Ok(Redirect::to(&format!("{}/form", url(entry))).into_response())
+        }
+        Outcome::Checked { .. } => again((Vec::new(), checked, Some(opened), None)),
+        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
+            again((problems(outcome), None, Some(opened), conflict))
+        }
+    }
 }
 
 /// After a publication refused because the file changed since it was opened: the version

@@ -17,7 +17,7 @@ use super::provenance_fields::ProvenanceFields;
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::{DosageForm, Medication, MedicationStatus, Schedule, Vocabulary};
-use crate::publish::{self, Action, Entry, FormStart, Outcome};
+use crate::publish::{self, Action, Entry, FormStart};
 use crate::staff::Role;
 use crate::web::{AppError, AppState};
 
@@ -302,30 +302,11 @@ pub async fn submit(
     let entry = content::entry("medications", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
-    let (outcome, opened, conflict) =
+    let applied =
         content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
-    match outcome {
-        Outcome::Saved | Outcome::Published => {
-            Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
-        }
-        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
-            let problems = content::problems(outcome);
-            form_page(
-                &state,
-                &staff,
-                &entry,
-                fields,
-                (problems, None, Some(opened), conflict),
-            )
-        }
-        Outcome::Checked { .. } => form_page(
-            &state,
-            &staff,
-            &entry,
-            fields,
-            (Vec::new(), Some(CHECKED), Some(opened), None),
-        ),
-    }
+    content::answer(&entry, applied, Some(CHECKED), |feedback| {
+        form_page(&state, &staff, &entry, fields, feedback)
+    })
 }
 
 #[cfg(test)]

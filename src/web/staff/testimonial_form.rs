@@ -14,7 +14,7 @@ use super::content::{self, CHECKED, Conflict};
 use super::session::Staff;
 use super::{StaffLayout, page};
 use crate::content::TestimonialMeta;
-use crate::publish::{self, Action, Entry, FormStart, Outcome};
+use crate::publish::{self, Action, Entry, FormStart};
 use crate::staff::Role;
 use crate::web::{AppError, AppState};
 
@@ -151,28 +151,9 @@ pub async fn submit(
         example: matches!(form.example, Some(Example::Yes)),
     };
     let source = toml::to_string(&meta).map_err(anyhow::Error::from)?;
-    let (outcome, opened, conflict) =
+    let applied =
         content::apply(&state, &staff, &entry, (source, &form.opened), form.action).await?;
-    match outcome {
-        Outcome::Saved | Outcome::Published => {
-            Ok(Redirect::to(&format!("{}/form", content::url(&entry))).into_response())
-        }
-        outcome @ (Outcome::Problems(_) | Outcome::Changed { .. }) => {
-            let problems = content::problems(outcome);
-            form_page(
-                &state,
-                &staff,
-                &entry,
-                meta,
-                (problems, None, Some(opened), conflict),
-            )
-        }
-        Outcome::Checked { .. } => form_page(
-            &state,
-            &staff,
-            &entry,
-            meta,
-            (Vec::new(), Some(CHECKED), Some(opened), None),
-        ),
-    }
+    content::answer(&entry, applied, Some(CHECKED), |feedback| {
+        form_page(&state, &staff, &entry, meta, feedback)
+    })
 }
