@@ -6,6 +6,7 @@
 
 mod duration;
 mod keys;
+mod list;
 mod proxies;
 #[cfg(test)]
 mod tests;
@@ -76,7 +77,7 @@ pub struct Settings {
     pub public_url: url::Url,
 
     /// Send `Strict-Transport-Security` (one year, subdomains). Unset means: on when
-    /// `public_url` is `https://`, off otherwise (HSTS over plain HTTP would be ignored, and on
+    /// `public_url` is `https://` or pestle serves HTTPS itself, off otherwise (HSTS over plain HTTP would be ignored, and on
     /// localhost it would pin the browser to HTTPS). Env: `PESTLE_HSTS`. Default: unset.
     #[serde(default)]
     pub hsts: Option<bool>,
@@ -185,12 +186,104 @@ pub struct Settings {
         deserialize_with = "duration::deserialize"
     )]
     pub housekeeping_every: Duration,
+
+    /// A PEM certificate chain to serve HTTPS with (with `tls_key_file`), HTTP/2 by ALPN.
+    /// Reloaded on SIGHUP and when the file changes, without dropping connections.
+    /// Env: `PESTLE_TLS_CERT_FILE`. Default: unset (plain HTTP, or ACME).
+    #[serde(default)]
+    pub tls_cert_file: Option<std::path::PathBuf>,
+
+    /// The PEM private key of `tls_cert_file`. Env: `PESTLE_TLS_KEY_FILE`. Default: unset.
+    #[serde(default)]
+    pub tls_key_file: Option<std::path::PathBuf>,
+
+    /// Domains to obtain a certificate for from an ACME CA and serve HTTPS with, e.g.
+    /// `["pharmacy.example"]`. The CA checks the domain by connecting to it on port 443
+    /// (TLS-ALPN-01), so `bind` must be reachable there. Env: `PESTLE_ACME_DOMAINS`.
+    /// Default: none.
+    #[serde(default, deserialize_with = "list::deserialize")]
+    pub acme_domains: Vec<String>,
+
+    /// E-mail addresses the CA may write to about the certificates (expiry, revocation).
+    /// Env: `PESTLE_ACME_CONTACT`. Default: none.
+    #[serde(default, deserialize_with = "list::deserialize")]
+    pub acme_contact: Vec<String>,
+
+    /// The ACME directory. Env: `PESTLE_ACME_DIRECTORY_URL`.
+    /// Default: Let's Encrypt, `https://acme-v02.api.letsencrypt.org/directory`.
+    #[serde(default = "default_acme_directory")]
+    pub acme_directory_url: url::Url,
+
+    /// A PEM CA certificate to trust for the ACME directory besides the system's (a private CA,
+    /// or Pebble in tests). Env: `PESTLE_ACME_CA_FILE`. Default: unset.
+    #[serde(default)]
+    pub acme_ca_file: Option<std::path::PathBuf>,
+
+    /// Where the ACME account key and certificates are kept (created 0700).
+    /// Env: `PESTLE_ACME_CACHE_DIR`. Default: `pestle-data/acme`.
+    #[serde(default = "default_acme_cache")]
+    pub acme_cache_dir: std::path::PathBuf,
+
+    /// A plain-HTTP address that only redirects to `public_url` (e.g. `0.0.0.0:80`, beside
+    /// HTTPS on `bind`). Env: `PESTLE_HTTP_REDIRECT_BIND`. Default: unset.
+    #[serde(default)]
+    pub http_redirect_bind: Option<SocketAddr>,
+
+    /// An address serving only `/metrics` (Prometheus text format), e.g. `127.0.0.1:9090`.
+    /// Env: `PESTLE_METRICS_BIND`. Default: unset.
+    #[serde(default)]
+    pub metrics_bind: Option<SocketAddr>,
+
+    /// A bearer token that opens `/metrics` on the main address (`Authorization: Bearer …`).
+    /// Without it (and without `metrics_bind`) there is no `/metrics`. Never logged.
+    /// Env: `PESTLE_METRICS_TOKEN`. Default: unset.
+    #[serde(default)]
+    pub metrics_token: Option<SecretString>,
+
+    /// Where scheduled backups are written (see `pestle backup`); unset means none are made.
+    /// Env: `PESTLE_BACKUP_DIR`. Default: unset.
+    #[serde(default)]
+    pub backup_dir: Option<std::path::PathBuf>,
+
+    /// How often a scheduled backup is made (one instance makes it).
+    /// Env: `PESTLE_BACKUP_EVERY`. Default: `"1d"`.
+    #[serde(
+        default = "default_backup_every",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub backup_every: Duration,
+
+    /// How many scheduled backups are kept; older ones are deleted.
+    /// Env: `PESTLE_BACKUP_KEEP`. Default: `14`.
+    #[serde(default = "default_backup_keep")]
+    pub backup_keep: u32,
+
+    /// `text` for people, `json` (one object per line) for log collectors.
+    /// Env: `PESTLE_LOG_FORMAT`. Default: `text`.
+    #[serde(default)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
 }
 
 impl Settings {
-    /// Whether responses carry HSTS.
+    /// Whether responses carry HSTS: as set, else whenever the site is HTTPS (its public
+    /// address, or pestle serving TLS itself).
     pub fn hsts_enabled(&self) -> bool {
-        self.hsts.unwrap_or(self.public_url.scheme() == "https")
+        self.hsts
+            .unwrap_or(self.public_url.scheme() == "https" || self.serves_tls())
+    }
+
+    /// Whether pestle terminates TLS itself (certificate files or ACME).
+    pub fn serves_tls(&self) -> bool {
+        self.tls_cert_file.is_some() || !self.acme_domains.is_empty()
     }
 }
 
@@ -238,6 +331,19 @@ fn default_from() -> String {
 }
 fn default_data_key_file() -> std::path::PathBuf {
     std::path::PathBuf::from("pestle-data/data.key")
+}
+fn default_acme_directory() -> url::Url {
+    url::Url::parse("https://acme-v02.api.letsencrypt.org/directory")
+        .unwrap_or_else(|_| unreachable!())
+}
+fn default_acme_cache() -> std::path::PathBuf {
+    std::path::PathBuf::from("pestle-data/acme")
+}
+fn default_backup_every() -> Duration {
+    Duration::from_secs(86_400)
+}
+fn default_backup_keep() -> u32 {
+    14
 }
 fn default_log() -> String {
     "info".to_owned()

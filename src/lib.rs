@@ -1,5 +1,7 @@
 //! pestle: the website and patient-request platform for independent and compounding pharmacies.
 
+/// Backups: a consistent copy with its manifest, restore with the key check, the schedule.
+pub mod backup;
 /// Command-line interface: one module per subcommand.
 pub mod cli;
 /// The time, injectable: the system clock in production, a manual one in tests.
@@ -8,6 +10,8 @@ pub mod clock;
 pub mod config;
 /// The content domain: conditions, medications, testimonials, site; parsing and validation.
 pub mod content;
+/// Counters and gauges for `/metrics` (Prometheus): label values are never patient data.
+pub mod metrics;
 /// Delivering staff notifications from the outbox, with retries.
 pub mod notify;
 /// Content publishing: checking, drafts, publication, revisions, review — the workflow the

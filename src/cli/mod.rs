@@ -1,5 +1,6 @@
 //! The command line: one clap enum, one module per subcommand. `main.rs` only calls `run`.
 
+mod backup;
 mod check;
 mod export;
 mod import;
@@ -66,7 +67,29 @@ pub enum Command {
         report: bool,
     },
     /// Apply database migrations.
-    Migrate,
+    Migrate {
+        /// List the migrations that would run, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a consistent backup of the database (while the server runs) into a new folder,
+    /// with a manifest. The data keys are not in it: take them with --keys.
+    Backup {
+        /// The folder to create (or an empty one); with --keys, the key file to write.
+        out: std::path::PathBuf,
+        /// Write the data keys to OUT instead (mode 0600). Keep that file apart from backups.
+        #[arg(long)]
+        keys: bool,
+    },
+    /// Restore a backup folder into the database (stop pestle first). Refuses a database that
+    /// holds requests, accounts or audit lines unless --force; checks the data keys it needs.
+    Restore {
+        /// The backup folder (with manifest.json).
+        from: std::path::PathBuf,
+        /// Replace what the database holds.
+        #[arg(long)]
+        force: bool,
+    },
     /// Staff accounts: add, disable, list.
     #[command(subcommand)]
     User(UserCommand),
@@ -135,7 +158,9 @@ pub fn run() -> ExitCode {
             Command::Serve { .. } => serve::run(&settings).await,
             Command::Import { dir, prune } => import::run(&settings, &dir, prune).await,
             Command::Export { dir } => export::run(&settings, &dir).await,
-            Command::Migrate => migrate::run(&settings).await,
+            Command::Migrate { dry_run } => migrate::run(&settings, dry_run).await,
+            Command::Backup { out, keys } => backup::take(&settings, &out, keys).await,
+            Command::Restore { from, force } => backup::restore(&settings, &from, force).await,
             Command::User(UserCommand::Add {
                 email,
                 role,

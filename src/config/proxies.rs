@@ -90,20 +90,7 @@ impl TrustedProxies {
 
 impl<'de> Deserialize<'de> for TrustedProxies {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Written {
-            List(Vec<String>),
-            Text(String),
-        }
-        let items = match Written::deserialize(deserializer)? {
-            Written::List(items) => items,
-            Written::Text(text) => text
-                .split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_owned)
-                .collect(),
-        };
+        let items = super::list::deserialize(deserializer)?;
         items
             .iter()
             .map(|item| item.parse().map_err(de::Error::custom))

@@ -93,6 +93,11 @@ impl DataKeys {
         })
     }
 
+    /// The ids of the keys held, sealing and opening ones alike.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.keys.keys().map(String::as_str)
+    }
+
     /// Reads the key file, creating it (mode 0600, one fresh key) when it does not exist.
     pub fn load_or_create(path: &Path) -> anyhow::Result<Self> {
         if !path.exists() {

@@ -110,6 +110,7 @@ impl Authenticator<'_> {
                 .count_failure(user.id, Counter::Password, now, delay_after)
                 .await?;
             self.audit(subject.detail("wrong password")).await?;
+            crate::metrics::sign_in_failed();
             return Ok(PasswordOutcome::Refused);
         }
         // The stage is decided from the role and second factor read in the same statement that
@@ -155,6 +156,7 @@ impl Authenticator<'_> {
                 .count_failure(user.id, Counter::Code, now, delay_after)
                 .await?;
             self.audit(failed.detail("wrong code")).await?;
+            crate::metrics::sign_in_failed();
             return Ok(CodeOutcome::Wrong);
         };
         let (token, session) = new_session(user.id, Stage::SignedIn, now);

@@ -53,6 +53,21 @@ fn embedded(folder: &Dir<'static>) -> Migrator {
     }
 }
 
+/// `migrator` without the migrations after `until`: the upgrade test builds a database as each
+/// earlier release left it.
+fn up_to(migrator: &Migrator, until: Option<i64>) -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(
+            migrator
+                .iter()
+                .filter(|migration| until.is_none_or(|until| migration.version <= until))
+                .cloned()
+                .collect(),
+        ),
+        ..Migrator::DEFAULT
+    }
+}
+
 /// A database pestle can keep its data in.
 pub trait Backend: Database {
     /// "sqlite" or "postgres", for logs.
@@ -81,8 +96,18 @@ pub trait Backend: Database {
     /// Connection options from a database URL (for SQLite, creating its folder).
     fn options(url: &str) -> StoreResult<<Self::Connection as sqlx::Connection>::Options>;
 
-    /// Applies this backend's migrations.
-    fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send;
+    /// This backend's migrations, built into the binary.
+    fn migrator() -> &'static Migrator;
+
+    /// Applies this backend's migrations up to version `until` (every one when `None`).
+    fn migrate(
+        pool: &Pool<Self>,
+        until: Option<i64>,
+    ) -> impl Future<Output = Result<(), MigrateError>> + Send;
+
+    /// A query giving one row, `(1,)` when the migrations' bookkeeping table exists and
+    /// `(0,)` when not (a database never migrated).
+    const MIGRATIONS_TABLE_EXISTS: &'static str;
 
     /// Hears other instances' content announcements; `None` where there are none (SQLite).
     fn content_feed(_pool: &Pool<Self>) -> Option<super::listen::ContentFeed> {
@@ -122,9 +147,19 @@ impl Backend for Sqlite {
         Ok(options)
     }
 
-    fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send {
-        SQLITE_MIGRATIONS.run(pool)
+    fn migrator() -> &'static Migrator {
+        &SQLITE_MIGRATIONS
     }
+
+    fn migrate(
+        pool: &Pool<Self>,
+        until: Option<i64>,
+    ) -> impl Future<Output = Result<(), MigrateError>> + Send {
+        async move { up_to(&SQLITE_MIGRATIONS, until).run(pool).await }
+    }
+
+    const MIGRATIONS_TABLE_EXISTS: &'static str =
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'";
 }
 
 impl Backend for Postgres {
@@ -147,9 +182,20 @@ impl Backend for Postgres {
         Ok(PgConnectOptions::from_str(url)?.application_name("pestle"))
     }
 
-    fn migrate(pool: &Pool<Self>) -> impl Future<Output = Result<(), MigrateError>> + Send {
-        POSTGRES_MIGRATIONS.run(pool)
+    fn migrator() -> &'static Migrator {
+        &POSTGRES_MIGRATIONS
     }
+
+    fn migrate(
+        pool: &Pool<Self>,
+        until: Option<i64>,
+    ) -> impl Future<Output = Result<(), MigrateError>> + Send {
+        async move { up_to(&POSTGRES_MIGRATIONS, until).run(pool).await }
+    }
+
+    const MIGRATIONS_TABLE_EXISTS: &'static str =
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_tables \
+         WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'";
 }
 
 #[cfg(test)]

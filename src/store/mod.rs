@@ -4,6 +4,7 @@
 
 #[macro_use]
 mod from_row;
+mod inventory;
 
 mod account_rows;
 mod accounts;
@@ -15,6 +16,8 @@ mod records;
 mod rows;
 mod sql_store;
 mod sqlite_files;
+
+pub(crate) use sqlite_files::create_private_folder as private_folder;
 mod staff;
 mod staff_rows;
 mod traffic;
@@ -31,10 +34,11 @@ use crate::staff::{Role, Stage};
 pub use account_rows::Counter;
 pub use accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 pub use backend::Backend;
+pub use inventory::{COUNTED, Inventory};
 pub use listen::{ContentFeed, FeedState};
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored, Target};
 pub use pool::SqlStore;
-pub use records::{NewNotification, NewRequest, Notification, StoredRequest};
+pub use records::{NewNotification, NewRequest, Notification, Operations, StoredRequest};
 pub use staff::{
     AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
     RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
@@ -56,6 +60,40 @@ pub enum StoreError {
     Task(String),
     #[error("that {0} is already taken")]
     Conflict(&'static str),
+    #[error(
+        "the database's schema (migration {database}) is newer than this pestle, which knows \
+         migrations up to {binary}: run the pestle release that upgraded it, or restore a backup \
+         made before the upgrade"
+    )]
+    SchemaTooNew { database: i64, binary: i64 },
+}
+
+/// Where the database's schema stands against the binary's migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    /// Versions applied, in order.
+    pub applied: Vec<i64>,
+    /// Every migration this binary carries: version and description.
+    pub known: Vec<(i64, String)>,
+}
+
+impl Schema {
+    /// The migrations not yet applied.
+    pub fn pending(&self) -> Vec<&(i64, String)> {
+        self.known
+            .iter()
+            .filter(|(version, _)| !self.applied.contains(version))
+            .collect()
+    }
+
+    /// The newest applied migration this binary does not know: a newer release migrated it.
+    pub fn unknown_applied(&self) -> Option<i64> {
+        self.applied
+            .iter()
+            .copied()
+            .filter(|version| !self.known.iter().any(|(known, _)| known == version))
+            .max()
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -77,6 +115,13 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Applies this backend's migrations.
     async fn migrate(&self) -> StoreResult<()>;
+
+    /// Applies the migrations up to `version` only: how the upgrade test builds a database as
+    /// an earlier release left it.
+    async fn migrate_to(&self, version: i64) -> StoreResult<()>;
+
+    /// The migrations applied to the database and those this binary knows.
+    async fn schema(&self) -> StoreResult<Schema>;
 
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> StoreResult<()>;
@@ -183,6 +228,13 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Notifications not yet delivered.
     async fn pending_notifications(&self) -> StoreResult<i64>;
+
+    /// The outbox's depth and oldest entry, and requests overdue: what `/metrics` reports.
+    async fn operations(&self) -> StoreResult<Operations>;
+
+    /// Schema and content versions, the data keys sealed records need, rows per table — read
+    /// from one snapshot (a backup's manifest, and what `restore` checks).
+    async fn inventory(&self) -> StoreResult<Inventory>;
 
     // --- staff accounts and sessions: targeted writes only (see `accounts.rs`) ---
 

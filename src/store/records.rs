@@ -49,3 +49,14 @@ pub struct Notification {
     /// Failed attempts so far.
     pub attempts: i64,
 }
+
+/// What monitoring reads from the store (`/metrics`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Operations {
+    /// Notifications not yet delivered.
+    pub outbox_pending: i64,
+    /// When the oldest of them was queued (Unix milliseconds).
+    pub outbox_oldest_queued_at: Option<i64>,
+    /// Requests still new after staff were reminded they are overdue.
+    pub requests_overdue: i64,
+}

@@ -473,7 +473,8 @@ where
 {
     for channel in channels {
         sqlx::query(
-            "INSERT INTO outbox (reference, message, due_at, channel) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO outbox (reference, message, due_at, channel, queued_at) \
+             VALUES ($1, $2, $3, $4, $3)",
         )
         .bind(reference.to_owned())
         .bind(message.to_owned())

@@ -12,14 +12,16 @@ use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 use super::account_rows::{AccountRows, Counter};
 use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 use super::backend::Backend;
+use super::inventory::{Inventories, Inventory};
 use super::plan::{ImportPlan, Target};
 use super::pool::SqlStore;
 use super::rows::{RequestRow, Rows};
 use super::staff_rows::StaffRows;
 use super::{
     AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
-    NewRequestEvent, NewRevision, NewSharedStory, Notification, RequestEvent, RequestFilter,
-    RequestSummary, Revision, SharedStory, Store, StoreResult, StoredRequest, StoryStatus,
+    NewRequestEvent, NewRevision, NewSharedStory, Notification, Operations, RequestEvent, RequestFilter,
+    RequestSummary, Revision, Schema, SharedStory, Store, StoreError, StoreResult, StoredRequest,
+    StoryStatus,
     now_millis,
 };
 use crate::content::ContentPack;
@@ -50,6 +52,7 @@ where
     for<'r> (String, String): FromRow<'r, B::Row>,
     for<'r> (String, String, String): FromRow<'r, B::Row>,
     for<'r> (i64, String, String, String, i64): FromRow<'r, B::Row>,
+    for<'r> (i64, i64, i64): FromRow<'r, B::Row>,
     for<'r> (Option<String>, Option<Vec<u8>>): FromRow<'r, B::Row>,
     for<'r> RequestRow: FromRow<'r, B::Row>,
     for<'r> User: FromRow<'r, B::Row>,
@@ -65,8 +68,44 @@ where
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        B::migrate(&self.pool).await?;
+        let schema = self.schema().await?;
+        if let Some(newest) = schema.unknown_applied() {
+            return Err(StoreError::SchemaTooNew {
+                database: newest,
+                binary: schema.known.last().map_or(0, |(version, _)| *version),
+            });
+        }
+        B::migrate(&self.pool, None).await?;
         Ok(())
+    }
+
+    async fn migrate_to(&self, version: i64) -> StoreResult<()> {
+        B::migrate(&self.pool, Some(version)).await?;
+        Ok(())
+    }
+
+    async fn schema(&self) -> StoreResult<Schema> {
+        let mut conn = self.read().await?;
+        let (exists,): (i64,) = sqlx::query_as(B::MIGRATIONS_TABLE_EXISTS)
+            .fetch_one(&mut *conn)
+            .await?;
+        let applied = if exists > 0 {
+            sqlx::query_as::<_, (i64,)>(
+                "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+            )
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|(version,)| version)
+            .collect()
+        } else {
+            Vec::new()
+        };
+        let known = B::migrator()
+            .iter()
+            .map(|migration| (migration.version, migration.description.to_string()))
+            .collect();
+        Ok(Schema { applied, known })
     }
 
     async fn ping(&self) -> StoreResult<()> {
@@ -210,6 +249,20 @@ where
 
     async fn pending_notifications(&self) -> StoreResult<i64> {
         Db::<B>::pending_notifications(&mut *self.read().await?).await
+    }
+
+    async fn operations(&self) -> StoreResult<Operations> {
+        Inventories::<B>::operations(&mut *self.read().await?).await
+    }
+
+    async fn inventory(&self) -> StoreResult<Inventory> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(snapshot) = B::SNAPSHOT {
+            sqlx::query(snapshot).execute(&mut *tx).await?;
+        }
+        let inventory = Inventories::<B>::inventory(&mut tx).await?;
+        tx.commit().await?;
+        Ok(inventory)
     }
 
     async fn create_user(&self, user: &NewUser) -> StoreResult<i64> {

@@ -18,8 +18,9 @@ pub(super) fn prepare(database: &Path) -> io::Result<()> {
     create_private_file(database)
 }
 
+/// Creates `folder` (and its parents) as 0700 when missing; an existing one is left as it is.
 #[cfg(unix)]
-fn create_private_folder(folder: &Path) -> io::Result<()> {
+pub(crate) fn create_private_folder(folder: &Path) -> io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -28,7 +29,7 @@ fn create_private_folder(folder: &Path) -> io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn create_private_folder(folder: &Path) -> io::Result<()> {
+pub(crate) fn create_private_folder(folder: &Path) -> io::Result<()> {
     std::fs::create_dir_all(folder)
 }
 

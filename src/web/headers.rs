@@ -9,6 +9,11 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
      style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; \
      frame-ancestors 'none'; form-action 'self'";
 
+/// No page needs a device feature: camera, microphone, location, payment and the rest are off
+/// for the page and anything it could embed.
+pub const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), \
+     magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()";
+
 /// One year, subdomains too; sent only when the site is served over HTTPS (see `Settings::hsts`).
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
@@ -24,6 +29,14 @@ pub fn layers(hsts: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
         header(
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
+        ),
+        header(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ),
+        header(
+            HeaderName::from_static("permissions-policy"),
+            PERMISSIONS_POLICY,
         ),
     ];
     if hsts {

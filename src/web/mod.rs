@@ -7,6 +7,8 @@ mod client;
 mod error;
 mod headers;
 mod health;
+pub mod https;
+pub mod metrics;
 pub mod housekeeping;
 pub(crate) mod markdown;
 mod public;
@@ -46,6 +48,13 @@ pub struct Application {
     housekeeping: (Duration, Duration),
     hsts: bool,
     notifier: crate::notify::Notifier,
+    /// HTTPS on the main listeners, when configured.
+    https: Option<https::Https>,
+    /// The plain-HTTP listener that only redirects to `public_url`.
+    redirect: Option<(std::net::TcpListener, url::Url)>,
+    /// The listener that serves only `/metrics`.
+    metrics: Option<std::net::TcpListener>,
+    backups: Option<crate::backup::schedule::Schedule>,
 }
 
 impl Application {
@@ -93,6 +102,24 @@ impl Application {
             .context("no listening socket")?
             .local_addr()?;
         let keys = crate::requests::DataKeys::from_settings(settings)?;
+        let https = https::from_settings(settings).await?;
+        let redirect = settings
+            .http_redirect_bind
+            .map(|address| {
+                serve::bind(address, 1)
+                    .map(|mut sockets| (sockets.remove(0), settings.public_url.clone()))
+                    .with_context(|| format!("http_redirect_bind {address}"))
+            })
+            .transpose()?;
+        let metrics = settings
+            .metrics_bind
+            .map(|address| {
+                serve::bind(address, 1)
+                    .map(|mut sockets| sockets.remove(0))
+                    .with_context(|| format!("metrics_bind {address}"))
+            })
+            .transpose()?;
+        let backups = crate::backup::schedule::Schedule::from_settings(settings)?;
         let limits = requests::Limits::new(
             requests::Limiter::per_hour(settings.request_limit_per_hour),
             requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
@@ -113,6 +140,7 @@ impl Application {
                     channels: notifier.channels(),
                     staff: state::StaffPolicy::from_settings(settings),
                     publishing: tokio::sync::Mutex::default(),
+                    metrics_token: settings.metrics_token.clone(),
                     clock,
                     verifier,
                 },
@@ -120,6 +148,10 @@ impl Application {
             ),
             hsts: settings.hsts_enabled(),
             notifier,
+            https,
+            redirect,
+            metrics,
+            backups,
             grace: settings.shutdown_timeout,
             refresh: settings.content_refresh_every.max(Duration::from_secs(1)),
             housekeeping: (
@@ -169,6 +201,41 @@ impl Application {
             None
         };
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let mut side_tasks = Vec::new();
+        if let Some(schedule) = self.backups {
+            side_tasks.push(schedule.spawn(self.state.store().clone(), self.state.shared_clock()));
+        }
+        if let Some((listener, public_url)) = self.redirect {
+            let router = redirect_router(public_url);
+            let stopping = stopping_rx.clone();
+            side_tasks.push(tokio::spawn(async move {
+                if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+                    serve::serve(listener, router, None, stopping).await;
+                }
+            }));
+        }
+        if let Some(listener) = self.metrics {
+            let store = self.state.store().clone();
+            let router = Router::new().route(
+                "/metrics",
+                axum::routing::get(move || {
+                    let store = store.clone();
+                    async move { metrics::respond(store.as_ref()).await }
+                }),
+            );
+            let stopping = stopping_rx.clone();
+            side_tasks.push(tokio::spawn(async move {
+                if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+                    serve::serve(listener, router, None, stopping).await;
+                }
+            }));
+        }
+        side_tasks.push(tokio::spawn(hangups(self.https.is_some())));
+        let (tls, keeper) = match self.https {
+            Some(https) => (Some(https.acceptor), Some(https.keeper)),
+            None => (None, None),
+        };
+        side_tasks.extend(keeper);
         let signal = async move {
             shutdown.await;
             tracing::info!("shutting down: finishing requests in flight");
@@ -177,7 +244,7 @@ impl Application {
         let (state, hsts) = (self.state.clone(), self.hsts);
         // Called on each HTTP thread's own runtime, so its store connects from there.
         let app = move || router(state.on_this_runtime(), hsts);
-        let server = serve::on_threads(self.listeners, app, stopping_rx.clone())?;
+        let server = serve::on_threads(self.listeners, app, tls, stopping_rx.clone())?;
         tokio::spawn(signal);
         let grace = self.grace;
         let deadline = async move {
@@ -193,6 +260,9 @@ impl Application {
         housekeeper.abort();
         if let Some(notifier) = notifier {
             notifier.abort();
+        }
+        for task in side_tasks {
+            task.abort();
         }
         self.state.store().close().await;
         Ok(())
@@ -211,6 +281,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .merge(api::router())
         .merge(requests::router())
         .merge(staff::router())
+        .route("/metrics", axum::routing::get(metrics::guarded))
         .fallback(public::fallback);
     for layer in headers::layers(hsts) {
         router = router.layer(layer);
@@ -221,8 +292,34 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .layer(axum::middleware::map_request(move |request| {
             client::resolve(trusted.clone(), request)
         }))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The plain-HTTP listener's only answer: the same path and query at `public_url`, permanently.
+fn redirect_router(public_url: url::Url) -> Router {
+    Router::new().fallback(move |uri: axum::http::Uri| {
+        let mut target = public_url.clone();
+        target.set_path(uri.path());
+        target.set_query(uri.query());
+        async move { axum::response::Redirect::permanent(target.as_str()) }
+    })
+}
+
+/// SIGHUP is how operators (and `systemctl reload`) ask for a reload; with certificate files
+/// they are re-read (`https::files`), and otherwise it is only logged — never the default
+/// action, which would end the process.
+async fn hangups(certificate_files: bool) {
+    let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        return;
+    };
+    while hangup.recv().await.is_some() {
+        if !certificate_files {
+            tracing::info!("SIGHUP: nothing to reload (settings are read at start)");
+        }
+    }
 }
 
 /// The span a request's log lines sit in: its method and route template (`/search`,

@@ -8,6 +8,7 @@
 //! start-up and background work.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -17,12 +18,15 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+
+use super::https::{ACME_TLS_ALPN, HANDSHAKE_TIMEOUT};
 
 /// Binds one listening socket per server thread on `address`. A first plain bind proves the port
 /// is free (another process holding it is an error, not a silent share) and picks the port when
@@ -60,12 +64,14 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn on_threads(
     listeners: Vec<std::net::TcpListener>,
     app: impl Fn() -> Router + Clone + Send + 'static,
+    tls: Option<TlsAcceptor>,
     stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let mut handles = Vec::with_capacity(listeners.len());
     for (index, listener) in listeners.into_iter().enumerate() {
         let app = app.clone();
         let stopping = stopping.clone();
+        let tls = tls.clone();
         let thread = std::thread::Builder::new()
             .name(format!("http-{index}"))
             .spawn(move || -> std::io::Result<()> {
@@ -74,7 +80,7 @@ pub fn on_threads(
                     .build()?;
                 runtime.block_on(async move {
                     // Registering the socket needs this runtime's reactor: inside `block_on`.
-                    serve(TcpListener::from_std(listener)?, app(), stopping).await;
+                    serve(TcpListener::from_std(listener)?, app(), tls, stopping).await;
                     Ok(())
                 })
             })
@@ -92,14 +98,21 @@ pub fn on_threads(
     }))
 }
 
-/// One thread's accept loop: HTTP/1 and HTTP/2 via hyper, the peer address in each request's
-/// extensions (for the forms' rate limit), a header-read timeout, graceful shutdown.
-async fn serve(listener: TcpListener, app: Router, mut stopping: watch::Receiver<bool>) {
+/// One thread's accept loop: HTTP/1 and HTTP/2 via hyper (over TLS when `tls` is set), the
+/// peer address in each request's extensions (for the forms' rate limit), a header-read
+/// timeout, graceful shutdown.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<TlsAcceptor>,
+    mut stopping: watch::Receiver<bool>,
+) {
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
+    let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     loop {
         let (stream, peer) = tokio::select! {
@@ -112,8 +125,9 @@ async fn serve(listener: TcpListener, app: Router, mut stopping: watch::Receiver
                     continue;
                 }
             },
-            // A dropped sender also means stop.
-            _ = stopping.wait_for(|stopping| *stopping) => break,
+            // A dropped sender also means stop. (The guard `wait_for` returns is dropped at
+            // once: it is not `Send`, and this loop also runs on the main runtime.)
+            () = async { let _ = stopping.wait_for(|stopping| *stopping).await; } => break,
         };
         let _ = stream.set_nodelay(true);
         let router = app.clone();
@@ -121,16 +135,47 @@ async fn serve(listener: TcpListener, app: Router, mut stopping: watch::Receiver
             request.extensions_mut().insert(ConnectInfo(peer));
             router.clone().oneshot(request)
         });
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(error = %error, "connection closed with an error");
+        let (builder, watcher) = (builder.clone(), graceful.watcher());
+        match tls.clone() {
+            None => connection(&builder, watcher, TokioIo::new(stream), service),
+            // The handshake runs in the connection's own task, so a slow one holds up no one.
+            Some(tls) => {
+                tokio::spawn(async move {
+                    let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await
+                    else {
+                        return;
+                    };
+                    if stream.get_ref().1.alpn_protocol() == Some(ACME_TLS_ALPN) {
+                        return; // A CA's validation: the handshake was all it needed.
+                    }
+                    connection(&builder, watcher, TokioIo::new(stream), service);
+                });
             }
-        });
+        }
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// Serves one connection in its own task, watched for graceful shutdown.
+fn connection<I, S>(
+    builder: &Builder<TokioExecutor>,
+    watcher: Watcher,
+    io: TokioIo<I>,
+    service: S,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    S: hyper::service::Service<hyper::Request<Incoming>, Response = axum::response::Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let connection = builder.serve_connection_with_upgrades(io, service).into_owned();
+    let connection = watcher.watch(connection);
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::debug!(error = %error, "connection closed with an error");
+        }
+    });
 }

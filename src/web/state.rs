@@ -50,6 +50,8 @@ pub struct Parts {
     /// Held while the back office publishes, so two publications on this instance never
     /// interleave (each re-reads the stored content inside it).
     pub publishing: tokio::sync::Mutex<()>,
+    /// The bearer token that opens `/metrics` on the main address.
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 /// How long staff sessions last, and when a request counts as overdue (milliseconds).
@@ -91,6 +93,10 @@ impl AppState {
     /// Unix milliseconds now, by the application's clock.
     pub fn now(&self) -> i64 {
         self.parts.clock.now_ms()
+    }
+
+    pub fn shared_clock(&self) -> Arc<dyn Clock> {
+        self.parts.clock.clone()
     }
 
     pub fn clock(&self) -> &dyn Clock {
@@ -150,6 +156,10 @@ impl AppState {
 
     pub fn publishing(&self) -> &tokio::sync::Mutex<()> {
         &self.parts.publishing
+    }
+
+    pub fn metrics_token(&self) -> Option<&secrecy::SecretString> {
+        self.parts.metrics_token.as_ref()
     }
 
     pub fn staff_policy(&self) -> StaffPolicy {

@@ -60,6 +60,7 @@ pub fn record_miss(store: &Arc<dyn Store>, query: &str) {
     if normalised.is_empty() {
         return;
     }
+    crate::metrics::search_missed();
     let store = store.clone();
     tokio::spawn(async move {
         if let Err(error) = store.record_search_miss(&normalised).await {

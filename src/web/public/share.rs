@@ -207,7 +207,7 @@ pub async fn submit(
         .take_token(crate::web::requests::Limit::Requests, peer.ip())
         .await
     {
-        return too_many(wait);
+        return too_many(wait, crate::metrics::Limit::RequestForm);
     }
     let form = match form {
         Ok(Form(form)) => form,

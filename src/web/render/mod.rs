@@ -299,7 +299,9 @@ impl PageRequest {
         content_type: &'static str,
         render: impl FnOnce(&Rendered) -> Result<String, AppError> + Send + 'static,
     ) -> Response {
-        let page = match self.site.kept(&self.path) {
+        let kept = self.site.kept(&self.path);
+        crate::metrics::page_cache(kept.is_some());
+        let page = match kept {
             Some(page) => Ok(page),
             None => self.render_now(content_type, render).await,
         };

@@ -134,7 +134,8 @@ impl Limiter {
 }
 
 /// The `429` answer: plain words and when to come back.
-pub fn too_many(wait: Duration) -> Response {
+pub fn too_many(wait: Duration, limit: crate::metrics::Limit) -> Response {
+    crate::metrics::rate_limited(limit);
     let seconds = wait.as_secs().max(1);
     let mut response = (
         StatusCode::TOO_MANY_REQUESTS,

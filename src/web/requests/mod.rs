@@ -149,7 +149,7 @@ async fn submit<F: RequestForm>(
     let kind = F::KIND;
     if let Err(wait) = state.take_token(Limit::Requests, peer.ip()).await {
         tracing::info!("refused a request form: rate limit");
-        return limit::too_many(wait);
+        return limit::too_many(wait, crate::metrics::Limit::RequestForm);
     }
     let site = &page.site;
     let posted = match posted {

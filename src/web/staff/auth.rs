@@ -132,7 +132,10 @@ pub async fn sign_in(
             .ip(&ip)
             .record(state.store().as_ref(), state.now())
             .await?;
-        return Ok(crate::web::requests::too_many(wait));
+        return Ok(crate::web::requests::too_many(
+            wait,
+            crate::metrics::Limit::SignIn,
+        ));
     }
     let outcome = state
         .authenticator(&ip)
