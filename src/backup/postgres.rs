@@ -5,25 +5,39 @@ use std::path::Path;
 use std::process::Stdio;
 
 use anyhow::{Context, ensure};
+use sqlx::{Connection, PgConnection};
 use tokio::process::Command;
 
 use crate::store::{self, Inventory};
 
 pub const FILE: &str = "pestle.pgdump";
 
-/// Dumps the database into `file`. The inventory is read just before the dump starts, so every
-/// record it counts is in the dump (records are only added meanwhile, never lost).
+/// Dumps the database into `file`. A repeatable-read transaction exports its snapshot, the
+/// inventory is read in it and `pg_dump` dumps that same snapshot: the manifest counts exactly
+/// what the dump holds, whatever is written meanwhile.
 pub async fn dump(database_url: &str, file: &Path) -> anyhow::Result<Inventory> {
-    let store = store::connect(database_url).await?;
-    let inventory = store.inventory().await;
-    store.close().await;
-    let inventory = inventory?;
+    let mut conn = PgConnection::connect(database_url).await?;
+    let mut tx = conn.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let (snapshot,): (String,) = sqlx::query_as("SELECT pg_export_snapshot()")
+        .fetch_one(&mut *tx)
+        .await?;
+    let inventory = store::postgres_inventory(&mut tx).await?;
     run(
         "pg_dump",
         database_url,
-        &["--format=custom", "--no-owner", &format!("--file={}", file.display())],
+        &[
+            "--format=custom",
+            "--no-owner",
+            &format!("--snapshot={snapshot}"),
+            &format!("--file={}", file.display()),
+        ],
     )
     .await?;
+    tx.commit().await?;
+    conn.close().await?;
     super::private_file(file)?;
     Ok(inventory)
 }
@@ -61,7 +75,12 @@ async fn run(tool: &str, database_url: &str, args: &[&str]) -> anyhow::Result<()
     if let Some(password) = url.password() {
         command.env("PGPASSWORD", password);
     }
-    command.env("PGDATABASE", url.path().trim_start_matches('/'));
+    let database = url.path().trim_start_matches('/');
+    command.env("PGDATABASE", database);
+    if tool == "pg_restore" {
+        // pg_restore reads a file unless told a database; the name alone, never the password.
+        command.arg(format!("--dbname={database}"));
+    }
     let output = command.output().await.map_err(|error| {
         anyhow::anyhow!(
             "cannot run {tool} ({error}): backups of PostgreSQL use its own tools; install \

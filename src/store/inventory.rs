@@ -57,10 +57,13 @@ where
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (i64, i64, i64): FromRow<'r, DB::Row>,
 {
+    /// A row an older release queued during a rolling upgrade has no `queued_at`: its due time
+    /// stands in.
     pub async fn operations(conn: &mut DB::Connection) -> StoreResult<Operations> {
         let (outbox_pending, oldest, overdue): (i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL), \
-             (SELECT COALESCE(MIN(queued_at), -1) FROM outbox WHERE delivered_at IS NULL), \
+             (SELECT COALESCE(MIN(COALESCE(queued_at, due_at)), -1) FROM outbox \
+             WHERE delivered_at IS NULL), \
              (SELECT COUNT(*) FROM requests WHERE status = 'new' AND renotified_at IS NOT NULL)",
         )
         .fetch_one(&mut *conn)

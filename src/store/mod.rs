@@ -35,6 +35,12 @@ pub use account_rows::Counter;
 pub use accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
 pub use backend::Backend;
 pub use inventory::{COUNTED, Inventory};
+
+/// The inventory read on `conn`, inside the caller's transaction: a PostgreSQL backup reads it in
+/// the snapshot it hands `pg_dump`, so the manifest counts exactly what the dump holds.
+pub async fn postgres_inventory(conn: &mut sqlx::PgConnection) -> StoreResult<Inventory> {
+    inventory::Inventories::<sqlx::Postgres>::inventory(conn).await
+}
 pub use listen::{ContentFeed, FeedState};
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored, Target};
 pub use pool::SqlStore;
