@@ -15,6 +15,7 @@ mod cli;
 mod cluster;
 mod content_editing;
 mod crash;
+mod https;
 mod import;
 mod leaks;
 mod library;
