@@ -70,7 +70,7 @@ fn client(ca_pem: &str, alpn: &[&[u8]]) -> tokio_rustls::TlsConnector {
 use rustls::pki_types::pem::PemObject;
 
 /// Connects to `port` as `name`: the end-entity certificate it served.
-async fn served_certificate(port: u16, name: &str, ca_pem: &str) -> Result<Vec<u8>, String> {
+pub async fn served_certificate(port: u16, name: &str, ca_pem: &str) -> Result<Vec<u8>, String> {
     let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .map_err(|e| e.to_string())?;

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod acme;
 mod advice;
 mod backups;
 mod boundaries;
