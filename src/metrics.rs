@@ -89,22 +89,77 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         registry: Registry::default(),
     };
     let m = &metrics;
-    registry.register("http_requests", "HTTP requests by route template, method and status", m.requests.clone());
-    registry.register("http_request_duration_seconds", "Time to answer, by route template", m.latency.clone());
-    registry.register("page_cache", "Pages answered from memory (hit) or rendered for the request (miss)", m.page_cache.clone());
-    registry.register("sign_in_failures", "Wrong passwords and codes at staff sign-in", m.sign_in_failures.clone());
-    registry.register("rate_limited", "Requests refused by a rate limit", m.rate_limited.clone());
-    registry.register("search_misses", "Searches that found nothing", m.search_misses.clone());
-    registry.register("acme_renewal_failures", "Failed attempts to obtain or renew the certificate", m.acme_failures.clone());
-    registry.register("tls_certificate_expiry_timestamp_seconds", "When the served certificate expires (0: none served yet)", m.certificate_expiry.clone());
-    registry.register("outbox_pending", "Staff notifications not yet delivered", m.outbox_pending.clone());
-    registry.register("outbox_oldest_age_seconds", "How long the oldest undelivered notification has waited", m.outbox_oldest_age.clone());
-    registry.register("requests_overdue", "Requests still new after the overdue reminder", m.requests_overdue.clone());
-    registry.register("backup_newest_age_seconds", "Age of the newest backup in backup_dir (-1: none)", m.backup_age.clone());
-    registry.register("start_time_seconds", "When this process started (Unix seconds)", m.up_since.clone());
+    registry.register(
+        "http_requests",
+        "HTTP requests by route template, method and status",
+        m.requests.clone(),
+    );
+    registry.register(
+        "http_request_duration_seconds",
+        "Time to answer, by route template",
+        m.latency.clone(),
+    );
+    registry.register(
+        "page_cache",
+        "Pages answered from memory (hit) or rendered for the request (miss)",
+        m.page_cache.clone(),
+    );
+    registry.register(
+        "sign_in_failures",
+        "Wrong passwords and codes at staff sign-in",
+        m.sign_in_failures.clone(),
+    );
+    registry.register(
+        "rate_limited",
+        "Requests refused by a rate limit",
+        m.rate_limited.clone(),
+    );
+    registry.register(
+        "search_misses",
+        "Searches that found nothing",
+        m.search_misses.clone(),
+    );
+    registry.register(
+        "acme_renewal_failures",
+        "Failed attempts to obtain or renew the certificate",
+        m.acme_failures.clone(),
+    );
+    registry.register(
+        "tls_certificate_expiry_timestamp_seconds",
+        "When the served certificate expires (0: none served yet)",
+        m.certificate_expiry.clone(),
+    );
+    registry.register(
+        "outbox_pending",
+        "Staff notifications not yet delivered",
+        m.outbox_pending.clone(),
+    );
+    registry.register(
+        "outbox_oldest_age_seconds",
+        "How long the oldest undelivered notification has waited",
+        m.outbox_oldest_age.clone(),
+    );
+    registry.register(
+        "requests_overdue",
+        "Requests still new after the overdue reminder",
+        m.requests_overdue.clone(),
+    );
+    registry.register(
+        "backup_newest_age_seconds",
+        "Age of the newest backup in backup_dir (-1: none)",
+        m.backup_age.clone(),
+    );
+    registry.register(
+        "start_time_seconds",
+        "When this process started (Unix seconds)",
+        m.up_since.clone(),
+    );
     metrics.up_since.set(unix_seconds());
     metrics.backup_age.set(-1.0);
-    Metrics { registry, ..metrics }
+    Metrics {
+        registry,
+        ..metrics
+    }
 });
 
 fn unix_seconds() -> i64 {
@@ -124,7 +179,10 @@ pub fn sign_in_failed() {
 }
 
 pub fn rate_limited(limit: Limit) {
-    METRICS.rate_limited.get_or_create(&LimitLabel { limit }).inc();
+    METRICS
+        .rate_limited
+        .get_or_create(&LimitLabel { limit })
+        .inc();
 }
 
 pub fn search_missed() {
@@ -133,7 +191,10 @@ pub fn search_missed() {
 
 pub fn page_cache(hit: bool) {
     let result = if hit { "hit" } else { "miss" };
-    METRICS.page_cache.get_or_create(&CacheLabel { result }).inc();
+    METRICS
+        .page_cache
+        .get_or_create(&CacheLabel { result })
+        .inc();
 }
 
 /// A backup was made at `unix_seconds` (this process, or found in `backup_dir`).
@@ -156,14 +217,16 @@ pub async fn render(store: &dyn Store) -> Result<String, crate::store::StoreErro
     );
     m.requests_overdue.set(operations.requests_overdue);
     let newest = m.newest_backup.get();
-    m.backup_age
-        .set(if newest > 0 { (now_ms / 1000 - newest) as f64 } else { -1.0 });
+    m.backup_age.set(if newest > 0 {
+        (now_ms / 1000 - newest) as f64
+    } else {
+        -1.0
+    });
     let mut text = String::new();
     // Writing into a String cannot fail.
     let _ = prometheus_client::encoding::text::encode(&mut text, &m.registry);
     Ok(text)
 }
-
 
 /// One answered HTTP request, by route template (never the path as sent).
 pub fn http_request(route: String, method: String, status: u16, seconds: f64) {

@@ -62,7 +62,11 @@ pub async fn take(database_url: &str, out: &Path) -> anyhow::Result<Manifest> {
             .with_context(|| format!("{}: cannot read the folder", out.display()))?
             .next()
             .is_none();
-        ensure!(empty, "{}: the backup folder exists and is not empty", out.display());
+        ensure!(
+            empty,
+            "{}: the backup folder exists and is not empty",
+            out.display()
+        );
     }
     store::private_folder(out)
         .with_context(|| format!("{}: cannot create the backup folder", out.display()))?;
@@ -114,7 +118,11 @@ pub async fn restore(
     force: bool,
 ) -> anyhow::Result<Restored> {
     let manifest = Manifest::read(from)?;
-    let backend = if database_url.starts_with("sqlite:") { "sqlite" } else { "postgres" };
+    let backend = if database_url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
     ensure!(
         manifest.backend == backend,
         "{}: a {} backup cannot be restored into a {backend} database",
@@ -123,7 +131,11 @@ pub async fn restore(
     );
     missing_keys(&manifest.inventory.key_ids, key_ids)?;
     let data = from.join(&manifest.file);
-    ensure!(data.is_file(), "{}: the backup's data file is missing", data.display());
+    ensure!(
+        data.is_file(),
+        "{}: the backup's data file is missing",
+        data.display()
+    );
     let target = store::connect(database_url).await?;
     let schema = target.schema().await?;
     if !schema.applied.is_empty() && target.inventory().await?.holds_records() && !force {
@@ -140,7 +152,10 @@ pub async fn restore(
         postgres::restore(database_url, &data).await?;
     }
     let restored = store::connect(database_url).await?;
-    restored.migrate().await.context("cannot migrate the restored database")?;
+    restored
+        .migrate()
+        .await
+        .context("cannot migrate the restored database")?;
     let inventory = restored.inventory().await?;
     restored.close().await;
     missing_keys(&inventory.key_ids, key_ids)?;
@@ -184,7 +199,11 @@ async fn check_integrity(file: &Path) -> anyhow::Result<()> {
         .fetch_one(&mut conn)
         .await?;
     conn.close().await?;
-    ensure!(verdict == "ok", "{}: the copy is damaged: {verdict}", file.display());
+    ensure!(
+        verdict == "ok",
+        "{}: the copy is damaged: {verdict}",
+        file.display()
+    );
     Ok(())
 }
 

@@ -62,7 +62,10 @@ pub async fn restore(database_url: &str, file: &Path) -> anyhow::Result<()> {
 async fn run(tool: &str, database_url: &str, args: &[&str]) -> anyhow::Result<()> {
     let url = url::Url::parse(database_url).context("database_url: not a URL")?;
     let mut command = Command::new(tool);
-    command.args(args).stdin(Stdio::null()).stdout(Stdio::null());
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
     if let Some(host) = url.host_str() {
         command.env("PGHOST", host);
     }

@@ -113,7 +113,8 @@ fn prune(dir: &Path, keep: u32) -> anyhow::Result<()> {
     let all = folders(dir);
     let surplus = all.len().saturating_sub(keep as usize);
     for old in &all[..surplus] {
-        std::fs::remove_dir_all(old).with_context(|| format!("{}: cannot delete", old.display()))?;
+        std::fs::remove_dir_all(old)
+            .with_context(|| format!("{}: cannot delete", old.display()))?;
         tracing::info!(backup = %old.display(), "old backup deleted");
     }
     Ok(())

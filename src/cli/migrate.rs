@@ -9,16 +9,15 @@ use crate::store;
 pub async fn run(settings: &Settings, dry_run: bool) -> anyhow::Result<ExitCode> {
     let store = store::connect(settings.database_url()).await?;
     let schema = store.schema().await?;
-    let result = if let Some(newer) = schema.unknown_applied() {
-        Err(store::StoreError::SchemaTooNew {
-            database: newer,
-            binary: schema.known.last().map_or(0, |(v, _)| *v),
-        }
-        .into())
+    let result = if let Err(newer) = schema.refuse_newer() {
+        Err(newer.into())
     } else if dry_run {
         let pending = schema.pending();
         if pending.is_empty() {
-            println!("the database is up to date ({} migrations)", schema.known.len());
+            println!(
+                "the database is up to date ({} migrations)",
+                schema.known.len()
+            );
         } else {
             println!("{} migration(s) would run:", pending.len());
             for (version, description) in pending {

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Overrides, Settings};
+use crate::config::{LogFormat, Overrides, Settings};
 
 /// pestle — the website and patient-request platform for independent and compounding pharmacies.
 #[derive(Debug, Parser)]
@@ -135,7 +135,7 @@ pub fn run() -> ExitCode {
         report,
     } = &cli.command
     {
-        init_logging("warn");
+        init_logging("warn", LogFormat::Text);
         return check::run(dir, *strict, *report);
     }
     let settings = match Settings::load(cli.config.as_deref(), &overrides) {
@@ -145,7 +145,7 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    init_logging(&settings.log);
+    init_logging(&settings.log, settings.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -189,17 +189,20 @@ pub fn run() -> ExitCode {
 /// malformed `:path`; axum echoes rejected input): search words and setup-link tokens.
 const QUIET_BELOW_INFO: [&str; 4] = ["h2", "hyper", "hyper_util", "axum::rejection"];
 
-fn init_logging(filter: &str) {
+fn init_logging(filter: &str, format: LogFormat) {
     use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // A second filter that every event must also pass: no `log` setting, however verbose or
     // specific (`h2::codec=trace`), turns those libraries' chatter back on.
-    let _ = tracing_subscriber::registry()
+    let registry = tracing_subscriber::registry()
         .with(filter)
-        .with(quiet_dependencies())
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-        .try_init();
+        .with(quiet_dependencies());
+    let lines = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => registry.with(lines).try_init(),
+        LogFormat::Json => registry.with(lines.json()).try_init(),
+    };
 }
 
 /// Everything passes except `QUIET_BELOW_INFO` below info.

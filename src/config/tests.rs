@@ -159,6 +159,90 @@ fn one_value_per_setting() -> Vec<(&'static str, &'static str, Read, &'static st
             |s| format!("{:?}", s.housekeeping_every),
             "45s",
         ),
+        (
+            "tls_cert_file",
+            "/etc/pestle/cert.pem",
+            |s| format!("{:?}", s.tls_cert_file),
+            "Some(\"/etc/pestle/cert.pem\")",
+        ),
+        (
+            "tls_key_file",
+            "/etc/pestle/key.pem",
+            |s| format!("{:?}", s.tls_key_file),
+            "Some(\"/etc/pestle/key.pem\")",
+        ),
+        (
+            "acme_domains",
+            "a.example, b.example",
+            |s| s.acme_domains.join("|"),
+            "a.example|b.example",
+        ),
+        (
+            "acme_contact",
+            "it@a.example",
+            |s| s.acme_contact.join("|"),
+            "it@a.example",
+        ),
+        (
+            "acme_directory_url",
+            "https://acme.example/dir",
+            |s| s.acme_directory_url.to_string(),
+            "https://acme.example/dir",
+        ),
+        (
+            "acme_ca_file",
+            "/etc/pestle/ca.pem",
+            |s| format!("{:?}", s.acme_ca_file),
+            "Some(\"/etc/pestle/ca.pem\")",
+        ),
+        (
+            "acme_cache_dir",
+            "/var/lib/pestle/acme",
+            |s| s.acme_cache_dir.display().to_string(),
+            "/var/lib/pestle/acme",
+        ),
+        (
+            "http_redirect_bind",
+            "0.0.0.0:80",
+            |s| format!("{:?}", s.http_redirect_bind),
+            "Some(0.0.0.0:80)",
+        ),
+        (
+            "metrics_bind",
+            "127.0.0.1:9464",
+            |s| format!("{:?}", s.metrics_bind),
+            "Some(127.0.0.1:9464)",
+        ),
+        (
+            "metrics_token",
+            "t0ken",
+            |s| {
+                use secrecy::ExposeSecret;
+                s.metrics_token
+                    .as_ref()
+                    .map_or(String::new(), |t| t.expose_secret().to_owned())
+            },
+            "t0ken",
+        ),
+        (
+            "backup_dir",
+            "/var/lib/pestle/backups",
+            |s| format!("{:?}", s.backup_dir),
+            "Some(\"/var/lib/pestle/backups\")",
+        ),
+        (
+            "backup_every",
+            "6h",
+            |s| format!("{:?}", s.backup_every),
+            "21600s",
+        ),
+        ("backup_keep", "7", |s| s.backup_keep.to_string(), "7"),
+        (
+            "log_format",
+            "json",
+            |s| format!("{:?}", s.log_format),
+            "Json",
+        ),
     ]
 }
 

@@ -82,8 +82,8 @@ pub trait Backend: Database {
     /// Run first in an import's transaction, so two imports (from several instances too)
     /// cannot both read the old fingerprints and then race to write.
     const LOCK_CONTENT: Option<&'static str>;
-    /// Run first in a reading transaction that must see one snapshot throughout.
-    const SNAPSHOT: Option<&'static str>;
+    /// Begins a reading transaction that sees one snapshot throughout.
+    const BEGIN_SNAPSHOT: &'static str;
     /// The most connections one pool opens.
     const MAX_CONNECTIONS: u32;
     /// Run last in an import that changed content, to tell every other instance at once
@@ -127,7 +127,7 @@ impl Backend for Sqlite {
     // The write lock taken by BEGIN IMMEDIATE already excludes every other writer.
     const LOCK_CONTENT: Option<&'static str> = None;
     // A SQLite read transaction sees one snapshot by itself.
-    const SNAPSHOT: Option<&'static str> = None;
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN";
     const MAX_CONNECTIONS: u32 = 8;
     const SHARED_LIMITS: bool = false;
     // One process: its own cache is refreshed by the import itself, or by the poll.
@@ -151,11 +151,8 @@ impl Backend for Sqlite {
         &SQLITE_MIGRATIONS
     }
 
-    fn migrate(
-        pool: &Pool<Self>,
-        until: Option<i64>,
-    ) -> impl Future<Output = Result<(), MigrateError>> + Send {
-        async move { up_to(&SQLITE_MIGRATIONS, until).run(pool).await }
+    async fn migrate(pool: &Pool<Self>, until: Option<i64>) -> Result<(), MigrateError> {
+        up_to(&SQLITE_MIGRATIONS, until).run(pool).await
     }
 
     const MIGRATIONS_TABLE_EXISTS: &'static str =
@@ -168,8 +165,7 @@ impl Backend for Postgres {
     const BEGIN_WRITE: &'static str = "BEGIN";
     const LOCK_CONTENT: Option<&'static str> =
         Some("SELECT version FROM content_meta WHERE id = 1 FOR UPDATE");
-    const SNAPSHOT: Option<&'static str> =
-        Some("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     const MAX_CONNECTIONS: u32 = 16;
     const SHARED_LIMITS: bool = true;
     const ANNOUNCE_CONTENT: Option<&'static str> = Some("SELECT pg_notify('pestle_content', '')");
@@ -186,15 +182,11 @@ impl Backend for Postgres {
         &POSTGRES_MIGRATIONS
     }
 
-    fn migrate(
-        pool: &Pool<Self>,
-        until: Option<i64>,
-    ) -> impl Future<Output = Result<(), MigrateError>> + Send {
-        async move { up_to(&POSTGRES_MIGRATIONS, until).run(pool).await }
+    async fn migrate(pool: &Pool<Self>, until: Option<i64>) -> Result<(), MigrateError> {
+        up_to(&POSTGRES_MIGRATIONS, until).run(pool).await
     }
 
-    const MIGRATIONS_TABLE_EXISTS: &'static str =
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_tables \
+    const MIGRATIONS_TABLE_EXISTS: &'static str = "SELECT CAST(COUNT(*) AS BIGINT) FROM pg_tables \
          WHERE schemaname = current_schema() AND tablename = '_sqlx_migrations'";
 }
 

@@ -42,9 +42,9 @@ pub struct Inventory {
 impl Inventory {
     /// Whether nothing but the sample content could be in it: no request, account or audit line.
     pub fn holds_records(&self) -> bool {
-        self.counts
-            .iter()
-            .any(|(table, count)| matches!(table.as_str(), "requests" | "users" | "audit") && *count > 0)
+        self.counts.iter().any(|(table, count)| {
+            matches!(table.as_str(), "requests" | "users" | "audit") && *count > 0
+        })
     }
 }
 
@@ -75,6 +75,32 @@ where
         })
     }
 
+    pub async fn ping(conn: &mut DB::Connection) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    pub async fn content_version(conn: &mut DB::Connection) -> StoreResult<i64> {
+        let (version,): (i64,) = sqlx::query_as("SELECT version FROM content_meta WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(version)
+    }
+
+    /// The migrations applied, in order (none in a database never migrated: `exists` is the
+    /// backend's query for the bookkeeping table).
+    pub async fn applied(conn: &mut DB::Connection, exists: &str) -> StoreResult<Vec<i64>> {
+        let (found,): (i64,) = sqlx::query_as(exists).fetch_one(&mut *conn).await?;
+        if found == 0 {
+            return Ok(Vec::new());
+        }
+        let versions: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(&mut *conn)
+                .await?;
+        Ok(versions.into_iter().map(|(version,)| version).collect())
+    }
+
     /// Read inside the caller's transaction, so every figure comes from one snapshot.
     pub async fn inventory(conn: &mut DB::Connection) -> StoreResult<Inventory> {
         let (schema_version,): (i64,) = sqlx::query_as(
@@ -82,10 +108,7 @@ where
         )
         .fetch_one(&mut *conn)
         .await?;
-        let (content_version,): (i64,) =
-            sqlx::query_as("SELECT version FROM content_meta WHERE id = 1")
-                .fetch_one(&mut *conn)
-                .await?;
+        let content_version = Self::content_version(conn).await?;
         let key_ids: Vec<(String,)> = sqlx::query_as(
             "SELECT key_id FROM requests WHERE key_id <> 'purged' \
              UNION SELECT key_id FROM request_events WHERE key_id IS NOT NULL \

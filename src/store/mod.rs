@@ -84,6 +84,25 @@ pub struct Schema {
 }
 
 impl Schema {
+    pub fn new(applied: Vec<i64>, migrator: &sqlx::migrate::Migrator) -> Self {
+        let known = migrator
+            .iter()
+            .map(|migration| (migration.version, migration.description.to_string()))
+            .collect();
+        Self { applied, known }
+    }
+
+    /// An error when a newer release migrated the database: this binary must not touch it.
+    pub fn refuse_newer(&self) -> StoreResult<()> {
+        match self.unknown_applied() {
+            Some(database) => Err(StoreError::SchemaTooNew {
+                database,
+                binary: self.known.last().map_or(0, |(version, _)| *version),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// The migrations not yet applied.
     pub fn pending(&self) -> Vec<&(i64, String)> {
         self.known

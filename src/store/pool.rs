@@ -57,6 +57,11 @@ impl<B: Backend> SqlStore<B> {
         Ok(self.pool.acquire().await?)
     }
 
+    /// A reading transaction that sees one snapshot throughout (a content load, an inventory).
+    pub(super) async fn snapshot(&self) -> StoreResult<sqlx::Transaction<'static, B>> {
+        Ok(self.pool.begin_with(B::BEGIN_SNAPSHOT).await?)
+    }
+
     pub(super) async fn write(&self) -> StoreResult<Writing<B>> {
         let turn = self.turn().await;
         let tx = self.pool.begin_with(B::BEGIN_WRITE).await?;

@@ -19,10 +19,9 @@ use super::rows::{RequestRow, Rows};
 use super::staff_rows::StaffRows;
 use super::{
     AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
-    NewRequestEvent, NewRevision, NewSharedStory, Notification, Operations, RequestEvent, RequestFilter,
-    RequestSummary, Revision, Schema, SharedStory, Store, StoreError, StoreResult, StoredRequest,
-    StoryStatus,
-    now_millis,
+    NewRequestEvent, NewRevision, NewSharedStory, Notification, Operations, RequestEvent,
+    RequestFilter, RequestSummary, Revision, Schema, SharedStory, Store, StoreResult,
+    StoredRequest, StoryStatus, now_millis,
 };
 use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
@@ -68,58 +67,26 @@ where
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        let schema = self.schema().await?;
-        if let Some(newest) = schema.unknown_applied() {
-            return Err(StoreError::SchemaTooNew {
-                database: newest,
-                binary: schema.known.last().map_or(0, |(version, _)| *version),
-            });
-        }
-        B::migrate(&self.pool, None).await?;
-        Ok(())
+        self.schema().await?.refuse_newer()?;
+        Ok(B::migrate(&self.pool, None).await?)
     }
 
     async fn migrate_to(&self, version: i64) -> StoreResult<()> {
-        B::migrate(&self.pool, Some(version)).await?;
-        Ok(())
+        Ok(B::migrate(&self.pool, Some(version)).await?)
     }
 
     async fn schema(&self) -> StoreResult<Schema> {
         let mut conn = self.read().await?;
-        let (exists,): (i64,) = sqlx::query_as(B::MIGRATIONS_TABLE_EXISTS)
-            .fetch_one(&mut *conn)
-            .await?;
-        let applied = if exists > 0 {
-            sqlx::query_as::<_, (i64,)>(
-                "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
-            )
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(|(version,)| version)
-            .collect()
-        } else {
-            Vec::new()
-        };
-        let known = B::migrator()
-            .iter()
-            .map(|migration| (migration.version, migration.description.to_string()))
-            .collect();
-        Ok(Schema { applied, known })
+        let applied = Inventories::<B>::applied(&mut conn, B::MIGRATIONS_TABLE_EXISTS).await?;
+        Ok(Schema::new(applied, B::migrator()))
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&mut *self.read().await?)
-            .await?;
-        Ok(())
+        Inventories::<B>::ping(&mut *self.read().await?).await
     }
 
     async fn content_version(&self) -> StoreResult<i64> {
-        let (version,): (i64,) = sqlx::query_as("SELECT version FROM content_meta WHERE id = 1")
-            .fetch_one(&mut *self.read().await?)
-            .await?;
-        Ok(version)
+        Inventories::<B>::content_version(&mut *self.read().await?).await
     }
 
     #[tracing::instrument(skip_all, fields(backend = B::LABEL))]
@@ -153,10 +120,7 @@ where
 
     async fn load_content(&self) -> StoreResult<Option<ContentPack>> {
         // One read transaction, so the pack is a consistent snapshot even during an import.
-        let mut tx = self.pool.begin().await?;
-        if let Some(snapshot) = B::SNAPSHOT {
-            sqlx::query(snapshot).execute(&mut *tx).await?;
-        }
+        let mut tx = self.snapshot().await?;
         let pack = Db::<B>::load_content(&mut tx).await?;
         tx.commit().await?;
         Ok(pack)
@@ -256,10 +220,7 @@ where
     }
 
     async fn inventory(&self) -> StoreResult<Inventory> {
-        let mut tx = self.pool.begin().await?;
-        if let Some(snapshot) = B::SNAPSHOT {
-            sqlx::query(snapshot).execute(&mut *tx).await?;
-        }
+        let mut tx = self.snapshot().await?;
         let inventory = Inventories::<B>::inventory(&mut tx).await?;
         tx.commit().await?;
         Ok(inventory)

@@ -52,7 +52,10 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         }
         Ok(_) => {}
         Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "readiness: database unreachable");
+            tracing::error!(
+                error = format!("{error:#}"),
+                "readiness: database unreachable"
+            );
             problems.push("database unreachable");
         }
     }

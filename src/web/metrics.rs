@@ -64,10 +64,7 @@ pub fn authorized(headers: &HeaderMap, token: &SecretString) -> bool {
 }
 
 /// The `/metrics` route on the main address, opened by the bearer token.
-pub async fn guarded(
-    State(state): State<crate::web::AppState>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn guarded(State(state): State<crate::web::AppState>, headers: HeaderMap) -> Response {
     match state.metrics_token() {
         Some(token) if authorized(&headers, token) => respond(state.store().as_ref()).await,
         Some(_) => (

@@ -141,7 +141,8 @@ pub async fn serve(
             // The handshake runs in the connection's own task, so a slow one holds up no one.
             Some(tls) => {
                 tokio::spawn(async move {
-                    let Ok(Ok(stream)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await
+                    let Ok(Ok(stream)) =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(stream)).await
                     else {
                         return;
                     };
@@ -158,20 +159,21 @@ pub async fn serve(
 }
 
 /// Serves one connection in its own task, watched for graceful shutdown.
-fn connection<I, S>(
-    builder: &Builder<TokioExecutor>,
-    watcher: Watcher,
-    io: TokioIo<I>,
-    service: S,
-) where
+fn connection<I, S>(builder: &Builder<TokioExecutor>, watcher: Watcher, io: TokioIo<I>, service: S)
+where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
-    S: hyper::service::Service<hyper::Request<Incoming>, Response = axum::response::Response, Error = std::convert::Infallible>
-        + Clone
+    S: hyper::service::Service<
+            hyper::Request<Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
         + Send
         + 'static,
     S::Future: Send + 'static,
 {
-    let connection = builder.serve_connection_with_upgrades(io, service).into_owned();
+    let connection = builder
+        .serve_connection_with_upgrades(io, service)
+        .into_owned();
     let connection = watcher.watch(connection);
     tokio::spawn(async move {
         if let Err(error) = connection.await {

@@ -59,7 +59,9 @@ fn https_client(root_pem: &str, port: u16) -> reqwest::Client {
 
 /// The certificate served to a new connection, if the handshake verifies.
 async fn served(port: u16, root: &str) -> Option<Vec<u8>> {
-    crate::https::served_certificate(port, DOMAIN, root).await.ok()
+    crate::https::served_certificate(port, DOMAIN, root)
+        .await
+        .ok()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -86,15 +88,30 @@ async fn pebble_issues_and_renews_a_certificate_with_no_failed_request() {
     let _dns = start(
         "pebble-challtestsrv",
         &[
-            "-dns01", &dns, "-http01", "", "-https01", "", "-tlsalpn01", "",
-            "-management", &format!("127.0.0.1:{}", free_port()), "-defaultIPv6", "",
+            "-dns01",
+            &dns,
+            "-http01",
+            "",
+            "-https01",
+            "",
+            "-tlsalpn01",
+            "",
+            "-management",
+            &format!("127.0.0.1:{}", free_port()),
+            "-defaultIPv6",
+            "",
         ],
         &[],
         &dir.path().join("dns.log"),
     );
     let mut pebble = Some(start(
         "pebble",
-        &["-config", &config_file.display().to_string(), "-dnsserver", &dns],
+        &[
+            "-config",
+            &config_file.display().to_string(),
+            "-dnsserver",
+            &dns,
+        ],
         &[("PEBBLE_VA_NOSLEEP", "1"), ("PEBBLE_WFE_NONCEREJECT", "0")],
         &dir.path().join("pebble.log"),
     ));
@@ -145,7 +162,10 @@ async fn pebble_issues_and_renews_a_certificate_with_no_failed_request() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let mode = std::fs::metadata(dir.path().join("acme")).unwrap();
-    assert_eq!(std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777, 0o700);
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
+        0o700
+    );
 
     // Requests on new connections all through the renewal.
     let (mut answered, mut failed) = (0, Vec::new());
@@ -156,14 +176,19 @@ async fn pebble_issues_and_renews_a_certificate_with_no_failed_request() {
             Ok(response) => failed.push(response.status().to_string()),
             Err(error) => failed.push(format!("{error:#}")),
         }
-        let now = served(https_port, &root).await.expect("a certificate is served");
+        let now = served(https_port, &root)
+            .await
+            .expect("a certificate is served");
         if now != first {
             break now;
         }
         assert!(Instant::now() < deadline, "the certificate was not renewed");
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    assert!(failed.is_empty(), "failed requests during renewal: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "failed requests during renewal: {failed:?}"
+    );
     assert!(answered > 20, "{answered} requests");
 
     // The CA goes away: the next renewal fails, the metric says so, the certificate stays.
@@ -188,7 +213,10 @@ async fn pebble_issues_and_renews_a_certificate_with_no_failed_request() {
             assert!(text.contains("pestle_tls_certificate_expiry_timestamp_seconds"));
             break;
         }
-        assert!(Instant::now() < deadline, "no failed renewal was counted:\n{text}");
+        assert!(
+            Instant::now() < deadline,
+            "no failed renewal was counted:\n{text}"
+        );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     assert_eq!(served(https_port, &root).await, Some(renewed));

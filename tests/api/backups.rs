@@ -56,7 +56,10 @@ async fn a_backup_taken_under_load_restores_every_request_confirmed_before_it(ba
         writer.await.unwrap();
     }
     let after = confirmed.lock().unwrap().len();
-    assert!(after > during, "submissions went on while and after the backup was taken");
+    assert!(
+        after > during,
+        "submissions went on while and after the backup was taken"
+    );
     assert_eq!(manifest.inventory.key_ids, key_ids());
     let counted = |table: &str| {
         manifest

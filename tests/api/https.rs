@@ -132,16 +132,32 @@ async fn certificate_files_serve_http2_and_are_swapped_without_dropping_connecti
 
     // What an operator would try: curl over HTTP/2, the site's own headers.
     let answer = curl(&[
-        "-sS", "--http2", "--cacert", &ca_path, "-o", "/dev/null", "-D", "-", "-w",
-        "version=%{http_version}", &url,
+        "-sS",
+        "--http2",
+        "--cacert",
+        &ca_path,
+        "-o",
+        "/dev/null",
+        "-D",
+        "-",
+        "-w",
+        "version=%{http_version}",
+        &url,
     ]);
     assert!(answer.contains("version=2"), "{answer}");
     assert!(answer.starts_with("HTTP/2 200"), "{answer}");
-    assert!(answer.contains("strict-transport-security: max-age=31536000"), "{answer}");
+    assert!(
+        answer.contains("strict-transport-security: max-age=31536000"),
+        "{answer}"
+    );
 
     // A connection opened before the swap…
-    let first = served_certificate(port, "localhost", &ca.pem()).await.unwrap();
-    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let first = served_certificate(port, "localhost", &ca.pem())
+        .await
+        .unwrap();
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
     let mut open = client(&ca.pem(), &[b"http/1.1"])
         .connect(ServerName::try_from("localhost").unwrap(), stream)
         .await
@@ -155,11 +171,16 @@ async fn certificate_files_serve_http2_and_are_swapped_without_dropping_connecti
     std::fs::rename(staging, &cert_file).unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let now = served_certificate(port, "localhost", &ca.pem()).await.unwrap();
+        let now = served_certificate(port, "localhost", &ca.pem())
+            .await
+            .unwrap();
         if now != first {
             break;
         }
-        assert!(Instant::now() < deadline, "the new certificate was not picked up");
+        assert!(
+            Instant::now() < deadline,
+            "the new certificate was not picked up"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // …and the old connection still answers.
@@ -168,7 +189,11 @@ async fn certificate_files_serve_http2_and_are_swapped_without_dropping_connecti
     // A broken file later is logged and the current certificate stays.
     std::fs::write(&cert_file, "not a certificate").unwrap();
     tokio::time::sleep(Duration::from_secs(6)).await;
-    assert!(served_certificate(port, "localhost", &ca.pem()).await.is_ok());
+    assert!(
+        served_certificate(port, "localhost", &ca.pem())
+            .await
+            .is_ok()
+    );
 }
 
 async fn build_error(configure: impl FnOnce(&mut pestle::config::Settings)) -> String {
@@ -196,14 +221,20 @@ async fn bad_https_and_backup_settings_fail_by_name() {
         s.tls_key_file = Some(other_key_file.clone());
     })
     .await;
-    assert!(error.contains("tls_cert_file") && error.contains("missing.pem"), "{error}");
+    assert!(
+        error.contains("tls_cert_file") && error.contains("missing.pem"),
+        "{error}"
+    );
 
     let error = build_error(|s| {
         s.tls_cert_file = Some(cert_file.clone());
         s.tls_key_file = Some(other_key_file.clone());
     })
     .await;
-    assert!(error.contains("tls_key_file") && error.contains("does not belong"), "{error}");
+    assert!(
+        error.contains("tls_key_file") && error.contains("does not belong"),
+        "{error}"
+    );
 
     let error = build_error(|s| s.tls_cert_file = Some(cert_file.clone())).await;
     assert!(error.contains("tls_key_file is not"), "{error}");
@@ -214,7 +245,10 @@ async fn bad_https_and_backup_settings_fail_by_name() {
         s.acme_cache_dir = dir.path().join("acme");
     })
     .await;
-    assert!(error.contains("acme_directory_url") && error.contains("unreachable"), "{error}");
+    assert!(
+        error.contains("acme_directory_url") && error.contains("unreachable"),
+        "{error}"
+    );
 
     // A file where the folder should be: not writable as a folder.
     let blocker = write(dir.path(), "a-file", "");

@@ -92,7 +92,14 @@ async fn metrics_parse_and_never_label_with_patient_values() {
         .iter()
         .map(|(_, value)| *value)
         .filter(|value| value.len() > 3)
-        .chain(["Philippa", "Marlowe", "zzyzxqwv", "no-such-page", reference.as_str(), "127.0.0.1"])
+        .chain([
+            "Philippa",
+            "Marlowe",
+            "zzyzxqwv",
+            "no-such-page",
+            reference.as_str(),
+            "127.0.0.1",
+        ])
         .collect();
     for value in &values {
         for secret in &sent {
@@ -103,5 +110,8 @@ async fn metrics_parse_and_never_label_with_patient_values() {
         }
     }
     // Routes are templates.
-    assert!(values.iter().any(|v| v == "/requests/callback"), "{values:?}");
+    assert!(
+        values.iter().any(|v| v == "/requests/callback"),
+        "{values:?}"
+    );
 }

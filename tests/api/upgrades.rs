@@ -47,7 +47,10 @@ async fn seed(url: &str, step: i64) {
 
 /// What every part of the store does once, on the upgraded schema.
 async fn exercise(store: &dyn Store, seeded: bool) {
-    store.import(&sample_pack(), ImportMode::Keep).await.unwrap();
+    store
+        .import(&sample_pack(), ImportMode::Keep)
+        .await
+        .unwrap();
     assert!(store.load_content().await.unwrap().is_some());
     store
         .create_user(&NewUser {
@@ -96,7 +99,10 @@ async fn every_earlier_schema_migrates_forward_with_its_records(backend: Backend
         let store = store::connect(&db.url).await.unwrap();
         if step > 0 {
             store.migrate_to(step).await.unwrap();
-            assert_eq!(store.schema().await.unwrap().pending().len(), known.len() - step as usize);
+            assert_eq!(
+                store.schema().await.unwrap().pending().len(),
+                known.len() - step as usize
+            );
         }
         seed(&db.url, step).await;
         store
@@ -120,11 +126,19 @@ async fn a_schema_newer_than_the_binary_is_refused_by_name(backend: Backend) {
     if backend == Backend::Sqlite {
         use sqlx::Connection;
         let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-        sqlx::query(future).bind(vec![0_u8]).execute(&mut conn).await.unwrap();
+        sqlx::query(future)
+            .bind(vec![0_u8])
+            .execute(&mut conn)
+            .await
+            .unwrap();
     } else {
         use sqlx::Connection;
         let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        sqlx::query(future).bind(vec![0_u8]).execute(&mut conn).await.unwrap();
+        sqlx::query(future)
+            .bind(vec![0_u8])
+            .execute(&mut conn)
+            .await
+            .unwrap();
     }
     let error = store.migrate().await.unwrap_err().to_string();
     assert!(error.contains("migration 999"), "{error}");
@@ -134,7 +148,10 @@ async fn a_schema_newer_than_the_binary_is_refused_by_name(backend: Backend) {
         .await
         .err()
         .expect("serve refuses a newer schema");
-    assert!(format!("{refused:#}").contains("newer than this pestle"), "{refused:#}");
+    assert!(
+        format!("{refused:#}").contains("newer than this pestle"),
+        "{refused:#}"
+    );
 }
 
 async fn readiness_reports_a_loaded_instance(backend: Backend) {

@@ -72,13 +72,20 @@ fn client_config(settings: &Settings) -> anyhow::Result<Arc<rustls::ClientConfig
         let certs = CertificateDer::pem_file_iter(file)
             .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
             .map_err(|error| {
-                anyhow::anyhow!("acme_ca_file {}: cannot read a PEM certificate: {error}", file.display())
+                anyhow::anyhow!(
+                    "acme_ca_file {}: cannot read a PEM certificate: {error}",
+                    file.display()
+                )
             })?;
-        anyhow::ensure!(!certs.is_empty(), "acme_ca_file {}: no certificate in the file", file.display());
+        anyhow::ensure!(
+            !certs.is_empty(),
+            "acme_ca_file {}: no certificate in the file",
+            file.display()
+        );
         for cert in certs {
-            roots
-                .add(cert)
-                .with_context(|| format!("acme_ca_file {}: not a CA certificate", file.display()))?;
+            roots.add(cert).with_context(|| {
+                format!("acme_ca_file {}: not a CA certificate", file.display())
+            })?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());

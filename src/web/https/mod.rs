@@ -97,10 +97,11 @@ impl ResolvesServerCert for Observed {
             .is_some_and(|mut names| names.any(|name| name == ACME_TLS_ALPN));
         let key = self.inner.resolve(hello)?;
         let address = Arc::as_ptr(&key) as usize;
-        if !challenge && self.seen.swap(address, Ordering::Relaxed) != address {
-            if let Some(expiry) = not_after(&key) {
-                crate::metrics::certificate_expires_at(expiry);
-            }
+        if !challenge
+            && self.seen.swap(address, Ordering::Relaxed) != address
+            && let Some(expiry) = not_after(&key)
+        {
+            crate::metrics::certificate_expires_at(expiry);
         }
         Some(key)
     }
