@@ -258,6 +258,34 @@ pub struct Settings {
     #[serde(default = "default_backup_keep")]
     pub backup_keep: u32,
 
+    /// The most connections open at once; past it the one idle the longest is closed for the
+    /// new one. Env: `PESTLE_MAX_CONNECTIONS`. Default: what the open-file limit allows (raised
+    /// to its hard limit at start), less a reserve.
+    #[serde(default)]
+    pub max_connections: Option<usize>,
+
+    /// The most connections open at once from one client address (trusted proxies are exempt);
+    /// more are closed as they arrive. Env: `PESTLE_MAX_CONNECTIONS_PER_ADDRESS`. Default: `256`.
+    #[serde(default = "default_per_address")]
+    pub max_connections_per_address: usize,
+
+    /// A connection with no byte read or written for this long is closed (idle keep-alive and
+    /// HTTP/2 connections, clients that stopped reading). Env: `PESTLE_CONNECTION_IDLE_TIMEOUT`.
+    /// Default: `"30s"`.
+    #[serde(
+        default = "default_connection_idle",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub connection_idle_timeout: Duration,
+
+    /// A request must be read and answered within this time, or gets `408` (a body trickled a
+    /// byte at a time). Env: `PESTLE_REQUEST_TIMEOUT`. Default: `"30s"`.
+    #[serde(
+        default = "default_request_timeout",
+        deserialize_with = "duration::deserialize"
+    )]
+    pub request_timeout: Duration,
+
     /// `text` for people, `json` (one object per line) for log collectors.
     /// Env: `PESTLE_LOG_FORMAT`. Default: `text`.
     #[serde(default)]
@@ -344,6 +372,15 @@ fn default_backup_every() -> Duration {
 }
 fn default_backup_keep() -> u32 {
     14
+}
+fn default_per_address() -> usize {
+    256
+}
+fn default_connection_idle() -> Duration {
+    Duration::from_secs(30)
+}
+fn default_request_timeout() -> Duration {
+    Duration::from_secs(30)
 }
 fn default_log() -> String {
     "info".to_owned()

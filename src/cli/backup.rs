@@ -48,7 +48,7 @@ fn write_keys(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode> {
     };
     // Refuse a file that is not a key file, before writing it anywhere.
     DataKeys::parse(&text).context("the configured data keys")?;
-    write_new_private(out, &text)
+    crate::requests::seal::write_private(out, &text)
         .with_context(|| format!("{}: cannot write the key file", out.display()))?;
     println!("data keys written to {}", out.display());
     eprintln!(
@@ -56,24 +56,6 @@ fn write_keys(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode> {
          backups (a password manager or a safe), never beside them."
     );
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(unix)]
-fn write_new_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_new_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 pub async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::Result<ExitCode> {

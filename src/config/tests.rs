@@ -238,6 +238,30 @@ fn one_value_per_setting() -> Vec<(&'static str, &'static str, Read, &'static st
         ),
         ("backup_keep", "7", |s| s.backup_keep.to_string(), "7"),
         (
+            "max_connections",
+            "900",
+            |s| format!("{:?}", s.max_connections),
+            "Some(900)",
+        ),
+        (
+            "max_connections_per_address",
+            "40",
+            |s| s.max_connections_per_address.to_string(),
+            "40",
+        ),
+        (
+            "connection_idle_timeout",
+            "2m",
+            |s| format!("{:?}", s.connection_idle_timeout),
+            "120s",
+        ),
+        (
+            "request_timeout",
+            "20s",
+            |s| format!("{:?}", s.request_timeout),
+            "20s",
+        ),
+        (
             "log_format",
             "json",
             |s| format!("{:?}", s.log_format),

@@ -7,7 +7,7 @@ pub mod fields;
 pub mod forms;
 pub mod posted;
 mod reference;
-mod seal;
+pub(crate) mod seal;
 
 use anyhow::Context;
 

@@ -4,15 +4,18 @@
 mod api;
 mod cache;
 mod client;
+pub mod connections;
 mod error;
 mod headers;
 mod health;
+pub(crate) mod hosts;
 pub mod housekeeping;
 pub mod https;
 pub(crate) mod markdown;
 pub mod metrics;
 mod public;
 mod render;
+mod request_id;
 pub(crate) mod requests;
 mod serve;
 mod staff;
@@ -55,6 +58,8 @@ pub struct Application {
     /// The listener that serves only `/metrics`.
     metrics: Option<std::net::TcpListener>,
     backups: Option<crate::backup::schedule::Schedule>,
+    /// What every connection of the main listeners is held to.
+    guard: serve::Guard,
 }
 
 impl Application {
@@ -120,6 +125,18 @@ impl Application {
             })
             .transpose()?;
         let backups = crate::backup::schedule::Schedule::from_settings(settings)?;
+        let room = usize::try_from(connections::raise_file_limit()).unwrap_or(usize::MAX);
+        let guard = serve::Guard {
+            registry: connections::Registry::new(
+                settings.max_connections.unwrap_or(room).min(room),
+                settings.max_connections_per_address,
+                Arc::new(settings.trusted_proxies.clone()),
+            ),
+            timeouts: connections::Timeouts {
+                first_byte: serve::HEADER_READ_TIMEOUT.min(settings.connection_idle_timeout),
+                idle: settings.connection_idle_timeout,
+            },
+        };
         let limits = requests::Limits::new(
             requests::Limiter::per_hour(settings.request_limit_per_hour),
             requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
@@ -133,6 +150,8 @@ impl Application {
                     renderer,
                     trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
                     origins: requests::csrf::Origins::new(&settings.public_url, bound),
+                    hosts: hosts::Hosts::new(&settings.public_url, bound),
+                    request_timeout: settings.request_timeout,
                     form_tokens: requests::csrf::FormTokens::new(&keys),
                     keys,
                     secure: settings.public_url.scheme() == "https",
@@ -152,6 +171,7 @@ impl Application {
             redirect,
             metrics,
             backups,
+            guard,
             grace: settings.shutdown_timeout,
             refresh: settings.content_refresh_every.max(Duration::from_secs(1)),
             housekeeping: (
@@ -207,10 +227,10 @@ impl Application {
         }
         if let Some((listener, public_url)) = self.redirect {
             let router = redirect_router(public_url);
-            let stopping = stopping_rx.clone();
+            let (stopping, guard) = (stopping_rx.clone(), self.guard.clone());
             side_tasks.push(tokio::spawn(async move {
                 if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
-                    serve::serve(listener, router, None, stopping).await;
+                    serve::serve(listener, router, None, guard, stopping).await;
                 }
             }));
         }
@@ -223,10 +243,10 @@ impl Application {
                     async move { metrics::respond(store.as_ref()).await }
                 }),
             );
-            let stopping = stopping_rx.clone();
+            let (stopping, guard) = (stopping_rx.clone(), self.guard.clone());
             side_tasks.push(tokio::spawn(async move {
                 if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
-                    serve::serve(listener, router, None, stopping).await;
+                    serve::serve(listener, router, None, guard, stopping).await;
                 }
             }));
         }
@@ -244,7 +264,7 @@ impl Application {
         let (state, hsts) = (self.state.clone(), self.hsts);
         // Called on each HTTP thread's own runtime, so its store connects from there.
         let app = move || router(state.on_this_runtime(), hsts);
-        let server = serve::on_threads(self.listeners, app, tls, stopping_rx.clone())?;
+        let server = serve::on_threads(self.listeners, app, tls, self.guard, stopping_rx.clone())?;
         tokio::spawn(signal);
         let grace = self.grace;
         let deadline = async move {
@@ -283,6 +303,15 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .merge(staff::router())
         .route("/metrics", axum::routing::get(metrics::guarded))
         .fallback(public::fallback);
+    let hosts = state.hosts();
+    router = router
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            state.request_timeout(),
+        ))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            hosts.clone().check(request, next)
+        }));
     for layer in headers::layers(hsts) {
         router = router.layer(layer);
     }
@@ -294,6 +323,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         }))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 
@@ -322,15 +352,20 @@ async fn hangups(certificate_files: bool) {
     }
 }
 
-/// The span a request's log lines sit in: its method and route template (`/search`,
-/// `/staff/setup/{token}`), never the path or query as sent, which carry what patients search
-/// for and setup-link tokens. Status and latency come with the response line.
+/// The span a request's log lines sit in: its id (`x-request-id`), method and route template
+/// (`/search`, `/staff/setup/{token}`), never the path or query as sent, which carry what
+/// patients search for and setup-link tokens. Status and latency come with the response line
+/// (at debug). At info, so every line a request logs carries its id.
 fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     let route = request
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or("(no route)", axum::extract::MatchedPath::as_str);
-    tracing::debug_span!("request", method = %request.method(), route = %route)
+    let id = request
+        .extensions()
+        .get::<request_id::RequestId>()
+        .map_or("", |id| id.0.as_str());
+    tracing::info_span!("request", id = %id, method = %request.method(), route = %route)
 }
 
 /// Imports the built-in sample pack; a broken pack is a build defect, reported plainly.

@@ -26,6 +26,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use super::connections::{Guarded, Registry, Timeouts};
 use super::https::{ACME_TLS_ALPN, HANDSHAKE_TIMEOUT};
 
 /// Binds one listening socket per server thread on `address`. A first plain bind proves the port
@@ -65,6 +66,7 @@ pub fn on_threads(
     listeners: Vec<std::net::TcpListener>,
     app: impl Fn() -> Router + Clone + Send + 'static,
     tls: Option<TlsAcceptor>,
+    guard: Guard,
     stopping: watch::Receiver<bool>,
 ) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
     let mut handles = Vec::with_capacity(listeners.len());
@@ -72,6 +74,7 @@ pub fn on_threads(
         let app = app.clone();
         let stopping = stopping.clone();
         let tls = tls.clone();
+        let guard = guard.clone();
         let thread = std::thread::Builder::new()
             .name(format!("http-{index}"))
             .spawn(move || -> std::io::Result<()> {
@@ -80,7 +83,14 @@ pub fn on_threads(
                     .build()?;
                 runtime.block_on(async move {
                     // Registering the socket needs this runtime's reactor: inside `block_on`.
-                    serve(TcpListener::from_std(listener)?, app(), tls, stopping).await;
+                    serve(
+                        TcpListener::from_std(listener)?,
+                        app(),
+                        tls,
+                        guard,
+                        stopping,
+                    )
+                    .await;
                     Ok(())
                 })
             })
@@ -105,6 +115,7 @@ pub async fn serve(
     listener: TcpListener,
     app: Router,
     tls: Option<TlsAcceptor>,
+    guard: Guard,
     mut stopping: watch::Receiver<bool>,
 ) {
     let mut builder = Builder::new(TokioExecutor::new());
@@ -112,6 +123,12 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
+    // A peer that stops answering pings is gone: its HTTP/2 connection is closed.
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(Duration::from_secs(20)))
+        .keep_alive_timeout(Duration::from_secs(10));
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
     loop {
@@ -129,7 +146,11 @@ pub async fn serve(
             // once: it is not `Send`, and this loop also runs on the main runtime.)
             () = async { let _ = stopping.wait_for(|stopping| *stopping).await; } => break,
         };
+        let Some(ticket) = guard.registry.admit(peer.ip()) else {
+            continue; // This address has its share of connections: dropped at once.
+        };
         let _ = stream.set_nodelay(true);
+        let stream = Guarded::new(stream, ticket, guard.timeouts);
         let router = app.clone();
         let service = service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
@@ -156,6 +177,13 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+}
+
+/// What every connection of a listener is held to.
+#[derive(Clone)]
+pub struct Guard {
+    pub registry: Arc<Registry>,
+    pub timeouts: Timeouts,
 }
 
 /// Serves one connection in its own task, watched for graceful shutdown.

@@ -50,6 +50,10 @@ pub struct Parts {
     /// Held while the back office publishes, so two publications on this instance never
     /// interleave (each re-reads the stored content inside it).
     pub publishing: tokio::sync::Mutex<()>,
+    /// How long a request may take, body included (`connections`).
+    pub request_timeout: std::time::Duration,
+    /// The host names requests may name (`web::hosts`).
+    pub hosts: crate::web::hosts::Hosts,
     /// The bearer token that opens `/metrics` on the main address.
     pub metrics_token: Option<secrecy::SecretString>,
 }
@@ -156,6 +160,14 @@ impl AppState {
 
     pub fn publishing(&self) -> &tokio::sync::Mutex<()> {
         &self.parts.publishing
+    }
+
+    pub fn request_timeout(&self) -> std::time::Duration {
+        self.parts.request_timeout
+    }
+
+    pub fn hosts(&self) -> crate::web::hosts::Hosts {
+        self.parts.hosts.clone()
     }
 
     pub fn metrics_token(&self) -> Option<&secrecy::SecretString> {

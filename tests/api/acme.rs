@@ -8,7 +8,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{Backend, spawn_app_with};
+use crate::helpers::{Backend, free_port, spawn_app_with};
 use crate::https::{TestCa, write};
 
 const DOMAIN: &str = "pestle.test";
@@ -22,14 +22,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn start(program: &str, args: &[&str], envs: &[(&str, &str)], log: &std::path::Path) -> Running {
@@ -161,6 +153,23 @@ async fn pebble_issues_and_renews_a_certificate_with_no_failed_request() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
+    // What an operator would check: curl trusting only Pebble's root verifies the chain.
+    let root_file = write(dir.path(), "pebble-root.pem", &root);
+    let resolve = format!("{DOMAIN}:{https_port}:127.0.0.1");
+    let answer = crate::https::curl(&[
+        "-sS",
+        "--http2",
+        "--cacert",
+        &root_file.display().to_string(),
+        "--resolve",
+        &resolve,
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code} %{http_version} %{ssl_verify_result}",
+        &url,
+    ]);
+    assert_eq!(answer, "200 2 0");
     let mode = std::fs::metadata(dir.path().join("acme")).unwrap();
     assert_eq!(
         std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,

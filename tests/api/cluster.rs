@@ -2,23 +2,13 @@
 //! (round robin), on loopback. nginx reaches the instances from 127.0.0.2, the only trusted
 //! proxy, so a client (127.0.0.1) can neither pose as the proxy nor forge its address.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{Backend, Served, TestApp, TestDb, http_client, serve_binary_on};
+use crate::helpers::{Backend, Served, TestApp, TestDb, free_port, http_client, serve_binary_on};
 use crate::requests::{Web, open_form, post, valid};
 use crate::staff::{Browser, session_for};
-
-/// A free loopback port (released for the caller to bind; the race is harmless on a test box).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// nginx in front of `upstreams`, until dropped.
 struct Nginx {

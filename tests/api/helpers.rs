@@ -247,6 +247,15 @@ pub fn settings_for(database_url: &str) -> Settings {
     settings
 }
 
+/// A loopback port nobody listens on yet.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The repository's root (where `content/` and `tests/fixtures/` are).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -99,7 +99,7 @@ async fn request_on<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
         .to_owned()
 }
 
-fn curl(args: &[&str]) -> String {
+pub fn curl(args: &[&str]) -> String {
     let output = std::process::Command::new("curl")
         .args(args)
         .output()

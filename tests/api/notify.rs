@@ -10,18 +10,9 @@ use pestle::requests::{self, DataKeys, Request};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-use crate::helpers::{Backend, TEST_DATA_KEY, on_both_backends, spawn_app_with};
+use crate::helpers::{Backend, TEST_DATA_KEY, free_port, on_both_backends, spawn_app_with};
 
 on_both_backends!(notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_each);
-
-/// A loopback port nobody listens on yet.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_each(
     backend: Backend,
