@@ -12,7 +12,7 @@ use crate::requests::DataKeys;
 
 pub async fn take(settings: &Settings, out: &Path, keys: bool) -> anyhow::Result<ExitCode> {
     if keys {
-        return write_keys(settings, out);
+        return write_keys(settings, out).await;
     }
     let manifest = backup::take(settings.database_url(), out).await?;
     println!(
@@ -36,7 +36,7 @@ pub async fn take(settings: &Settings, out: &Path, keys: bool) -> anyhow::Result
 }
 
 /// Writes the data keys to `out` (0600, never over an existing file).
-fn write_keys(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode> {
+async fn write_keys(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode> {
     let text = match &settings.data_key {
         Some(keys) => keys.expose_secret().replace(';', "\n") + "\n",
         None => std::fs::read_to_string(&settings.data_key_file).with_context(|| {
@@ -50,6 +50,8 @@ fn write_keys(settings: &Settings, out: &Path) -> anyhow::Result<ExitCode> {
     DataKeys::parse(&text).context("the configured data keys")?;
     crate::requests::seal::write_private(out, &text)
         .with_context(|| format!("{}: cannot write the key file", out.display()))?;
+    // Audited (and what `pestle doctor` looks for): who copied the keys out, and where to.
+    super::doctor::keys_exported(settings, out).await?;
     println!("data keys written to {}", out.display());
     eprintln!(
         "warning: this file unseals every patient request. Store it apart from the database \

@@ -2,6 +2,7 @@
 
 mod backup;
 mod check;
+mod doctor;
 mod export;
 mod import;
 mod migrate;
@@ -90,6 +91,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Check this configuration for production: HTTPS and the certificate, the data key file
+    /// and a saved copy of it, the database, notifications, backups, free disk. Exit status 1
+    /// when a finding is serious.
+    Doctor,
     /// Staff accounts: add, disable, list.
     #[command(subcommand)]
     User(UserCommand),
@@ -159,6 +164,7 @@ pub fn run() -> ExitCode {
             Command::Import { dir, prune } => import::run(&settings, &dir, prune).await,
             Command::Export { dir } => export::run(&settings, &dir).await,
             Command::Migrate { dry_run } => migrate::run(&settings, dry_run).await,
+            Command::Doctor => doctor::run(&settings).await,
             Command::Backup { out, keys } => backup::take(&settings, &out, keys).await,
             Command::Restore { from, force } => backup::restore(&settings, &from, force).await,
             Command::User(UserCommand::Add {

@@ -282,13 +282,30 @@ pub fn pestle_with_stdin(
     env: &[(&str, &str)],
     stdin: &str,
 ) -> (i32, String, String) {
+    run_pestle(args, env, stdin, true)
+}
+
+/// `pestle` with the data keys its configuration names (a key file), not the test key.
+pub fn pestle_own_keys(args: &[&str]) -> (i32, String, String) {
+    run_pestle(args, &[], "", false)
+}
+
+fn run_pestle(
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+    test_key: bool,
+) -> (i32, String, String) {
     use std::io::Write;
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pestle"));
     command
         .args(args)
         .env_remove("PESTLE_DATABASE_URL")
         .env_remove("PESTLE_CONFIG")
-        .env("PESTLE_DATA_KEY", TEST_DATA_KEY);
+        .env_remove("PESTLE_DATA_KEY");
+    if test_key {
+        command.env("PESTLE_DATA_KEY", TEST_DATA_KEY);
+    }
     for (key, value) in env {
         command.env(key, value);
     }

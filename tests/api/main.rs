@@ -17,6 +17,7 @@ mod cluster;
 mod connections;
 mod content_editing;
 mod crash;
+mod doctor;
 mod https;
 mod import;
 mod leaks;
