@@ -62,6 +62,12 @@ struct Metrics {
     /// When the newest backup was made (Unix seconds), known to this process.
     newest_backup: Gauge,
     up_since: Gauge,
+    pool: Family<PoolLabel, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabel {
+    state: &'static str,
 }
 
 fn latency_histogram() -> Histogram {
@@ -86,6 +92,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         backup_age: Gauge::default(),
         newest_backup: Gauge::default(),
         up_since: Gauge::default(),
+        pool: Family::default(),
         registry: Registry::default(),
     };
     let m = &metrics;
@@ -216,6 +223,16 @@ pub async fn render(store: &dyn Store) -> Result<String, crate::store::StoreErro
             .map_or(0.0, |at| (now_ms - at).max(0) as f64 / 1000.0),
     );
     m.requests_overdue.set(operations.requests_overdue);
+    let pool = store.pool_use();
+    for (state, value) in [
+        ("open", pool.open),
+        ("in_use", pool.in_use),
+        ("max", pool.max),
+    ] {
+        m.pool
+            .get_or_create(&PoolLabel { state })
+            .set(i64::try_from(value).unwrap_or(i64::MAX));
+    }
     let newest = m.newest_backup.get();
     m.backup_age.set(if newest > 0 {
         (now_ms / 1000 - newest) as f64

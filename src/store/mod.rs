@@ -425,6 +425,18 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
 
     /// Closes the connection pool, waiting for connections in use.
     async fn close(&self);
+
+    /// Connections open and in use, over this store and its `for_this_runtime` copies.
+    fn pool_use(&self) -> PoolUse;
+}
+
+/// What the database pools of one process hold (`/metrics`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolUse {
+    pub open: u64,
+    pub in_use: u64,
+    /// The most the pools may open together.
+    pub max: u64,
 }
 
 /// Opens the database at `url` (creating a SQLite file and its folder if missing).

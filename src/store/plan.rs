@@ -172,6 +172,19 @@ impl<'p> ImportPlan<'p> {
 }
 
 impl ImportPlan<'_> {
+    /// A publication's plan: cut down to `target` (`only`), unless the stored entry is no longer
+    /// the version the editor `opened` — then `None`, and nothing is written (compare-and-set).
+    /// Without `only`, the whole plan.
+    pub fn narrowed(self, stored: &Stored, only: Option<(&Target, Option<&str>)>) -> Option<Self> {
+        match only {
+            None => Some(self),
+            Some((target, opened)) if stored.fingerprint_of(target) == opened => {
+                Some(self.only(target))
+            }
+            Some(_) => None,
+        }
+    }
+
     /// The same plan cut down to `target`: its write if it has one, and nothing else — no
     /// other entry, no deletion. The report counts that entry only.
     pub fn only(mut self, target: &Target) -> Self {

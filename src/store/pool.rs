@@ -18,6 +18,8 @@ pub struct SqlStore<B: Backend> {
     /// Writers take turns here first when `B::QUEUE_WRITERS` (SQLite); shared by every
     /// `for_this_runtime` copy, so the whole process has one queue.
     writer: Arc<Mutex<()>>,
+    /// This pool and every `for_this_runtime` copy's, for the pool-use metric.
+    family: Arc<std::sync::Mutex<Vec<Pool<B>>>>,
 }
 
 impl<B: Backend> fmt::Debug for SqlStore<B> {
@@ -47,6 +49,7 @@ impl<B: Backend> SqlStore<B> {
         let options = B::options(url)?;
         let pool = B::pool_options().connect_with(options.clone()).await?;
         Ok(Self {
+            family: Arc::new(std::sync::Mutex::new(vec![pool.clone()])),
             pool,
             options,
             writer: Arc::default(),
@@ -87,10 +90,27 @@ impl<B: Backend> SqlStore<B> {
     /// The same database through a new, lazily connected pool for the calling runtime; the
     /// writer queue is shared.
     pub(super) fn lazy_twin(&self) -> Self {
+        let pool = B::pool_options().connect_lazy_with(self.options.clone());
+        let mut family = self.family.lock().unwrap_or_else(|e| e.into_inner());
+        family.retain(|pool| !pool.is_closed());
+        family.push(pool.clone());
         Self {
-            pool: B::pool_options().connect_lazy_with(self.options.clone()),
+            pool,
             options: self.options.clone(),
             writer: self.writer.clone(),
+            family: self.family.clone(),
+        }
+    }
+
+    /// Connections open and in use across this store's family of pools.
+    pub(super) fn pool_use(&self) -> super::PoolUse {
+        let family = self.family.lock().unwrap_or_else(|e| e.into_inner());
+        let open: u64 = family.iter().map(|pool| u64::from(pool.size())).sum();
+        let idle: u64 = family.iter().map(|pool| pool.num_idle() as u64).sum();
+        super::PoolUse {
+            open,
+            in_use: open.saturating_sub(idle),
+            max: family.len() as u64 * u64::from(B::MAX_CONNECTIONS),
         }
     }
 

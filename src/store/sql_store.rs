@@ -101,13 +101,9 @@ where
             sqlx::query(lock).execute(&mut *w.tx).await?;
         }
         let stored = Db::<B>::read_stored(&mut w.tx).await?;
-        let mut plan = ImportPlan::new(&stored, pack, mode);
-        if let Some((target, opened)) = only {
-            if stored.fingerprint_of(target) != opened {
-                return Ok(None); // Dropped without commit: nothing written.
-            }
-            plan = plan.only(target);
-        }
+        let Some(plan) = ImportPlan::new(&stored, pack, mode).narrowed(&stored, only) else {
+            return Ok(None); // Dropped without commit: nothing written.
+        };
         Db::<B>::write_plan(&mut w.tx, &plan, now_millis()).await?;
         if let Some(announce) = B::ANNOUNCE_CONTENT
             && plan.report.changed()
@@ -495,5 +491,9 @@ where
 
     async fn close(&self) {
         self.close_pool().await;
+    }
+
+    fn pool_use(&self) -> super::PoolUse {
+        SqlStore::pool_use(self)
     }
 }

@@ -80,6 +80,7 @@ async fn metrics_parse_and_never_label_with_patient_values() {
         "pestle_search_misses_total",
         "pestle_page_cache_total",
         "pestle_backup_newest_age_seconds",
+        "pestle_db_connections",
     ] {
         assert!(text.contains(name), "{name} in /metrics");
     }
