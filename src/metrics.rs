@@ -153,7 +153,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     );
     registry.register(
         "backup_newest_age_seconds",
-        "Age of the newest backup in backup_dir (-1: none)",
+        "Age of the newest backup in backup_dir; with none yet, time since start; -1: no backup_dir",
         m.backup_age.clone(),
     );
     registry.register(
@@ -204,6 +204,13 @@ pub fn page_cache(hit: bool) {
         .inc();
 }
 
+static BACKUPS_CONFIGURED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Scheduled backups are configured (`backup_dir`): no backup at all then counts as stale.
+pub fn backups_configured() {
+    BACKUPS_CONFIGURED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// A backup was made at `unix_seconds` (this process, or found in `backup_dir`).
 pub fn backup_made(unix_seconds: i64) {
     if unix_seconds > METRICS.newest_backup.get() {
@@ -236,6 +243,10 @@ pub async fn render(store: &dyn Store) -> Result<String, crate::store::StoreErro
     let newest = m.newest_backup.get();
     m.backup_age.set(if newest > 0 {
         (now_ms / 1000 - newest) as f64
+    } else if BACKUPS_CONFIGURED.load(std::sync::atomic::Ordering::Relaxed) {
+        // Configured but none made yet: as stale as this process is old, so backups that
+        // always fail still raise the alert.
+        (now_ms / 1000 - m.up_since.get()) as f64
     } else {
         -1.0
     });

@@ -39,6 +39,7 @@ impl Schedule {
             .with_context(|| format!("backup_dir {}: not writable", dir.display()))?;
         let _ = std::fs::remove_file(&probe);
         anyhow::ensure!(settings.backup_keep >= 1, "backup_keep must be at least 1");
+        crate::metrics::backups_configured();
         Ok(Some(Self {
             dir: dir.clone(),
             every: settings.backup_every.max(Duration::from_secs(60)),
