@@ -204,7 +204,8 @@ pub fn page_cache(hit: bool) {
         .inc();
 }
 
-static BACKUPS_CONFIGURED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static BACKUPS_CONFIGURED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
 /// Scheduled backups are configured (`backup_dir`): no backup at all then counts as stale.
 pub fn backups_configured() {

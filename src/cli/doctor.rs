@@ -105,7 +105,10 @@ fn https(settings: &Settings, report: &mut Report) {
         );
     }
     let expiry = if let Some(cert) = &settings.tls_cert_file {
-        Some((format!("tls_cert_file {}", cert.display()), expiry_of(cert)))
+        Some((
+            format!("tls_cert_file {}", cert.display()),
+            crate::web::https::file_expiry(cert),
+        ))
     } else if !settings.acme_domains.is_empty() {
         let cached = std::fs::read_dir(&settings.acme_cache_dir)
             .into_iter()
@@ -117,7 +120,7 @@ fn https(settings: &Settings, report: &mut Report) {
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with("cached_cert_"))
             })
-            .filter_map(|path| expiry_of(&path))
+            .filter_map(|path| crate::web::https::file_expiry(&path))
             .max();
         Some((
             format!(
@@ -150,14 +153,6 @@ fn https(settings: &Settings, report: &mut Report) {
             }
         }
     }
-}
-
-fn expiry_of(file: &Path) -> Option<i64> {
-    use rustls::pki_types::CertificateDer;
-    use rustls::pki_types::pem::PemObject;
-    let first = CertificateDer::pem_file_iter(file).ok()?.next()?.ok()?;
-    let (_, parsed) = x509_parser::parse_x509_certificate(first.as_ref()).ok()?;
-    Some(parsed.validity().not_after.timestamp())
 }
 
 fn data_keys(settings: &Settings, report: &mut Report) {

@@ -222,6 +222,27 @@ impl<I> Guarded<I> {
     }
 }
 
+impl<I> Guarded<I> {
+    /// A write's outcome: bytes written count as activity; a write the client does not take
+    /// (it stopped reading) runs into the deadline.
+    fn wrote(
+        &mut self,
+        cx: &mut Context<'_>,
+        result: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        match result {
+            Poll::Ready(Ok(written)) => {
+                if written > 0 {
+                    self.active();
+                }
+                Poll::Ready(Ok(written))
+            }
+            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
+            Poll::Pending => self.expired(cx).map(Err),
+        }
+    }
+}
+
 impl<I: AsyncRead + Unpin> AsyncRead for Guarded<I> {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -246,16 +267,8 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Guarded<I> {
         cx: &mut Context<'_>,
         data: &[u8],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.inner).poll_write(cx, data) {
-            Poll::Ready(Ok(written)) => {
-                if written > 0 {
-                    self.active();
-                }
-                Poll::Ready(Ok(written))
-            }
-            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
-            Poll::Pending => self.expired(cx).map(Err),
-        }
+        let result = Pin::new(&mut self.inner).poll_write(cx, data);
+        self.wrote(cx, result)
     }
 
     fn poll_write_vectored(
@@ -263,16 +276,8 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for Guarded<I> {
         cx: &mut Context<'_>,
         data: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.inner).poll_write_vectored(cx, data) {
-            Poll::Ready(Ok(written)) => {
-                if written > 0 {
-                    self.active();
-                }
-                Poll::Ready(Ok(written))
-            }
-            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
-            Poll::Pending => self.expired(cx).map(Err),
-        }
+        let result = Pin::new(&mut self.inner).poll_write_vectored(cx, data);
+        self.wrote(cx, result)
     }
 
     fn is_write_vectored(&self) -> bool {

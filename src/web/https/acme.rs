@@ -10,8 +10,6 @@ use std::sync::Arc;
 use anyhow::Context;
 use futures_util::StreamExt;
 use rustls::RootCertStore;
-use rustls::pki_types::CertificateDer;
-use rustls::pki_types::pem::PemObject;
 use rustls_acme::caches::DirCache;
 use rustls_acme::{AcmeConfig, ResolvesServerCertAcme};
 use tokio::task::JoinHandle;
@@ -69,19 +67,7 @@ fn client_config(settings: &Settings) -> anyhow::Result<Arc<rustls::ClientConfig
         let _ = roots.add(cert);
     }
     if let Some(file) = &settings.acme_ca_file {
-        let certs = CertificateDer::pem_file_iter(file)
-            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-            .map_err(|error| {
-                anyhow::anyhow!(
-                    "acme_ca_file {}: cannot read a PEM certificate: {error}",
-                    file.display()
-                )
-            })?;
-        anyhow::ensure!(
-            !certs.is_empty(),
-            "acme_ca_file {}: no certificate in the file",
-            file.display()
-        );
+        let certs = super::read_certificates(file, "acme_ca_file")?;
         for cert in certs {
             roots.add(cert).with_context(|| {
                 format!("acme_ca_file {}: not a CA certificate", file.display())

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 use arc_swap::ArcSwap;
+use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use tokio::task::JoinHandle;
@@ -93,19 +93,7 @@ impl ResolvesServerCert for Watched {
 
 /// Reads the chain and key, checking that the key belongs to the first certificate.
 fn read(cert: &Path, key: &Path) -> anyhow::Result<CertifiedKey> {
-    let chain = CertificateDer::pem_file_iter(cert)
-        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-        .map_err(|error| {
-            anyhow::anyhow!(
-                "tls_cert_file {}: cannot read a PEM certificate: {error}",
-                cert.display()
-            )
-        })?;
-    anyhow::ensure!(
-        !chain.is_empty(),
-        "tls_cert_file {}: no certificate in the file",
-        cert.display()
-    );
+    let chain = super::read_certificates(cert, "tls_cert_file")?;
     let private = PrivateKeyDer::from_pem_file(key).map_err(|error| {
         anyhow::anyhow!(
             "tls_key_file {}: cannot read a PEM private key: {error}",

@@ -107,9 +107,41 @@ impl ResolvesServerCert for Observed {
     }
 }
 
-/// The end-entity certificate's `notAfter`, in Unix seconds.
-pub fn not_after(key: &CertifiedKey) -> Option<i64> {
-    let cert = key.cert.first()?;
+/// The PEM certificates in `file`, at least one; errors name `setting` and the file.
+pub fn read_certificates(
+    file: &std::path::Path,
+    setting: &str,
+) -> anyhow::Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let certs = CertificateDer::pem_file_iter(file)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|error| {
+            anyhow::anyhow!(
+                "{setting} {}: cannot read a PEM certificate: {error}",
+                file.display()
+            )
+        })?;
+    anyhow::ensure!(
+        !certs.is_empty(),
+        "{setting} {}: no certificate in the file",
+        file.display()
+    );
+    Ok(certs)
+}
+
+/// When the first certificate in a PEM file expires (Unix seconds).
+pub fn file_expiry(file: &std::path::Path) -> Option<i64> {
+    let certs = read_certificates(file, "").ok()?;
+    expiry(certs.first()?)
+}
+
+fn expiry(cert: &rustls::pki_types::CertificateDer<'_>) -> Option<i64> {
     let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref()).ok()?;
     Some(parsed.validity().not_after.timestamp())
+}
+
+/// The end-entity certificate's `notAfter`, in Unix seconds.
+pub fn not_after(key: &CertifiedKey) -> Option<i64> {
+    expiry(key.cert.first()?)
 }
