@@ -157,6 +157,11 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         m.backup_age.clone(),
     );
     registry.register(
+        "db_connections",
+        "Database connections of this process: open, in use, and the most allowed",
+        m.pool.clone(),
+    );
+    registry.register(
         "start_time_seconds",
         "When this process started (Unix seconds)",
         m.up_since.clone(),
