@@ -19,7 +19,7 @@ use crate::store::Store;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct HttpLabels {
     pub route: String,
-    pub method: String,
+    pub method: &'static str,
     pub status: u16,
 }
 
@@ -263,7 +263,7 @@ pub async fn render(store: &dyn Store) -> Result<String, crate::store::StoreErro
 }
 
 /// One answered HTTP request, by route template (never the path as sent).
-pub fn http_request(route: String, method: String, status: u16, seconds: f64) {
+pub fn http_request(route: String, method: &'static str, status: u16, seconds: f64) {
     METRICS
         .latency
         .get_or_create(&RouteLabel {

@@ -8,9 +8,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::Request;
 use axum::http::{StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// The host names accepted besides IP addresses, lower-cased.
@@ -50,27 +48,25 @@ impl Hosts {
                 .any(|name| name.eq_ignore_ascii_case(host.trim_end_matches('.')))
     }
 
-    /// Middleware: refuses a request for another host.
-    pub async fn check(self, request: Request, next: Next) -> Response {
-        let authority = request
-            .uri()
-            .authority()
-            .map(|a| a.as_str().to_owned())
-            .or_else(|| {
-                request
-                    .headers()
-                    .get(header::HOST)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned)
-            });
-        match authority {
-            Some(authority) if self.accepts(&authority) => next.run(request).await,
-            _ => (
-                StatusCode::MISDIRECTED_REQUEST,
-                "This server does not answer for that host name.",
-            )
-                .into_response(),
-        }
+    /// Whether the request names this site (HTTP/2 `:authority`, else `Host`).
+    pub fn accepts_request<B>(&self, request: &axum::http::Request<B>) -> bool {
+        let authority = match request.uri().authority() {
+            Some(authority) => Some(authority.as_str()),
+            None => request
+                .headers()
+                .get(header::HOST)
+                .and_then(|value| value.to_str().ok()),
+        };
+        authority.is_some_and(|authority| self.accepts(authority))
+    }
+
+    /// The answer to a request for another host.
+    pub fn misdirected() -> Response {
+        (
+            StatusCode::MISDIRECTED_REQUEST,
+            "This server does not answer for that host name.",
+        )
+            .into_response()
     }
 }
 

@@ -1,39 +1,13 @@
-//! `/metrics` over HTTP (the registry itself is `crate::metrics`): the middleware that counts
-//! and times every request by route template, the scrape's answer, and the bearer-token guard
-//! for `/metrics` on the main address.
+//! `/metrics` over HTTP (the registry itself is `crate::metrics`; requests are counted in
+//! `web::edge`): the scrape's answer, and the bearer-token guard for `/metrics` on the main
+//! address.
 
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::store::Store;
-
-/// Middleware: counts each request by route template, method and status, and times it.
-pub async fn track(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("(no route)", MatchedPath::as_str)
-        .to_owned();
-    let method = match request.method().as_str() {
-        method @ ("GET" | "HEAD" | "POST" | "OPTIONS") => method,
-        _ => "other",
-    }
-    .to_owned();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    crate::metrics::http_request(
-        route,
-        method,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
-}
 
 /// `GET /metrics`, as a response.
 pub async fn respond(store: &dyn Store) -> Response {

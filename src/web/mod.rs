@@ -5,6 +5,7 @@ mod api;
 mod cache;
 mod client;
 pub mod connections;
+mod edge;
 mod error;
 mod headers;
 mod health;
@@ -295,7 +296,7 @@ const RATE_LIMIT_KEY_LABEL: &str = "pestle rate-limit buckets v1";
 
 /// Every route, with the state they share; `hsts` adds `Strict-Transport-Security`.
 pub fn router(state: AppState, hsts: bool) -> Router {
-    let mut router = Router::new()
+    let router = Router::new()
         .merge(health::router())
         .merge(public::router())
         .merge(api::router())
@@ -303,27 +304,22 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .merge(staff::router())
         .route("/metrics", axum::routing::get(metrics::guarded))
         .fallback(public::fallback);
-    let hosts = state.hosts();
-    router = router
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            state.request_timeout(),
-        ))
-        .layer(axum::middleware::from_fn(move |request, next| {
-            hosts.clone().check(request, next)
-        }));
-    for layer in headers::layers(hsts) {
-        router = router.layer(layer);
-    }
-    // Outermost but for tracing: every handler (limits, sign-in, audit) sees the client.
+    // Every handler (limits, sign-in, audit) sees the client.
     let trusted = state.trusted_proxies();
+    let edge = edge::Edge {
+        hosts: state.hosts(),
+        request_timeout: state.request_timeout(),
+        hsts,
+    };
     router
         .layer(axum::middleware::map_request(move |request| {
             client::resolve(trusted.clone(), request)
         }))
-        .layer(axum::middleware::from_fn(metrics::track))
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(axum::middleware::from_fn(request_id::assign))
+        // Outermost: its request id is in the log span the trace layer makes.
+        .layer(axum::middleware::from_fn(move |request, next| {
+            edge.clone().run(request, next)
+        }))
         .with_state(state)
 }
 

@@ -8,10 +8,6 @@
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::Request;
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::Response;
 use chacha20poly1305::aead::OsRng;
 use chacha20poly1305::aead::rand_core::RngCore;
 
@@ -24,18 +20,7 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-fn next() -> String {
+/// A new id.
+pub fn next() -> String {
     format!("{:08x}-{:x}", *PREFIX, NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
-/// Middleware (outermost, before the log span is made): gives the request its id and echoes it
-/// in the response.
-pub async fn assign(mut request: Request, next_layer: Next) -> Response {
-    let id = next();
-    request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next_layer.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(HEADER, value);
-    }
-    response
 }
