@@ -5,7 +5,7 @@
 //!   (the protocol sniff), and is closed after `connection_idle_timeout` without a byte read or
 //!   written (idle keep-alive and HTTP/2 connections, a client that stopped reading);
 //! - a request must be answered within `request_timeout`, reading its body included, so a
-//!   trickled body cannot hold a handler (the router's `TimeoutLayer`, 408);
+//!   trickled body cannot hold a handler (`web::edge`, 408);
 //! - `Registry` caps open connections per client address (trusted proxies exempt: every
 //!   patient arrives through them) and in total, below the process's file limit; at the total
 //!   cap the connection idle the longest is closed to make room, so a flood of slow
