@@ -21,27 +21,41 @@ async fn seed(url: &str, step: i64) {
     if step < 4 {
         return; // The outbox's channel column came with migration 4.
     }
-    let statements = [
+    execute(
+        url,
         "INSERT INTO requests (reference, kind, location, created_at, key_id, sealed) \
-         VALUES ('R-OLD1-00', 'callback', 'denver', 1700000000000, 't1', X'00')",
+         VALUES ('R-OLD1-00', 'callback', 'denver', 1700000000000, 't1', $1)",
+        Some(vec![0]),
+    )
+    .await;
+    execute(
+        url,
         "INSERT INTO outbox (reference, message, due_at, channel) \
          VALUES ('R-OLD1-00', 'New call-back request', 1700000000000, 'email')",
-    ];
+        None,
+    )
+    .await;
+}
+
+/// Runs one statement on the database at `url` as an older release (or a newer one) would,
+/// bypassing the store; `blob` binds `$1`.
+async fn execute(url: &str, sql: &str, blob: Option<Vec<u8>>) {
+    use sqlx::Connection;
+    macro_rules! on {
+        ($connection:ty) => {{
+            let mut conn = <$connection>::connect(url).await.unwrap();
+            let mut query = sqlx::query(sql);
+            if let Some(blob) = blob {
+                query = query.bind(blob);
+            }
+            query.execute(&mut conn).await.unwrap();
+            conn.close().await.unwrap();
+        }};
+    }
     if url.starts_with("sqlite:") {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-        for statement in statements {
-            sqlx::query(statement).execute(&mut conn).await.unwrap();
-        }
-        conn.close().await.unwrap();
+        on!(sqlx::SqliteConnection)
     } else {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-        for statement in statements {
-            let statement = statement.replace("X'00'", "'\\x00'::bytea");
-            sqlx::query(&statement).execute(&mut conn).await.unwrap();
-        }
-        conn.close().await.unwrap();
+        on!(sqlx::PgConnection)
     }
 }
 
@@ -123,23 +137,7 @@ async fn a_schema_newer_than_the_binary_is_refused_by_name(backend: Backend) {
     let future = "INSERT INTO _sqlx_migrations \
                   (version, description, success, checksum, execution_time) \
                   VALUES (999, 'from a newer pestle', TRUE, $1, 0)";
-    if backend == Backend::Sqlite {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
-        sqlx::query(future)
-            .bind(vec![0_u8])
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    } else {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
-        sqlx::query(future)
-            .bind(vec![0_u8])
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
+    execute(&db.url, future, Some(vec![0])).await;
     let error = store.migrate().await.unwrap_err().to_string();
     assert!(error.contains("migration 999"), "{error}");
     assert!(error.contains("newer than this pestle"), "{error}");
