@@ -103,7 +103,7 @@ pub struct Settings {
     #[serde(default)]
     pub data_key: Option<SecretString>,
 
-    /// The mail server staff notifications go through: `smtps://[USER:PASSWORD@]HOST[:465]`
+    /// The mail server staff notifications and patients' e-mails go through: `smtps://[USER:PASSWORD@]HOST[:465]`
     /// (TLS), `smtp://[USER:PASSWORD@]HOST[:587]?tls=starttls` (STARTTLS, required), or
     /// `smtp://HOST[:25]` (plain, for a relay on the pharmacy's own network). Never logged.
     /// Without it and `notify_email_to`, e-mail notifications wait in the outbox.
@@ -126,6 +126,30 @@ pub struct Settings {
     /// Env: `PESTLE_NOTIFY_WEBHOOK_URL`. Default: unset.
     #[serde(default)]
     pub notify_webhook_url: Option<SecretString>,
+
+    /// The text-message provider's API base: Twilio's, or a compatible provider's that speaks
+    /// the same Messages API (`POST {base}/2010-04-01/Accounts/{sid}/Messages.json`). `https://`
+    /// only (`http://` to this machine). Env: `PESTLE_SMS_API_URL`.
+    /// Default: `https://api.twilio.com`.
+    #[serde(default = "default_sms_api_url")]
+    pub sms_api_url: url::Url,
+
+    /// The provider account's id (Twilio's `AC…` Account SID). With `sms_auth_token` and
+    /// `sms_from`, patients may ask for a text when their request is ready.
+    /// Env: `PESTLE_SMS_ACCOUNT_SID`. Default: unset (no texts offered).
+    #[serde(default)]
+    pub sms_account_sid: Option<String>,
+
+    /// The provider's auth token: the API's password, and the key its calls back to
+    /// `/sms/inbound` (STOP and START replies) are signed with. Never logged.
+    /// Env: `PESTLE_SMS_AUTH_TOKEN`. Default: unset.
+    #[serde(default)]
+    pub sms_auth_token: Option<SecretString>,
+
+    /// Who texts come from: the pharmacy's number (`+13105550100`) or a messaging service id
+    /// (`MG…`). Env: `PESTLE_SMS_FROM`. Default: unset.
+    #[serde(default)]
+    pub sms_from: Option<String>,
 
     /// Reverse proxies allowed to say who the client is (`Forwarded`, `X-Forwarded-For`): address
     /// ranges, `["10.0.0.0/8", "::1"]`, or one string with commas. Only a connection from one of
@@ -353,6 +377,9 @@ fn default_housekeeping() -> Duration {
 }
 fn default_request_limit() -> u32 {
     10
+}
+fn default_sms_api_url() -> url::Url {
+    url::Url::parse("https://api.twilio.com/").unwrap_or_else(|_| unreachable!("a valid URL"))
 }
 fn default_from() -> String {
     "pestle@localhost".to_owned()

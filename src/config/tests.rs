@@ -108,6 +108,30 @@ fn one_value_per_setting() -> Vec<(&'static str, &'static str, Read, &'static st
             "Some(\"https://hooks.example/x\")",
         ),
         (
+            "sms_api_url",
+            "http://127.0.0.1:9100/",
+            |s| s.sms_api_url.to_string(),
+            "http://127.0.0.1:9100/",
+        ),
+        (
+            "sms_account_sid",
+            "AC123",
+            |s| format!("{:?}", s.sms_account_sid),
+            "Some(\"AC123\")",
+        ),
+        (
+            "sms_auth_token",
+            "tok",
+            |s| format!("{:?}", secret(&s.sms_auth_token)),
+            "Some(\"tok\")",
+        ),
+        (
+            "sms_from",
+            "+13105550100",
+            |s| format!("{:?}", s.sms_from),
+            "Some(\"+13105550100\")",
+        ),
+        (
             "trusted_proxies",
             "10.0.0.0/8, ::1",
             |s| {

@@ -7,6 +7,7 @@ mod export;
 mod folder;
 mod hours;
 mod medication;
+pub mod messages;
 mod problem;
 mod provenance;
 mod reader;

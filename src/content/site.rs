@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::messages::Messages;
 use super::problem::did_you_mean;
 use super::reader::Table;
 use super::refs::{RefKind, Reference};
@@ -22,6 +23,9 @@ pub struct Site {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub featured: Vec<Slug>,
     pub locations: Vec<Location>,
+    /// The texts and e-mails patients asked for.
+    #[serde(default, skip_serializing_if = "Messages::is_default")]
+    pub messages: Messages,
 }
 
 /// The two brand colours. `primary` colours the header, links and buttons; `accent` the "Call
@@ -113,6 +117,7 @@ pub fn read(mut table: Table<'_, '_>, refs: &mut Vec<Reference>) -> Option<Site>
     let tagline = table.required_string("tagline");
     let default_location = table.parsed("default_location", false, Slug::parse);
     let brand = table.table("brand").map(read_brand);
+    let messages = table.table("messages").map(super::messages::read);
     for (index, slug) in table
         .parsed_list("featured", Slug::parse)
         .iter()
@@ -167,6 +172,7 @@ pub fn read(mut table: Table<'_, '_>, refs: &mut Vec<Reference>) -> Option<Site>
         brand: brand.unwrap_or_default(),
         featured,
         locations,
+        messages: messages.unwrap_or_default(),
     };
     (file.problem_count() == before).then_some(site)
 }

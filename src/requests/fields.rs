@@ -69,6 +69,11 @@ impl Phone {
         Ok(Self(national))
     }
 
+    /// The ten digits, "3105550134".
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+
     /// "(310) 555-0134".
     pub fn display(&self) -> String {
         let d = &self.0;

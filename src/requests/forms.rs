@@ -104,6 +104,16 @@ impl Request {
             Self::Compounding { .. } => Kind::Compounding,
         }
     }
+
+    /// The patient's phone number (every form asks for one).
+    pub fn phone(&self) -> &Phone {
+        match self {
+            Self::Callback { phone, .. }
+            | Self::Refill { phone, .. }
+            | Self::Transfer { phone, .. }
+            | Self::Compounding { phone, .. } => phone,
+        }
+    }
 }
 
 impl Request {

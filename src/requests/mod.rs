@@ -8,6 +8,9 @@ pub mod forms;
 pub mod posted;
 mod reference;
 pub(crate) mod seal;
+pub mod messages;
+pub mod status;
+pub mod updates;
 
 use anyhow::Context;
 
@@ -16,8 +19,9 @@ pub use forms::{Kind, Request};
 pub use posted::RequestForm;
 pub use reference::Reference;
 pub use seal::{DataKeys, Sealed};
+pub use updates::{Contact, Updates};
 
-use crate::store::{NewNotification, NewRequest, Store, StoreError, StoredRequest};
+use crate::store::{Followup, NewNotification, NewRequest, Store, StoreError, StoredRequest};
 
 /// How many fresh references to try if one is already taken (1 in 244 million each).
 const REFERENCE_ATTEMPTS: usize = 5;
@@ -29,11 +33,12 @@ fn context(reference: &str, kind: &str) -> Vec<u8> {
 
 /// Seals `request` and stores it with its notification, committed before this returns.
 /// `location_name` goes into the staff notification, which holds no patient data; it is queued
-/// once for each of `channels`.
+/// once for each of `channels`. Beside it: the status page's fact, digested, and — sealed with
+/// the same key — where the `updates` the patient asked for go.
 pub async fn submit(
     store: &dyn Store,
     keys: &DataKeys,
-    request: &Request,
+    (request, updates): (&Request, &Updates),
     (location, location_name): (&str, &str),
     channels: &[String],
     now_ms: i64,
@@ -43,6 +48,25 @@ pub async fn submit(
     for _ in 0..REFERENCE_ATTEMPTS {
         let reference = Reference::generate();
         let sealed = keys.seal(&plaintext, &context(reference.as_str(), kind.slug()))?;
+        let contact_sealed = match Contact::new(request, updates) {
+            Some(contact) => {
+                let plain = serde_json::to_vec(&contact).context("cannot serialise a contact")?;
+                let sealed_contact = keys.seal(&plain, &Contact::context(reference.as_str()))?;
+                // Opened with the request's key id, so both must be the same key.
+                anyhow::ensure!(sealed_contact.key_id == sealed.key_id, "the data key changed");
+                Some(sealed_contact.blob)
+            }
+            None => None,
+        };
+        let followup = Followup {
+            fact_digest: keys.digest(
+                updates::FACT_DIGEST,
+                &updates::fact_input(reference.as_str(), &updates::fact_of(request)),
+            ),
+            text: updates.text,
+            email: updates.email.is_some(),
+            contact_sealed,
+        };
         let row = NewRequest {
             reference: reference.to_string(),
             kind: kind.slug().to_owned(),
@@ -56,13 +80,19 @@ pub async fn submit(
             due_at: now_ms,
             channels: channels.to_vec(),
         };
-        match store.submit_request(&row, &notification).await {
+        match store.submit_request(&row, &followup, &notification).await {
             Ok(()) => return Ok(reference),
             Err(StoreError::Conflict(_)) => continue,
             Err(error) => return Err(error).context("cannot store a request"),
         }
     }
     anyhow::bail!("no free request reference after {REFERENCE_ATTEMPTS} tries")
+}
+
+/// Opens a request's sealed contact (`key_id` is the request's).
+pub fn open_contact(keys: &DataKeys, reference: &str, (key_id, blob): (String, Vec<u8>)) -> anyhow::Result<Contact> {
+    let plaintext = keys.open(&Sealed { key_id, blob }, &Contact::context(reference))?;
+    serde_json::from_slice(&plaintext).context("a stored contact does not decode")
 }
 
 /// Opens a stored request's sealed contents.

@@ -19,12 +19,26 @@ use sha2::Sha256;
 
 const NONCE_LEN: usize = 24;
 
+fn derive_from(key: &[u8; 32], label: &str) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(label.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+fn digest_under(id: &str, key: &[u8; 32], label: &str, value: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&derive_from(key, label))
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(value);
+    format!("{id}:{}", hex::encode(mac.finalize().into_bytes()))
+}
+
 /// The data keys: the current one seals, any of them opens.
 pub struct DataKeys {
     current: String,
     keys: HashMap<String, XChaCha20Poly1305>,
-    /// The current key's bytes, kept only to derive keys for other purposes (`derive`).
-    current_bytes: [u8; 32],
+    /// Every key's bytes, kept only to derive keys for other purposes (`derive`, `digest`).
+    bytes: HashMap<String, [u8; 32]>,
 }
 
 impl fmt::Debug for DataKeys {
@@ -59,8 +73,8 @@ impl DataKeys {
     /// Parses `<id> <hex>` lines (or `;`-separated entries); the first is current.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let mut current = None;
-        let mut current_bytes = None;
         let mut keys = HashMap::new();
+        let mut key_bytes = HashMap::new();
         // Comments run from `#` to the end of a line; entries are lines or `;`-separated.
         let entries = text
             .lines()
@@ -81,15 +95,14 @@ impl DataKeys {
             if keys.insert(id.to_owned(), cipher).is_some() {
                 bail!("data key id `{id}` is listed twice");
             }
+            key_bytes.insert(id.to_owned(), bytes);
             current.get_or_insert_with(|| id.to_owned());
-            current_bytes.get_or_insert(bytes);
         }
         let current = current.context("no data key found")?;
-        let current_bytes = current_bytes.context("no data key found")?;
         Ok(Self {
             current,
             keys,
-            current_bytes,
+            bytes: key_bytes,
         })
     }
 
@@ -126,10 +139,32 @@ impl DataKeys {
     /// needs configuring, and each `label` gives an unrelated key. Rotating the data key changes
     /// it too.
     pub fn derive(&self, label: &str) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.current_bytes)
-            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-        mac.update(label.as_bytes());
-        mac.finalize().into_bytes().into()
+        derive_from(&self.bytes[&self.current], label)
+    }
+
+    /// A keyed digest of `value` for finding it again without storing it (a status-page fact,
+    /// an opted-out number): `<key id>:<hex HMAC-SHA256>` under a key derived for `label` from
+    /// the current data key.
+    pub fn digest(&self, label: &str, value: &[u8]) -> String {
+        digest_under(&self.current, &self.bytes[&self.current], label, value)
+    }
+
+    /// `value`'s digest under the key `stored` names (its `<key id>:` prefix), to compare with
+    /// `stored`; `None` when that key is no longer held.
+    pub fn digest_as(&self, stored: &str, label: &str, value: &[u8]) -> Option<String> {
+        let (id, _) = stored.split_once(':')?;
+        let bytes = self.bytes.get(id)?;
+        Some(digest_under(id, bytes, label, value))
+    }
+
+    /// `value`'s digest under every key held: what a value recorded before a key rotation was
+    /// stored as is among them.
+    pub fn digests(&self, label: &str, value: &[u8]) -> Vec<String> {
+        let mut ids: Vec<&String> = self.bytes.keys().collect();
+        ids.sort();
+        ids.into_iter()
+            .map(|id| digest_under(id, &self.bytes[id], label, value))
+            .collect()
     }
 
     /// Seals `plaintext`, bound to `context` (reference and kind).
@@ -261,9 +296,27 @@ mod tests {
         assert_ne!(keys.derive("a"), rotated.derive("a"));
         assert_ne!(
             &keys.derive("a")[..],
-            &keys.current_bytes[..],
+            &keys.bytes["k1"][..],
             "never the data key itself"
         );
+    }
+
+    #[test]
+    fn digests_name_their_key_and_survive_a_rotation() {
+        let keys = DataKeys::parse(K1).unwrap();
+        let stored = keys.digest("fact", b"R-7KQ3-9M|1980-03-14");
+        assert!(stored.starts_with("k1:") && stored.len() == 3 + 64, "{stored}");
+        assert!(!stored.contains("1980"));
+        assert_ne!(stored, keys.digest("other", b"R-7KQ3-9M|1980-03-14"));
+        let rotated = DataKeys::parse(&format!("{K2}\n{K1}")).unwrap();
+        assert!(rotated.digest("fact", b"x").starts_with("k2:"));
+        assert_eq!(
+            rotated.digest_as(&stored, "fact", b"R-7KQ3-9M|1980-03-14"),
+            Some(stored.clone()),
+            "checked under the key it was made with"
+        );
+        assert!(rotated.digests("fact", b"R-7KQ3-9M|1980-03-14").contains(&stored));
+        assert_eq!(rotated.digest_as("k9:00", "fact", b"x"), None);
     }
 
     #[test]

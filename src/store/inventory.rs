@@ -61,9 +61,10 @@ where
     /// stands in.
     pub async fn operations(conn: &mut DB::Connection) -> StoreResult<Operations> {
         let (outbox_pending, oldest, overdue): (i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL), \
+            "SELECT (SELECT COUNT(*) FROM outbox \
+             WHERE delivered_at IS NULL AND abandoned_at IS NULL), \
              (SELECT COALESCE(MIN(COALESCE(queued_at, due_at)), -1) FROM outbox \
-             WHERE delivered_at IS NULL), \
+             WHERE delivered_at IS NULL AND abandoned_at IS NULL), \
              (SELECT COUNT(*) FROM requests WHERE status = 'new' AND renotified_at IS NOT NULL)",
         )
         .fetch_one(&mut *conn)

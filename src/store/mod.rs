@@ -10,6 +10,8 @@ mod account_rows;
 mod accounts;
 mod backend;
 mod listen;
+mod outreach;
+mod outreach_rows;
 mod plan;
 mod pool;
 mod records;
@@ -42,6 +44,7 @@ pub async fn postgres_inventory(conn: &mut sqlx::PgConnection) -> StoreResult<In
     inventory::Inventories::<sqlx::Postgres>::inventory(conn).await
 }
 pub use listen::{ContentFeed, FeedState};
+pub use outreach::{Followup, NewPatientMessage, Outreach, PatientMessage, RequestStanding};
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored, Target};
 pub use pool::SqlStore;
 pub use records::{NewNotification, NewRequest, Notification, Operations, StoredRequest};
@@ -134,7 +137,7 @@ pub enum ImportMode {
 
 /// Everything pestle keeps. One implementation per database; the same contract tests run on each.
 #[async_trait]
-pub trait Store: Send + Sync + fmt::Debug + 'static {
+pub trait Store: Outreach + Send + Sync + fmt::Debug + 'static {
     /// "sqlite" or "postgres", for logs.
     fn backend(&self) -> &'static str;
 
@@ -226,6 +229,7 @@ pub trait Store: Send + Sync + fmt::Debug + 'static {
     async fn submit_request(
         &self,
         request: &NewRequest,
+        followup: &Followup,
         notification: &NewNotification,
     ) -> StoreResult<()>;
 

@@ -44,10 +44,12 @@ pub struct Notification {
     pub id: i64,
     pub reference: String,
     pub message: String,
-    /// "email" or "webhook".
+    /// "email" or "webhook" (staff); "sms" or "patient-email" (patients).
     pub channel: String,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// For a text to a patient: the location's time zone, whose night it is not sent in.
+    pub time_zone: Option<String>,
 }
 
 /// What monitoring reads from the store (`/metrics`).

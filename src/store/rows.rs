@@ -9,9 +9,13 @@ use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial};
 
 use super::plan::{ImportPlan, Stored, Write};
+use super::outreach::Followup;
 use super::records::{NewNotification, NewRequest, Notification, StoredRequest};
 use super::values::RequestStatus;
 use super::{StoreError, StoreResult, decode};
+
+/// An outbox row claimed: id, reference, message, channel, attempts, time zone.
+pub(super) type NotificationRow = (i64, String, String, String, i64, Option<String>);
 
 /// The shared content queries, for any backend whose driver supports what they bind and read.
 /// The bounds are written once here rather than on every function.
@@ -41,7 +45,9 @@ where
     for<'r> (String, String, String): FromRow<'r, DB::Row>,
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (String, i64): FromRow<'r, DB::Row>,
-    for<'r> (i64, String, String, String, i64): FromRow<'r, DB::Row>,
+    for<'r> NotificationRow: FromRow<'r, DB::Row>,
+    for<'q> bool: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
     for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
     for<'r> RequestRow: FromRow<'r, DB::Row>,
@@ -225,11 +231,13 @@ where
     pub async fn insert_request(
         conn: &mut DB::Connection,
         request: &NewRequest,
+        followup: &Followup,
         notification: &NewNotification,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO requests (reference, kind, location, created_at, key_id, sealed) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO requests (reference, kind, location, created_at, key_id, sealed, \
+             fact_digest, text_updates, email_updates, contact_sealed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(request.reference.clone())
         .bind(request.kind.clone())
@@ -237,6 +245,10 @@ where
         .bind(request.created_at)
         .bind(request.key_id.clone())
         .bind(request.sealed.clone())
+        .bind(followup.fact_digest.clone())
+        .bind(followup.text)
+        .bind(followup.email)
+        .bind(followup.contact_sealed.clone())
         .execute(&mut *conn)
         .await
         .map_err(|error| match &error {
@@ -298,12 +310,12 @@ where
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<Notification>> {
-        let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<NotificationRow> = sqlx::query_as(
             "UPDATE outbox SET due_at = $1 \
-             WHERE delivered_at IS NULL AND due_at <= $2 AND id IN \
-               (SELECT id FROM outbox WHERE delivered_at IS NULL AND due_at <= $2 \
-                ORDER BY due_at, id LIMIT $3) \
-             RETURNING id, reference, message, channel, CAST(attempts AS BIGINT)",
+             WHERE delivered_at IS NULL AND abandoned_at IS NULL AND due_at <= $2 AND id IN \
+               (SELECT id FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL \
+                AND due_at <= $2 ORDER BY due_at, id LIMIT $3) \
+             RETURNING id, reference, message, channel, CAST(attempts AS BIGINT), time_zone",
         )
         .bind(until)
         .bind(now)
@@ -312,13 +324,16 @@ where
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, reference, message, channel, attempts)| Notification {
-                id,
-                reference,
-                message,
-                channel,
-                attempts,
-            })
+            .map(
+                |(id, reference, message, channel, attempts, time_zone)| Notification {
+                    id,
+                    reference,
+                    message,
+                    channel,
+                    attempts,
+                    time_zone,
+                },
+            )
             .collect())
     }
 
@@ -355,7 +370,9 @@ where
 
     pub async fn pending_notifications(conn: &mut DB::Connection) -> StoreResult<i64> {
         let (count,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL")
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL",
+            )
                 .fetch_one(&mut *conn)
                 .await?;
         Ok(count)

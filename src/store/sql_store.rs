@@ -18,7 +18,7 @@ use super::pool::SqlStore;
 use super::rows::{RequestRow, Rows};
 use super::staff_rows::StaffRows;
 use super::{
-    AuditEntry, AuditFilter, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
+    AuditEntry, AuditFilter, Followup, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
     NewRequestEvent, NewRevision, NewSharedStory, Notification, Operations, RequestEvent,
     RequestFilter, RequestSummary, Revision, Schema, SharedStory, Store, StoreResult,
     StoredRequest, StoryStatus, now_millis,
@@ -48,9 +48,12 @@ where
     for<'r> (String,): FromRow<'r, B::Row>,
     for<'r> (String, i64): FromRow<'r, B::Row>,
     for<'r> (String, bool): FromRow<'r, B::Row>,
+    for<'r> (String, Vec<u8>): FromRow<'r, B::Row>,
+    for<'r> super::RequestStanding: FromRow<'r, B::Row>,
+    for<'r> super::PatientMessage: FromRow<'r, B::Row>,
+    for<'r> super::rows::NotificationRow: FromRow<'r, B::Row>,
     for<'r> (String, String): FromRow<'r, B::Row>,
     for<'r> (String, String, String): FromRow<'r, B::Row>,
-    for<'r> (i64, String, String, String, i64): FromRow<'r, B::Row>,
     for<'r> (i64, i64, i64): FromRow<'r, B::Row>,
     for<'r> (Option<String>, Option<Vec<u8>>): FromRow<'r, B::Row>,
     for<'r> RequestRow: FromRow<'r, B::Row>,
@@ -166,12 +169,13 @@ where
     async fn submit_request(
         &self,
         request: &NewRequest,
+        followup: &Followup,
         note: &NewNotification,
     ) -> StoreResult<()> {
         // Committed before the patient sees "received": synchronous=FULL on SQLite, the
         // default synchronous commit on PostgreSQL.
         let mut w = self.write().await?;
-        Db::<B>::insert_request(&mut w.tx, request, note).await?;
+        Db::<B>::insert_request(&mut w.tx, request, followup, note).await?;
         w.commit().await
     }
 

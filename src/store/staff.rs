@@ -73,6 +73,8 @@ pub struct NewRequestEvent {
     pub at: i64,
     pub actor: String,
     pub change: RequestChange,
+    /// Messages to the patient about this change, queued in the same transaction.
+    pub messages: Vec<super::NewPatientMessage>,
 }
 
 /// What staff changed: kept as the request's history, and applied to the request.

@@ -210,6 +210,20 @@ where
             RequestChange::Assign(_) => Some("assigned_to = NULLIF($1, '')"),
             RequestChange::Note { .. } => None,
         };
+        for message in &event.messages {
+            sqlx::query(
+                "INSERT INTO outbox (reference, message, due_at, channel, queued_at, time_zone, \
+                 announces) VALUES ($1, $2, $3, $4, $3, $5, $6)",
+            )
+            .bind(event.reference.clone())
+            .bind(message.text.clone())
+            .bind(message.due_at)
+            .bind(message.channel.clone())
+            .bind(message.time_zone.clone())
+            .bind(message.announces.slug().to_owned())
+            .execute(&mut *conn)
+            .await?;
+        }
         match set {
             Some(set) => {
                 sqlx::query(&format!(
@@ -279,7 +293,8 @@ where
         now: i64,
     ) -> StoreResult<Vec<String>> {
         let purged: Vec<(String,)> = sqlx::query_as(
-            "UPDATE requests SET sealed = $1, key_id = 'purged', purged_at = $2 \
+            "UPDATE requests SET sealed = $1, key_id = 'purged', purged_at = $2, \
+             contact_sealed = NULL, fact_digest = NULL \
              WHERE closed_at IS NOT NULL AND closed_at < $3 AND purged_at IS NULL \
              RETURNING reference",
         )

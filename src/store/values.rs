@@ -54,6 +54,10 @@ stored_value!(
     RequestStatus, "request status", {
         New => "new", "New";
         InProgress => "in-progress", "In progress";
+        /// Ready for the patient (pickup or delivery).
+        Ready => "ready", "Ready";
+        /// Staff need the patient to call.
+        NeedToTalk => "need-to-talk", "Need to talk";
         Done => "done", "Done";
         CannotFill => "cannot-fill", "Cannot fill";
     }
@@ -63,6 +67,11 @@ impl RequestStatus {
     /// Done or cannot fill: the request's retention period runs from then.
     pub fn is_closed(self) -> bool {
         matches!(self, Self::Done | Self::CannotFill)
+    }
+
+    /// The statuses a patient who asked for updates is told about.
+    pub fn tells_patient(self) -> bool {
+        matches!(self, Self::Ready | Self::NeedToTalk | Self::CannotFill)
     }
 }
 

@@ -107,5 +107,9 @@ pub async fn run_once(state: &AppState, now: i64, retention_ms: i64) -> anyhow::
         let full = i64::try_from(crate::web::requests::FULL_AFTER.as_millis()).unwrap_or(i64::MAX);
         store.forget_rate_limits(now - full).await?;
     }
+    // Wrong status-page answers whose window and lock have both passed count for nothing.
+    store
+        .forget_status_tries(now - crate::requests::status::LOCK_MS)
+        .await?;
     Ok(round)
 }

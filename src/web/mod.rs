@@ -14,6 +14,7 @@ pub mod housekeeping;
 pub mod https;
 pub(crate) mod markdown;
 pub mod metrics;
+mod opt_out;
 mod public;
 mod render;
 mod request_id;
@@ -107,7 +108,14 @@ impl Application {
             .first()
             .context("no listening socket")?
             .local_addr()?;
-        let keys = crate::requests::DataKeys::from_settings(settings)?;
+        let keys = Arc::new(crate::requests::DataKeys::from_settings(settings)?);
+        let (text, email) = notifier.patient_channels();
+        let updates = state::Updates {
+            text,
+            email,
+            sms: notifier.sms.clone(),
+            public_url: settings.public_url.clone(),
+        };
         let https = https::from_settings(settings).await?;
         let redirect = settings
             .http_redirect_bind
@@ -155,6 +163,7 @@ impl Application {
                     request_timeout: settings.request_timeout,
                     form_tokens: requests::csrf::FormTokens::new(&keys),
                     keys,
+                    updates,
                     secure: settings.public_url.scheme() == "https",
                     limits,
                     channels: notifier.channels(),
@@ -210,10 +219,13 @@ impl Application {
         let (retention, every) = self.housekeeping;
         let housekeeper = housekeeping::spawn(self.state.clone(), retention, every);
         let notifier = if self.notifier.is_configured() {
-            Some(crate::notify::spawn(
-                self.state.store().clone(),
-                self.notifier,
-            ))
+            Some(crate::notify::spawn(crate::notify::Courier {
+                store: self.state.store().clone(),
+                notifier: self.notifier,
+                keys: self.state.shared_keys(),
+                clock: self.state.shared_clock(),
+                public_url: self.state.updates().public_url.clone(),
+            }))
         } else {
             tracing::warn!(
                 "no smtp_url and notify_email_to, nor notify_webhook_url, set: \
@@ -301,6 +313,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .merge(public::router())
         .merge(api::router())
         .merge(requests::router())
+        .merge(opt_out::router())
         .merge(staff::router())
         .route("/metrics", axum::routing::get(metrics::guarded))
         .fallback(public::fallback);

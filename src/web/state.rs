@@ -28,7 +28,10 @@ pub struct Parts {
     /// Pages rendered from `content`, kept per content version.
     pub renderer: Renderer,
     /// The keys that seal patient requests (and staff notes and TOTP secrets).
-    pub keys: crate::requests::DataKeys,
+    pub keys: Arc<crate::requests::DataKeys>,
+    /// Patients' updates: whether a text and an e-mail can be offered, the provider that
+    /// signs STOP replies, and the site's address the messages link to.
+    pub updates: Updates,
     /// Whether cookies must be `Secure` (the site is served over HTTPS).
     pub secure: bool,
     /// Where forms may be posted from: `public_url` and the bound address.
@@ -56,6 +59,17 @@ pub struct Parts {
     pub hosts: crate::web::hosts::Hosts,
     /// The bearer token that opens `/metrics` on the main address.
     pub metrics_token: Option<secrecy::SecretString>,
+}
+
+/// What the request forms may offer a patient, and what answers the provider's calls.
+#[derive(Clone)]
+pub struct Updates {
+    /// A text can be asked for (a provider is configured).
+    pub text: bool,
+    /// An e-mail can be asked for (a mail server is configured).
+    pub email: bool,
+    pub sms: Option<crate::notify::Sms>,
+    pub public_url: url::Url,
 }
 
 /// How long staff sessions last, and when a request counts as overdue (milliseconds).
@@ -144,6 +158,14 @@ impl AppState {
 
     pub fn keys(&self) -> &crate::requests::DataKeys {
         &self.parts.keys
+    }
+
+    pub fn shared_keys(&self) -> Arc<crate::requests::DataKeys> {
+        self.parts.keys.clone()
+    }
+
+    pub fn updates(&self) -> &Updates {
+        &self.parts.updates
     }
 
     pub fn secure(&self) -> bool {

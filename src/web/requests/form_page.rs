@@ -17,7 +17,20 @@ struct FormPage<'a> {
     lead: &'static str,
     errors: Vec<FieldError>,
     fields: Vec<FieldView>,
+    /// "Text me" / "E-mail me", when a channel is configured.
+    updates: Option<UpdatesView>,
     token: &'a str,
+}
+
+/// The updates choices as offered and as ticked.
+struct UpdatesView {
+    text: bool,
+    email: bool,
+    text_label: &'static str,
+    text_checked: bool,
+    email_checked: bool,
+    email_value: String,
+    email_error: Option<String>,
 }
 
 /// One question with what the patient typed and its error.
@@ -114,7 +127,7 @@ pub(super) fn form_page<'v>(
     kind: Kind,
     typed: &dyn Fn(&str) -> &'v str,
     errors: Vec<FieldError>,
-    token: &str,
+    (token, (text, email)): (&str, (bool, bool)),
 ) -> Result<String, AppError> {
     let pack = site.pack()?;
     let (title, lead) = spec::heading(kind);
@@ -163,6 +176,22 @@ pub(super) fn form_page<'v>(
             }
         })
         .collect();
+    let updates = (text || email).then(|| UpdatesView {
+        text,
+        email,
+        text_label: if kind == Kind::Callback {
+            "Text me if we need you to call us"
+        } else {
+            "Text me when it's ready"
+        },
+        text_checked: !typed("text_me").is_empty(),
+        email_checked: !typed("email_me").is_empty(),
+        email_value: typed("email").to_owned(),
+        email_error: errors
+            .iter()
+            .find(|e| e.field == "email")
+            .map(|e| e.message.clone()),
+    });
     // "Error: …" first in the title, so a screen reader hears it on arrival.
     let page_title = if errors.is_empty() {
         title.to_owned()
@@ -177,6 +206,7 @@ pub(super) fn form_page<'v>(
         lead,
         errors,
         fields,
+        updates,
         token,
     };
     Ok(page.render().map_err(anyhow::Error::from)?)

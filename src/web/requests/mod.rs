@@ -7,6 +7,7 @@ pub(super) mod csrf;
 mod form_page;
 mod limit;
 mod spec;
+mod status;
 
 use askama::Template;
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ pub use self::limit::{FULL_AFTER, Limit, Limiter, Limits, too_many};
 use super::render::{Layout, Meta, PageRequest, Rendered};
 use super::{AppError, AppState};
 use crate::requests::posted::{CallbackForm, CompoundingForm, RefillForm, TransferForm};
+use crate::requests::updates::UpdatesForm;
 use crate::requests::{self, Request, RequestForm};
 
 /// A form with every field at its longest is about 8 KB; anything far beyond is not a patient.
@@ -51,6 +53,7 @@ pub fn router() -> Router<AppState> {
             "/requests/compounding",
             get(show::<CompoundingForm>).post(submit::<CompoundingForm>),
         )
+        .route("/requests/status", get(status::show).post(status::look_up))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
@@ -91,6 +94,8 @@ struct Posted<F> {
     #[serde(default)]
     website: String,
     #[serde(flatten)]
+    updates: UpdatesForm,
+    #[serde(flatten)]
     form: F,
 }
 
@@ -101,6 +106,11 @@ struct ReceivedPage<'a> {
     noun: &'static str,
     reference: String,
     next: String,
+    /// What the patient asked to be told, when they did.
+    told: &'static str,
+    /// The status page asks for the date of birth (refill, transfer), else the phone's last
+    /// four digits.
+    asks_birth: bool,
     schedule_two: bool,
 }
 
@@ -132,7 +142,7 @@ async fn show<F: RequestForm>(
             F::KIND,
             &|name| prefill.value(name),
             Vec::new(),
-            &token,
+            (&token, offered(&state)),
         ),
         StatusCode::OK,
         Some(csrf::cookie(&token, state.secure())),
@@ -190,20 +200,35 @@ async fn submit<F: RequestForm>(
         return page.not_found();
     };
     let today = jiff::ZonedDateTime::now().date();
-    let form = &posted.form;
-    match form.parse(&pack.site, today) {
+    let (form, updates) = (&posted.form, &posted.updates);
+    let parsed = match (form.parse(&pack.site, today), updates.parse()) {
+        (Ok(valid), Ok(updates)) => Ok((valid, updates)),
+        (Err(mut errors), Err(error)) => {
+            errors.push(error);
+            Err(errors)
+        }
+        (Err(errors), Ok(_)) => Err(errors),
+        (Ok(_), Err(error)) => Err(vec![error]),
+    };
+    match parsed {
         Err(errors) => respond(
             form_page(
                 site,
                 kind,
-                &|name| form.value(name),
+                &|name| updates.value(name).unwrap_or_else(|| form.value(name)),
                 errors,
-                &posted.csrf_token,
+                (&posted.csrf_token, offered(&state)),
             ),
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
         ),
-        Ok((request, location)) => {
+        Ok(((request, location), updates)) => {
+            // A channel not offered cannot be asked for by a hand-made post.
+            let (text, email) = offered(&state);
+            let updates = requests::Updates {
+                text: updates.text && text,
+                email: updates.email.filter(|_| email),
+            };
             let Some(place) = pack
                 .site
                 .locations
@@ -216,7 +241,7 @@ async fn submit<F: RequestForm>(
             match requests::submit(
                 state.store().as_ref(),
                 state.keys(),
-                &request,
+                (&request, &updates),
                 (&location, &place.name),
                 state.notification_channels(),
                 now,
@@ -226,7 +251,7 @@ async fn submit<F: RequestForm>(
                 Ok(reference) => {
                     tracing::info!(%reference, kind = kind.slug(), location = %location, "request received");
                     respond(
-                        received_page(site, &request, reference.to_string(), place),
+                        received_page(site, (&request, &updates), reference.to_string(), place),
                         StatusCode::OK,
                         None,
                     )
@@ -251,9 +276,15 @@ async fn submit<F: RequestForm>(
     }
 }
 
+/// Whether the forms offer a text and an e-mail.
+fn offered(state: &AppState) -> (bool, bool) {
+    let updates = state.updates();
+    (updates.text, updates.email)
+}
+
 fn received_page(
     site: &Rendered,
-    request: &Request,
+    (request, updates): (&Request, &requests::Updates),
     reference: String,
     place: &crate::content::Location,
 ) -> Result<String, AppError> {
@@ -287,11 +318,19 @@ fn received_page(
         "/requests/received",
     )
     .noindex();
+    let told = match (updates.text, updates.email.is_some()) {
+        (true, true) => "We will text and e-mail you when there is news.",
+        (true, false) => "We will text you when there is news.",
+        (false, true) => "We will e-mail you when there is news.",
+        (false, false) => "",
+    };
     let page = ReceivedPage {
         layout: site.layout(meta)?,
         noun: request.kind().noun(),
         reference,
         next,
+        told,
+        asks_birth: matches!(request, Request::Refill { .. } | Request::Transfer { .. }),
         schedule_two,
     };
     Ok(page.render().map_err(anyhow::Error::from)?)

@@ -330,6 +330,8 @@ struct DetailPage<'a> {
     history: Vec<HistoryLine>,
     statuses: &'static [(&'static str, &'static str)],
     colleagues: Vec<String>,
+    /// The patient's updates: asked for, previews, messages queued.
+    updates: super::messages::Panel,
     csrf: String,
 }
 
@@ -405,6 +407,8 @@ pub async fn detail(
         .filter(|u| !u.disabled)
         .map(|u| u.email)
         .collect();
+    let standing = store.standing(&reference).await?.ok_or(AppError::NotFound)?;
+    let updates = super::messages::panel(&state, &pack.site, &reference, &standing).await?;
     let schedule_two = matches!(
         request,
         Some(requests::Request::Transfer {
@@ -431,6 +435,7 @@ pub async fn detail(
             history,
             statuses: STATUSES,
             colleagues,
+            updates,
             csrf: staff.csrf.clone(),
         },
     )

@@ -12,6 +12,7 @@ mod editor;
 mod export;
 mod inbox;
 mod medication_form;
+mod messages;
 mod provenance_fields;
 mod review;
 mod revisions;
@@ -67,6 +68,10 @@ fn routes() -> RouteTable {
         .post("/staff/requests/{reference}/status", triage::set_status)
         .post("/staff/requests/{reference}/assign", triage::assign)
         .post("/staff/requests/{reference}/notes", triage::add_note)
+        .post(
+            "/staff/requests/{reference}/messages/{id}/resend",
+            messages::resend,
+        )
         .get("/staff/audit", audit_log::list)
         .get("/staff/users", users::list)
         .post("/staff/users", users::add)

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::inbox::note_context;
 use super::session::Staff;
+use crate::requests::messages;
 use crate::store::{NewRequestEvent, RequestChange, RequestStatus};
 use crate::web::{AppError, AppState};
 
@@ -22,6 +23,9 @@ pub struct StatusForm {
     csrf_token: String,
     #[serde(default)]
     status: String,
+    /// "yes" when "notify the patient" stays ticked.
+    #[serde(default)]
+    notify: String,
 }
 
 #[derive(Deserialize)]
@@ -48,19 +52,52 @@ async fn act(
     reference: &str,
     (action, change): (&'static str, RequestChange),
 ) -> Result<Response, AppError> {
+    act_and_tell(state, staff, reference, (action, change), false).await
+}
+
+/// `act`, and — for a status the patient is told about, when `notify` — the messages the
+/// patient asked for, queued in the same transaction and each audited first.
+async fn act_and_tell(
+    state: &AppState,
+    staff: &Staff,
+    reference: &str,
+    (action, change): (&'static str, RequestChange),
+    notify: bool,
+) -> Result<Response, AppError> {
     let store = state.store();
-    if store.find_request(reference).await?.is_none() {
+    let Some(standing) = store.standing(reference).await? else {
         return Err(AppError::NotFound);
-    }
+    };
+    let messages = match &change {
+        RequestChange::Status(status) if notify && *status != standing.status => {
+            let site = state.renderer().current();
+            let pack = site.pack()?;
+            messages::for_status(
+                &pack.site,
+                (reference, &standing),
+                *status,
+                &state.updates().public_url,
+                state.now(),
+            )
+        }
+        _ => Vec::new(),
+    };
     // A note's words stay sealed: the trail says only that there is one.
     let (_, detail) = change.kind_and_value();
     staff.audit(state, action, reference, &detail).await?;
+    for message in &messages {
+        let detail = format!("{} ({})", message.channel, message.announces);
+        staff
+            .audit(state, "patient.message.queued", reference, &detail)
+            .await?;
+    }
     store
         .add_request_event(&NewRequestEvent {
             reference: reference.to_owned(),
             at: state.now(),
             actor: staff.user.email.clone(),
             change,
+            messages,
         })
         .await?;
     Ok(Redirect::to(&format!("/staff/requests/{reference}")).into_response())
@@ -82,11 +119,12 @@ pub async fn set_status(
     staff.check_form(&headers, &form.csrf_token)?;
     let Some(status) = RequestStatus::parse(&form.status) else {
         return Ok(bad_choice(
-            "status: choose New, In progress, Done or Cannot fill",
+            "status: choose New, In progress, Ready, Need to talk, Done or Cannot fill",
         ));
     };
     let change = ("request.status", RequestChange::Status(status));
-    act(&state, &staff, &reference, change).await
+    let notify = !form.notify.trim().is_empty();
+    act_and_tell(&state, &staff, &reference, change, notify).await
 }
 
 pub async fn assign(

@@ -1,0 +1,159 @@
+//! E-mail by SMTP (lettre; TLS, STARTTLS or a plain relay): staff notifications to the team's
+//! address, and patients' updates to the address they gave, each with a one-click unsubscribe.
+
+use anyhow::Context;
+use lettre::message::Mailbox;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::sms::Sent;
+use super::{SEND_TIMEOUT, back_office_link};
+use crate::store::Notification;
+
+/// Where staff notifications go by e-mail.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    /// The team's address for staff notifications (`notify_email_to`); without it, the
+    /// server sends only patients' updates.
+    pub(super) to: Option<Mailbox>,
+    /// For the back-office link in each message.
+    public_url: url::Url,
+}
+
+impl Mailer {
+    /// `smtp_url` is one of:
+    /// - `smtps://[USER:PASSWORD@]HOST[:465]` — TLS from the first byte;
+    /// - `smtp://[USER:PASSWORD@]HOST[:587]?tls=starttls` — STARTTLS, required;
+    /// - `smtp://[USER:PASSWORD@]HOST[:25]` — plain, for a relay on the pharmacy's own network
+    ///   (the messages hold no patient data, but credentials would cross in clear).
+    pub fn new(
+        smtp_url: &str,
+        from: &str,
+        to: Option<&str>,
+        public_url: url::Url,
+    ) -> anyhow::Result<Self> {
+        let url = url::Url::parse(smtp_url)
+            .context("smtp_url: expected smtps://HOST, smtp://HOST?tls=starttls or smtp://HOST")?;
+        let host = url.host_str().context("smtp_url: no host")?;
+        let starttls = url
+            .query_pairs()
+            .any(|(key, value)| key == "tls" && value == "starttls");
+        let mut builder = match (url.scheme(), starttls) {
+            ("smtps", _) => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
+                .context("smtp_url: cannot set up TLS")?
+                .port(url.port().unwrap_or(465)),
+            ("smtp", true) => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+                .context("smtp_url: cannot set up TLS")?
+                .port(url.port().unwrap_or(587)),
+            ("smtp", false) => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+                .port(url.port().unwrap_or(25)),
+            (other, _) => anyhow::bail!("smtp_url: unknown scheme {other:?}; use smtps or smtp"),
+        }
+        .timeout(Some(SEND_TIMEOUT));
+        if !url.username().is_empty() {
+            builder = builder.credentials(Credentials::new(
+                url.username().to_owned(),
+                url.password().unwrap_or_default().to_owned(),
+            ));
+        }
+        let transport = builder.build();
+        Ok(Self {
+            transport,
+            from: from
+                .parse()
+                .context("notify_email_from is not an e-mail address")?,
+            to: to
+                .map(str::parse)
+                .transpose()
+                .context("notify_email_to is not an e-mail address")?,
+            public_url,
+        })
+    }
+
+    /// The same on every attempt of a notification, so a copy resent after a crash is
+    /// recognisably the same message.
+    fn message_id(&self, notification: &Notification) -> String {
+        format!(
+            "<pestle-{}-{}@{}>",
+            notification.reference,
+            notification.id,
+            self.public_url.host_str().unwrap_or("pestle.invalid")
+        )
+    }
+
+    pub(super) async fn send(&self, notification: &Notification) -> anyhow::Result<()> {
+        let link = back_office_link(&self.public_url, &notification.reference);
+        let message = Message::builder()
+            .message_id(Some(self.message_id(notification)))
+            .from(self.from.clone())
+            .to(self
+                .to
+                .clone()
+                .context("no team address is configured (notify_email_to)")?)
+            .subject(notification.message.clone())
+            .body(format!(
+                "{}\n\nOpen it in the back office (sign-in needed):\n{link}\n",
+                notification.message
+            ))
+            .context("cannot build the e-mail")?;
+        self.transport
+            .send(message)
+            .await
+            .context("the mail server did not accept the message")?;
+        Ok(())
+    }
+
+    /// A patient's update to the address they gave, with a one-click unsubscribe (RFC 8058:
+    /// the mail provider POSTs `List-Unsubscribe=One-Click` to `unsubscribe`).
+    /// The mail server's own words are not kept: its reply can quote the address.
+    pub(super) async fn send_to_patient(
+        &self,
+        to: &str,
+        notification: &Notification,
+        unsubscribe: &str,
+    ) -> Sent {
+        match self.build_for_patient(to, notification, unsubscribe) {
+            Ok(message) => match self.transport.send(message).await {
+                Ok(_) => Sent::Accepted,
+                Err(error) if error.is_permanent() => {
+                    Sent::Refused("the mail server refused the address".to_owned())
+                }
+                Err(_) => Sent::Retry("the mail server did not take the message".to_owned()),
+            },
+            Err(_) => Sent::Refused("the address cannot be written to".to_owned()),
+        }
+    }
+
+    fn build_for_patient(
+        &self,
+        to: &str,
+        notification: &Notification,
+        unsubscribe: &str,
+    ) -> anyhow::Result<Message> {
+        let to: Mailbox = to.parse().context("the patient's address is not usable")?;
+        let header = |name: &str, value: String| {
+            HeaderName::new_from_ascii(name.to_owned())
+                .map(|name| HeaderValue::new(name, value))
+                .map_err(|_| anyhow::anyhow!("bad header name {name}"))
+        };
+        Message::builder()
+            .message_id(Some(self.message_id(notification)))
+            .from(self.from.clone())
+            .to(to)
+            .subject(format!("Your request {}", notification.reference))
+            .raw_header(header("List-Unsubscribe", format!("<{unsubscribe}>"))?)
+            .raw_header(header(
+                "List-Unsubscribe-Post",
+                "List-Unsubscribe=One-Click".to_owned(),
+            )?)
+            .body(format!(
+                "{}\n\nTo stop these e-mails: {unsubscribe}\n",
+                notification.message
+            ))
+            .context("cannot build the e-mail")
+    }
+}
+
