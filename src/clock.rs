@@ -29,6 +29,11 @@ impl ManualClock {
         Self(AtomicI64::new(SystemClock.now_ms()))
     }
 
+    /// Jumps to `ms` (Unix milliseconds): a test that needs a certain local hour.
+    pub fn set(&self, ms: i64) {
+        self.0.store(ms, Ordering::SeqCst);
+    }
+
     pub fn advance(&self, by: std::time::Duration) {
         let by = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.0.fetch_add(by, Ordering::SeqCst);

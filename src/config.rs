@@ -148,7 +148,7 @@ pub struct Settings {
 
     /// Who texts come from: the pharmacy's number (`+13105550100`) or a messaging service id
     /// (`MG…`). Env: `PESTLE_SMS_FROM`. Default: unset.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "sender")]
     pub sms_from: Option<String>,
 
     /// Reverse proxies allowed to say who the client is (`Forwarded`, `X-Forwarded-For`): address
@@ -378,6 +378,23 @@ fn default_housekeeping() -> Duration {
 fn default_request_limit() -> u32 {
     10
 }
+/// `sms_from` as written: `PESTLE_SMS_FROM=+13105550100` reaches serde as the number
+/// 13105550100 (the environment's values are read like TOML), which is the same sender.
+fn sender<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Number(u64),
+    }
+    Ok(
+        Option::<Written>::deserialize(deserializer)?.map(|written| match written {
+            Written::Text(text) => text,
+            Written::Number(number) => format!("+{number}"),
+        }),
+    )
+}
+
 fn default_sms_api_url() -> url::Url {
     url::Url::parse("https://api.twilio.com/").unwrap_or_else(|_| unreachable!("a valid URL"))
 }

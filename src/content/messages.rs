@@ -150,7 +150,11 @@ mod tests {
     #[test]
     fn the_defaults_pass_their_own_check_and_fill_in() {
         let messages = Messages::default();
-        for template in [&messages.ready, &messages.need_to_talk, &messages.cannot_fill] {
+        for template in [
+            &messages.ready,
+            &messages.need_to_talk,
+            &messages.cannot_fill,
+        ] {
             check(template).unwrap();
         }
         let values = Values {

@@ -156,4 +156,3 @@ impl Mailer {
             .context("cannot build the e-mail")
     }
 }
-

@@ -247,7 +247,9 @@ async fn record(
                 .detail(&format!("{channel}: {why}"))
                 .record(store, now)
                 .await?;
-            store.notification_abandoned(notification.id, now, why).await?;
+            store
+                .notification_abandoned(notification.id, now, why)
+                .await?;
             tracing::info!(%reference, %channel, why, "message not sent");
         }
         patient::Outcome::Retry(error) => {
@@ -306,9 +308,14 @@ mod tests {
                 "{ok}"
             );
         }
-        let error = super::Mailer::new("http://mail.example.com", "pestle@localhost", Some(to), site())
-            .err()
-            .unwrap();
+        let error = super::Mailer::new(
+            "http://mail.example.com",
+            "pestle@localhost",
+            Some(to),
+            site(),
+        )
+        .err()
+        .unwrap();
         assert!(format!("{error:#}").contains("unknown scheme"));
     }
 

@@ -46,7 +46,10 @@ pub fn quiet_until(now: i64, zone: &str) -> Option<i64> {
     } else {
         local.date()
     };
-    let morning = day.to_datetime(DAY_STARTS).to_zoned_datetime(local.time_zone().clone()).ok()?;
+    let morning = day
+        .to_datetime(DAY_STARTS)
+        .to_zoned_datetime(local.time_zone().clone())
+        .ok()?;
     Some(morning.timestamp().as_millisecond())
 }
 
@@ -64,11 +67,12 @@ pub(super) async fn deliver(courier: &Courier, notification: &Notification, now:
         Ok(None) => return Outcome::Abandoned("the request's contact details were purged"),
         Err(error) => return Outcome::Retry(format!("cannot read the contact: {error}")),
     };
-    let contact: Contact = match requests::open_contact(&courier.keys, &notification.reference, contact) {
-        Ok(contact) => contact,
-        // A missing data key may come back (a restored key file): try again later.
-        Err(error) => return Outcome::Retry(format!("cannot open the contact: {error:#}")),
-    };
+    let contact: Contact =
+        match requests::open_contact(&courier.keys, &notification.reference, contact) {
+            Ok(contact) => contact,
+            // A missing data key may come back (a restored key file): try again later.
+            Err(error) => return Outcome::Retry(format!("cannot open the contact: {error:#}")),
+        };
     let (kind, address) = match notification.channel.as_str() {
         SMS => ("sms", contact.sms),
         PATIENT_EMAIL => ("email", contact.email),
@@ -113,7 +117,9 @@ pub(super) async fn deliver(courier: &Courier, notification: &Notification, now:
         {
             super::sms::Sent::Accepted => Outcome::Sent,
             super::sms::Sent::Retry(reason) => Outcome::Retry(reason),
-            super::sms::Sent::Refused(_) => Outcome::Abandoned("the mail server refused the address"),
+            super::sms::Sent::Refused(_) => {
+                Outcome::Abandoned("the mail server refused the address")
+            }
         }
     }
 }
@@ -123,20 +129,38 @@ mod tests {
     use super::quiet_until;
 
     fn at(text: &str) -> i64 {
-        text.parse::<jiff::Zoned>().unwrap().timestamp().as_millisecond()
+        text.parse::<jiff::ZonedDateTime>()
+            .unwrap()
+            .timestamp()
+            .as_millisecond()
     }
 
     #[test]
     fn texts_wait_for_eight_in_the_morning_where_the_location_is() {
         let zone = "America/Los_Angeles";
         let morning = at("2026-12-02T08:00:00-08:00[America/Los_Angeles]");
-        assert_eq!(quiet_until(at("2026-12-01T22:00:00-08:00[America/Los_Angeles]"), zone), Some(morning));
-        assert_eq!(quiet_until(at("2026-12-02T05:30:00-08:00[America/Los_Angeles]"), zone), Some(morning));
-        assert_eq!(quiet_until(at("2026-12-02T08:00:00-08:00[America/Los_Angeles]"), zone), None);
-        assert_eq!(quiet_until(at("2026-12-02T20:59:00-08:00[America/Los_Angeles]"), zone), None);
+        assert_eq!(
+            quiet_until(at("2026-12-01T22:00:00-08:00[America/Los_Angeles]"), zone),
+            Some(morning)
+        );
+        assert_eq!(
+            quiet_until(at("2026-12-02T05:30:00-08:00[America/Los_Angeles]"), zone),
+            Some(morning)
+        );
+        assert_eq!(
+            quiet_until(at("2026-12-02T08:00:00-08:00[America/Los_Angeles]"), zone),
+            None
+        );
+        assert_eq!(
+            quiet_until(at("2026-12-02T20:59:00-08:00[America/Los_Angeles]"), zone),
+            None
+        );
         // 10 pm in Denver is 9 pm in Los Angeles: held there, and until Denver's 8 am.
         assert_eq!(
-            quiet_until(at("2026-12-01T22:00:00-07:00[America/Denver]"), "America/Denver"),
+            quiet_until(
+                at("2026-12-01T22:00:00-07:00[America/Denver]"),
+                "America/Denver"
+            ),
             Some(at("2026-12-02T08:00:00-07:00[America/Denver]"))
         );
     }

@@ -44,7 +44,10 @@ impl Sms {
         token: SecretString,
         from: &str,
     ) -> anyhow::Result<Self> {
-        let loopback = matches!(api_url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        let loopback = matches!(
+            api_url.host_str(),
+            Some("127.0.0.1" | "localhost" | "[::1]")
+        );
         anyhow::ensure!(
             api_url.scheme() == "https" || (api_url.scheme() == "http" && loopback),
             "sms_api_url: must start with https:// (http:// only to this machine)"
@@ -97,7 +100,9 @@ impl Sms {
             .await;
         let response = match response {
             Ok(response) => response,
-            Err(error) => return Sent::Retry(format!("the SMS provider cannot be reached: {error}")),
+            Err(error) => {
+                return Sent::Retry(format!("the SMS provider cannot be reached: {error}"));
+            }
         };
         let status = response.status();
         if status.is_success() {
@@ -151,7 +156,8 @@ fn signer(token: &SecretString, url: &str, params: &[(String, String)]) -> Hmac<
 /// The signature the provider puts on a POST to `url` with `params` (tests, and local fakes).
 pub fn sign(token: &str, url: &str, params: &[(String, String)]) -> String {
     let token = SecretString::from(token.to_owned());
-    base64::engine::general_purpose::STANDARD.encode(signer(&token, url, params).finalize().into_bytes())
+    base64::engine::general_purpose::STANDARD
+        .encode(signer(&token, url, params).finalize().into_bytes())
 }
 
 /// What a reply means: `Some(true)` opts out, `Some(false)` opts back in, `None` anything else.
@@ -182,13 +188,13 @@ mod tests {
 
     #[test]
     fn twilio_s_own_example_signature_verifies() {
-        // From Twilio's "Webhooks security" documentation.
+        // The example in Twilio's own documentation snippets (TwilioDevEd/api-snippets).
         let url = "https://mycompany.com/myapp.php?foo=1&bar=2";
         let params: Vec<(String, String)> = [
             ("CallSid", "CA1234567890ABCDE"),
-            ("Caller", "+12349013030"),
+            ("Caller", "+14158675309"),
             ("Digits", "1234"),
-            ("From", "+12349013030"),
+            ("From", "+14158675309"),
             ("To", "+18005551212"),
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -225,12 +231,14 @@ mod tests {
         assert!(bad("http://sms.example", "AC1", "+1310").contains("sms_api_url"));
         assert!(bad("https://sms.example", "AC/../1", "+1310").contains("sms_account_sid"));
         assert!(bad("https://sms.example", "AC1", "Willow").contains("sms_from"));
-        assert!(Sms::new(
-            &url::Url::parse("http://127.0.0.1:9/").unwrap(),
-            "AC1",
-            SecretString::from("t".to_owned()),
-            "MG123"
-        )
-        .is_ok());
+        assert!(
+            Sms::new(
+                &url::Url::parse("http://127.0.0.1:9/").unwrap(),
+                "AC1",
+                SecretString::from("t".to_owned()),
+                "MG123"
+            )
+            .is_ok()
+        );
     }
 }

@@ -32,7 +32,10 @@ pub fn compose(
         RequestStatus::CannotFill => &site.messages.cannot_fill,
         _ => return None,
     };
-    let place = site.locations.iter().find(|l| l.slug.as_str() == location)?;
+    let place = site
+        .locations
+        .iter()
+        .find(|l| l.slug.as_str() == location)?;
     let link = status_link(public_url, reference);
     let phone = place.phone.to_string();
     Some(fill(

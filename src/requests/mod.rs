@@ -5,10 +5,10 @@
 
 pub mod fields;
 pub mod forms;
+pub mod messages;
 pub mod posted;
 mod reference;
 pub(crate) mod seal;
-pub mod messages;
 pub mod status;
 pub mod updates;
 
@@ -53,7 +53,10 @@ pub async fn submit(
                 let plain = serde_json::to_vec(&contact).context("cannot serialise a contact")?;
                 let sealed_contact = keys.seal(&plain, &Contact::context(reference.as_str()))?;
                 // Opened with the request's key id, so both must be the same key.
-                anyhow::ensure!(sealed_contact.key_id == sealed.key_id, "the data key changed");
+                anyhow::ensure!(
+                    sealed_contact.key_id == sealed.key_id,
+                    "the data key changed"
+                );
                 Some(sealed_contact.blob)
             }
             None => None,
@@ -90,7 +93,11 @@ pub async fn submit(
 }
 
 /// Opens a request's sealed contact (`key_id` is the request's).
-pub fn open_contact(keys: &DataKeys, reference: &str, (key_id, blob): (String, Vec<u8>)) -> anyhow::Result<Contact> {
+pub fn open_contact(
+    keys: &DataKeys,
+    reference: &str,
+    (key_id, blob): (String, Vec<u8>),
+) -> anyhow::Result<Contact> {
     let plaintext = keys.open(&Sealed { key_id, blob }, &Contact::context(reference))?;
     serde_json::from_slice(&plaintext).context("a stored contact does not decode")
 }

@@ -305,7 +305,10 @@ mod tests {
     fn digests_name_their_key_and_survive_a_rotation() {
         let keys = DataKeys::parse(K1).unwrap();
         let stored = keys.digest("fact", b"R-7KQ3-9M|1980-03-14");
-        assert!(stored.starts_with("k1:") && stored.len() == 3 + 64, "{stored}");
+        assert!(
+            stored.starts_with("k1:") && stored.len() == 3 + 64,
+            "{stored}"
+        );
         assert!(!stored.contains("1980"));
         assert_ne!(stored, keys.digest("other", b"R-7KQ3-9M|1980-03-14"));
         let rotated = DataKeys::parse(&format!("{K2}\n{K1}")).unwrap();
@@ -315,7 +318,11 @@ mod tests {
             Some(stored.clone()),
             "checked under the key it was made with"
         );
-        assert!(rotated.digests("fact", b"R-7KQ3-9M|1980-03-14").contains(&stored));
+        assert!(
+            rotated
+                .digests("fact", b"R-7KQ3-9M|1980-03-14")
+                .contains(&stored)
+        );
         assert_eq!(rotated.digest_as("k9:00", "fact", b"x"), None);
     }
 

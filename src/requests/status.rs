@@ -6,9 +6,9 @@
 
 use subtle::ConstantTimeEq;
 
+use super::Reference;
 use super::seal::DataKeys;
 use super::updates::{FACT_DIGEST, fact_input};
-use super::Reference;
 use crate::store::{RequestStanding, Store, StoreResult};
 
 /// Wrong answers that lock a reference's status page.
@@ -72,7 +72,8 @@ pub async fn look_up(
     let (expected, computed) = match standing.as_ref().and_then(|s| s.fact_digest.as_deref()) {
         Some(stored) => (
             stored.to_owned(),
-            keys.digest_as(stored, FACT_DIGEST, &input).unwrap_or_default(),
+            keys.digest_as(stored, FACT_DIGEST, &input)
+                .unwrap_or_default(),
         ),
         None => (
             keys.digest(FACT_DIGEST, b"no request has this"),

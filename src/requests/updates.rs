@@ -191,7 +191,10 @@ mod tests {
             typed_fact("1980-03-14", today).as_deref(),
             Some(format!("dob:{}", birth.date()).as_str())
         );
-        assert_eq!(typed_fact("3/14/1980", today).as_deref(), Some("dob:1980-03-14"));
+        assert_eq!(
+            typed_fact("3/14/1980", today).as_deref(),
+            Some("dob:1980-03-14")
+        );
         for nonsense in ["", "013", "01345", "'; DROP TABLE requests; --", "𝕏"] {
             assert_eq!(typed_fact(nonsense, today), None, "{nonsense}");
         }

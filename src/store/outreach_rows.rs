@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 
+use super::StoreResult;
 use super::backend::Backend;
 use super::outreach::{Outreach, PatientMessage, RequestStanding};
 use super::pool::SqlStore;
-use super::StoreResult;
 
 /// The outbox channels that reach patients (see `notify`).
 const PATIENT_CHANNELS: &str = "('sms', 'patient-email')";

@@ -8,8 +8,8 @@ use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 
 use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial};
 
-use super::plan::{ImportPlan, Stored, Write};
 use super::outreach::Followup;
+use super::plan::{ImportPlan, Stored, Write};
 use super::records::{NewNotification, NewRequest, Notification, StoredRequest};
 use super::values::RequestStatus;
 use super::{StoreError, StoreResult, decode};
@@ -369,12 +369,11 @@ where
     }
 
     pub async fn pending_notifications(conn: &mut DB::Connection) -> StoreResult<i64> {
-        let (count,): (i64,) =
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL",
-            )
-                .fetch_one(&mut *conn)
-                .await?;
+        let (count,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
         Ok(count)
     }
 

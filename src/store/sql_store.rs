@@ -18,9 +18,9 @@ use super::pool::SqlStore;
 use super::rows::{RequestRow, Rows};
 use super::staff_rows::StaffRows;
 use super::{
-    AuditEntry, AuditFilter, Followup, ImportMode, ImportReport, NewAuditEntry, NewNotification, NewRequest,
-    NewRequestEvent, NewRevision, NewSharedStory, Notification, Operations, RequestEvent,
-    RequestFilter, RequestSummary, Revision, Schema, SharedStory, Store, StoreResult,
+    AuditEntry, AuditFilter, Followup, ImportMode, ImportReport, NewAuditEntry, NewNotification,
+    NewRequest, NewRequestEvent, NewRevision, NewSharedStory, Notification, Operations,
+    RequestEvent, RequestFilter, RequestSummary, Revision, Schema, SharedStory, Store, StoreResult,
     StoredRequest, StoryStatus, now_millis,
 };
 use crate::content::ContentPack;

@@ -75,7 +75,10 @@ async fn inbound_sms(
             .detail("sms")
             .record(state.store().as_ref(), state.now())
             .await?;
-        state.store().set_opt_out(&digest, stop, state.now()).await?;
+        state
+            .store()
+            .set_opt_out(&digest, stop, state.now())
+            .await?;
     }
     // An empty TwiML answer: no reply text from us (the provider confirms STOP itself).
     let mut response = (

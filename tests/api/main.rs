@@ -26,6 +26,7 @@ mod metrics;
 mod notify;
 mod observatory;
 mod pages;
+mod patient_updates;
 mod proxies;
 mod rendering;
 mod requests;

@@ -41,7 +41,7 @@ async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_eac
         let reference = requests::submit(
             store.as_ref(),
             &keys,
-            &request,
+            (&request, &requests::Updates::default()),
             ("denver", "Denver Highlands"),
             &["email".to_owned(), "webhook".to_owned()],
             now,

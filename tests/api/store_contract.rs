@@ -196,7 +196,10 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
         due_at: 1,
         channels: vec!["email".to_owned()],
     };
-    store.submit_request(&request, &notification).await.unwrap();
+    store
+        .submit_request(&request, &Default::default(), &notification)
+        .await
+        .unwrap();
     let stored = store.find_request("R-TEST-01").await.unwrap().unwrap();
     assert_eq!(stored.status, RequestStatus::New);
     store
@@ -205,6 +208,7 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
             at: 2,
             actor: "staff@willow.example".to_owned(),
             change: RequestChange::Status(RequestStatus::CannotFill),
+            messages: Vec::new(),
         })
         .await
         .unwrap();

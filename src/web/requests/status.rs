@@ -20,9 +20,9 @@ use crate::requests::status::{self, Lookup};
 use crate::requests::{Reference, updates};
 use crate::staff::audit::{Actor, Entry};
 use crate::store::{RequestStanding, RequestStatus};
+use crate::web::AppState;
 use crate::web::render::{Meta, PageRequest, Rendered};
 use crate::web::requests::Limit;
-use crate::web::AppState;
 
 /// The longest reference or fact read; anything longer is not one.
 const MAX_TYPED: usize = 40;
@@ -158,7 +158,12 @@ pub(super) async fn look_up(
         let message = "Enter your date of birth, like 03/14/1980, or the last 4 digits of your \
                        phone number";
         return respond(
-            page(site, (&posted.reference, Some(message)), Answer::None, &posted.csrf_token),
+            page(
+                site,
+                (&posted.reference, Some(message)),
+                Answer::None,
+                &posted.csrf_token,
+            ),
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
         );
@@ -169,7 +174,8 @@ pub(super) async fn look_up(
         Ok(lookup) => lookup,
         Err(error) => return unavailable(site, &error),
     };
-    let subject = Reference::parse(&typed).map_or_else(|| "malformed".to_owned(), |r| r.to_string());
+    let subject =
+        Reference::parse(&typed).map_or_else(|| "malformed".to_owned(), |r| r.to_string());
     let ip = peer.ip().to_string();
     let audited = Entry::new(Actor::Anonymous, "status.lookup")
         .subject(&subject)
@@ -187,7 +193,8 @@ pub(super) async fn look_up(
                 Ok(pack) => pack,
                 Err(_) => return page_request.not_found(),
             };
-            let (headline, next) = words(&pack.site, &standing, now, state.staff_policy().overdue_ms);
+            let (headline, next) =
+                words(&pack.site, &standing, now, state.staff_policy().overdue_ms);
             (Answer::Found(headline, next), StatusCode::OK)
         }
         Lookup::NoMatch => (Answer::NoMatch, StatusCode::OK),
@@ -227,9 +234,9 @@ fn words(site: &Site, standing: &RequestStanding, now: i64, overdue_ms: i64) -> 
             let headline = format!("Received at {}", place.name);
             let next = match call_by(place, standing.created_at, overdue_ms, now) {
                 Some(when) => format!("We'll call you by {when}."),
-                None => format!(
-                    "We'll call you as soon as we can. You can also call us at {phone}."
-                ),
+                None => {
+                    format!("We'll call you as soon as we can. You can also call us at {phone}.")
+                }
             };
             (headline, next)
         }
@@ -256,7 +263,10 @@ fn words(site: &Site, standing: &RequestStanding, now: i64, overdue_ms: i64) -> 
         }
         RequestStatus::NeedToTalk => (
             format!("We need to talk to you — please call {phone}"),
-            format!("Call {} during opening hours and say your reference.", place.name),
+            format!(
+                "Call {} during opening hours and say your reference.",
+                place.name
+            ),
         ),
         RequestStatus::CannotFill => (
             format!("We could not fill this — please call {phone}"),
@@ -300,7 +310,10 @@ fn call_by(place: &Location, created: i64, overdue_ms: i64, now: i64) -> Option<
     let due = Timestamp::from_millisecond((high + 59_999) / 60_000 * 60_000)
         .ok()?
         .to_zoned_datetime(tz.clone());
-    let today = Timestamp::from_millisecond(now).ok()?.to_zoned_datetime(tz).date();
+    let today = Timestamp::from_millisecond(now)
+        .ok()?
+        .to_zoned_datetime(tz)
+        .date();
     let time = clock(due.time());
     Some(if due.date() == today {
         time

@@ -407,7 +407,10 @@ pub async fn detail(
         .filter(|u| !u.disabled)
         .map(|u| u.email)
         .collect();
-    let standing = store.standing(&reference).await?.ok_or(AppError::NotFound)?;
+    let standing = store
+        .standing(&reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let updates = super::messages::panel(&state, &pack.site, &reference, &standing).await?;
     let schedule_two = matches!(
         request,
