@@ -34,5 +34,6 @@ mod search;
 mod server;
 mod sign_in;
 mod staff;
+mod status_page;
 mod store_contract;
 mod upgrades;

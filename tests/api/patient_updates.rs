@@ -397,3 +397,36 @@ async fn one_text_and_one_email_when_ready_and_stop_stops_texts(backend: Backend
         );
     }
 }
+
+#[tokio::test]
+async fn texts_wait_for_eight_in_the_morning_where_the_location_is() {
+    let it = Loop::start(Backend::Sqlite).await;
+    let evening = denver_at(22);
+    it.clock.set(evening);
+    let reference = it.refill().await;
+    let store = it.app.db.store().await;
+    let mut staff = session_for(&it.app, store.as_ref(), "staff").await;
+    staff
+        .post(
+            &format!("/staff/requests/{reference}/status"),
+            &[("status", "ready"), ("notify", "yes")],
+        )
+        .await;
+    // E-mail is not held: it waits in the patient's inbox, not on their bedside table.
+    it.wait_for("the e-mail", |it| it.patient_mail().len() == 1)
+        .await;
+    it.settle().await;
+    assert!(it.texts().is_empty(), "no text at 10 pm");
+    assert_eq!(it.provider.calls.load(Ordering::SeqCst), 0);
+    let page = staff.get(&format!("/staff/requests/{reference}")).await;
+    assert!(page.html.contains("Held until"), "{}", page.html);
+
+    let morning = evening + 10 * 60 * 60 * 1000;
+    it.clock.set(morning - 60_000);
+    it.settle().await;
+    assert!(it.texts().is_empty(), "still nothing at 7:59 am");
+    it.clock.set(morning);
+    it.wait_for("the text at 8 am", |it| it.texts().len() == 1)
+        .await;
+    assert!(it.texts()[0].1.contains(&reference));
+}
