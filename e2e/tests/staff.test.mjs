@@ -1,7 +1,8 @@
 // The back office in a real browser, as a new admin on a phone-sized screen: a patient sends a
-// call-back request; the admin signs in, enrols two-factor (reading the key as an authenticator
-// app would), sees the recovery codes, finds the request in the inbox, opens it, marks it in
-// progress and adds a note, reads the audit log, edits and publishes a condition page and
+// refill request and asks for a text; the admin signs in, enrols two-factor (reading the key as
+// an authenticator app would), sees the recovery codes, finds the request in the inbox, opens
+// it, marks it ready (which queues the text) and adds a note; the patient checks the status
+// page on a phone with JavaScript on and off; the admin reads the audit log, edits and publishes a condition page and
 // restores an earlier revision. axe runs on every staff page on the way
 // (0 violations) and the Nu HTML checker on the saved pages (0 errors).
 import { test, before, after } from 'node:test';
@@ -41,15 +42,18 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
     assert.equal(cache, 'no-store', `${name} is not cached`);
   };
 
-  // A patient asks for a call back.
-  await page.goto(`${BASE_URL}/requests/callback`);
+  // A patient asks for a refill, and for a text when it is ready.
+  await page.goto(`${BASE_URL}/requests/refill`);
   await page.getByLabel('Full name', { exact: true }).fill('Rosalind Okafor');
+  await page.getByLabel('Date of birth', { exact: true }).fill('07/21/1958');
   await page.getByLabel('Phone number', { exact: true }).fill('720 555 0188');
-  await page.getByLabel('Morning').check();
-  await page.getByLabel('A refill').check();
+  await page.getByLabel('Prescription numbers', { exact: true }).fill('6012345');
+  await page.getByLabel('I will pick it up').check();
   await page.getByLabel(/^Denver Highlands/).check();
+  await page.getByLabel(/^Text me when it.s ready/).check();
   await page.getByRole('button', { name: 'Send request' }).click();
   const reference = (await page.locator('.reference').textContent()).trim();
+  assert.match(await page.locator('main').textContent(), /We will text you when there is news/);
 
   // Staff pages need signing in.
   await page.goto(`${BASE_URL}/staff/requests`);
@@ -83,14 +87,50 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   await check('requests');
   await row.getByRole('link', { name: reference }).click();
   assert.ok((await page.content()).includes('Rosalind Okafor'));
-  await page.getByLabel('In progress').check();
+  assert.match(await page.locator('main').textContent(), /The patient asked for: Text/);
+  await page.getByLabel('Ready', { exact: true }).check();
+  assert.ok(await page.getByLabel(/^Notify the patient/).isChecked(), 'notifying is the default');
   await page.getByRole('button', { name: 'Save status' }).click();
   await page.getByLabel('Add a note').fill('Left a voicemail');
   await page.getByRole('button', { name: 'Add note' }).click();
-  const history = await page.locator('.history').textContent();
-  assert.match(history, /Status: In progress/);
+  const history = await page.locator('ol.history').textContent();
+  assert.match(history, /Status: Ready/);
   assert.match(history, /Note: Left a voicemail/);
+  // The text is queued (or held for the night, or already sent): it is listed either way.
+  assert.match(await page.locator('ul.history').textContent(), /Text · Ready · (Queued|Held until|Delivered|Retrying)/);
   await check('request');
+
+  // The patient checks the status page on a phone, with JavaScript on and off.
+  for (const javaScriptEnabled of [true, false]) {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled });
+    const patient = await phone.newPage();
+    await patient.goto(`${BASE_URL}/requests/status?reference=${reference}`);
+    assert.equal(await patient.getByLabel('Reference').inputValue(), reference, 'the link fills in the reference');
+    await patient.getByLabel(/^Your date of birth/).fill('07/21/1958');
+    await patient.getByRole('button', { name: 'Check status' }).click();
+    await patient.waitForLoadState('load');
+    const answer = await patient.locator('.confirmation').textContent();
+    assert.match(answer, /Ready for pickup at Denver Highlands/);
+    assert.ok(!(await patient.content()).includes('Rosalind'), 'nothing the patient sent is shown');
+    if (javaScriptEnabled) {
+      const axe = await new AxeBuilder({ page: patient }).withTags(TAGS).analyze();
+      assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], 'axe on the status answer');
+      const file = join(reportsDir('html'), 'status_answer.html');
+      writeFileSync(file, await patient.content());
+      saved.push(file);
+      // A wrong date: the same "could not find" answer as an unknown reference.
+      await patient.getByLabel('Reference').fill(reference);
+      await patient.getByLabel(/^Your date of birth/).fill('01/01/1960');
+      await patient.getByRole('button', { name: 'Check status' }).click();
+      assert.match(await patient.locator('.error-summary').textContent(), /We could not find that request/);
+      const axeWrong = await new AxeBuilder({ page: patient }).withTags(TAGS).analyze();
+      assert.deepEqual(axeWrong.violations.map((v) => `${v.id}: ${v.help}`), [], 'axe on the no-match answer');
+      const wrongFile = join(reportsDir('html'), 'status_no_match.html');
+      writeFileSync(wrongFile, await patient.content());
+      saved.push(wrongFile);
+    }
+    await phone.close();
+  }
 
   await page.getByRole('link', { name: 'Audit log' }).click();
   const log = await page.locator('table.audit').textContent();

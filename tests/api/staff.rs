@@ -519,6 +519,14 @@ async fn every_staff_route_checks_the_role(backend: Backend) {
             "staff",
             303,
         ),
+        // No such message: the role is checked first, then the message is not found.
+        route(
+            "POST",
+            format!("{detail}/messages/999999/resend"),
+            vec![],
+            "staff",
+            404,
+        ),
         route("GET", "/staff/two-factor".into(), vec![], "staff", 200),
         // Without the password a signed-in session cannot change its second factor.
         route(

@@ -227,7 +227,7 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
     };
     assert!(store.request_summaries(&open).await.unwrap().is_empty());
 
-    let sql = "UPDATE requests SET status = 'ready' WHERE reference = 'R-TEST-01'";
+    let sql = "UPDATE requests SET status = 'on-hold' WHERE reference = 'R-TEST-01'";
     if db.url.starts_with("sqlite") {
         let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
         sqlx::query(sql).execute(&pool).await.unwrap();
@@ -237,7 +237,7 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
     }
     match store.find_request("R-TEST-01").await {
         Err(StoreError::Corrupt { detail, .. }) => {
-            assert!(detail.contains("\"ready\""), "{detail}")
+            assert!(detail.contains("\"on-hold\""), "{detail}")
         }
         other => panic!("an unknown status must be refused, got {other:?}"),
     }
