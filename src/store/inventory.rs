@@ -12,7 +12,7 @@ use super::records::Operations;
 pub struct Inventories<DB>(PhantomData<DB>);
 
 /// The tables a backup's manifest counts (all but bookkeeping and passing traffic).
-pub const COUNTED: [&str; 12] = [
+pub const COUNTED: [&str; 13] = [
     "requests",
     "request_events",
     "outbox",
@@ -25,6 +25,8 @@ pub const COUNTED: [&str; 12] = [
     "content_revisions",
     "testimonial_submissions",
     "jobs",
+    // Who said STOP: a restore that lost these would text them again.
+    "opt_outs",
 ];
 
 /// A database's contents, summed up.

@@ -286,3 +286,41 @@ fn text_line(files: &[RawFile], needle: &str) -> usize {
     let text = std::str::from_utf8(&site.bytes).unwrap();
     text.lines().position(|l| l.contains(needle)).unwrap() + 1
 }
+
+#[test]
+fn a_message_template_naming_anything_but_its_placeholders_is_reported_in_site_toml() {
+    let mut files = read_folder(&repo_root().join("content")).unwrap();
+    let site = files.iter_mut().find(|f| f.path == "site.toml").unwrap();
+    let mut text = String::from_utf8(site.bytes.clone()).unwrap();
+    text.push_str(
+        "\n[messages]\nready = \"{pharmacy}: {name}, your {medication} is ready: {link}\"\n\
+         cannot_fill = \"{pharmacy}: call us about {reference}, {link}\"\n",
+    );
+    site.bytes = text.into_bytes();
+    let problems = ContentPack::from_files("content", &files).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let problem = &problems[0];
+    assert_eq!(problem.field.as_deref(), Some("messages.ready"));
+    assert_eq!(problem.line, Some(text_line(&files, "ready = ")));
+    assert!(
+        problem.message.contains("unknown placeholder {name}"),
+        "{}",
+        problem.message
+    );
+
+    // A valid one is used as written.
+    let site = files.iter_mut().find(|f| f.path == "site.toml").unwrap();
+    let text = String::from_utf8(site.bytes.clone())
+        .unwrap()
+        .replace("{name}, your {medication}", "request {reference}");
+    site.bytes = text.into_bytes();
+    let pack = ContentPack::from_files("content", &files).unwrap();
+    assert_eq!(
+        pack.site.messages.ready,
+        "{pharmacy}: request {reference} is ready: {link}"
+    );
+    assert_eq!(
+        pack.site.messages.need_to_talk,
+        pestle::content::messages::Messages::default().need_to_talk
+    );
+}

@@ -371,6 +371,42 @@ async fn one_text_and_one_email_when_ready_and_stop_stops_texts(backend: Backend
         "a resent text to a stopped number is not sent"
     );
 
+    // The e-mail's one-click unsubscribe, as a mail app sends it (no page, no form token).
+    let email = it.patient_mail().pop().unwrap();
+    let at = email.find("List-Unsubscribe: <").unwrap() + 19;
+    let link = &email[at..at + email[at..].find('>').unwrap()];
+    let path = &link[link.find("/updates/").unwrap()..];
+    let unsubscribed = it
+        .app
+        .client
+        .post(format!("{}{path}", it.app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsubscribed.status(), 200);
+    staff
+        .post(
+            &format!("/staff/requests/{reference}/status"),
+            &[("status", "ready"), ("notify", "yes")],
+        )
+        .await;
+    // Both new messages end as not sent (the worker has seen them), and nothing arrived.
+    let started = Instant::now();
+    loop {
+        let messages = store.patient_messages(&reference).await.unwrap();
+        let last_two = &messages[messages.len() - 2..];
+        if last_two.iter().all(|m| m.abandoned_at.is_some()) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{messages:?}");
+        it.clock.advance(Duration::from_secs(3));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    assert_eq!(it.patient_mail().len(), 4, "no e-mail after unsubscribing");
+    assert_eq!(it.texts().len(), 2);
+
     let audit = store
         .audit(&pestle::store::AuditFilter {
             actor: String::new(),
