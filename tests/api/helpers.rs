@@ -455,3 +455,28 @@ impl Served {
         status
     }
 }
+
+/// The database's bytes: SQLite's file and WAL, or PostgreSQL's full dump.
+pub fn database_text(app: &TestApp, backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => {
+            let path = app.db.url.trim_start_matches("sqlite://").to_owned();
+            let mut bytes = Vec::new();
+            for suffix in ["", "-wal"] {
+                if let Ok(mut file) = std::fs::File::open(format!("{path}{suffix}")) {
+                    std::io::Read::read_to_end(&mut file, &mut bytes).unwrap();
+                }
+            }
+            assert!(bytes.len() > 10_000);
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        Backend::Postgres => {
+            let dump = std::process::Command::new("pg_dump")
+                .args(["--data-only", &app.db.url])
+                .output()
+                .expect("pg_dump runs");
+            assert!(dump.status.success(), "{dump:?}");
+            String::from_utf8_lossy(&dump.stdout).into_owned()
+        }
+    }
+}

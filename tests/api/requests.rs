@@ -3,11 +3,13 @@
 //! strings, and no patient data in the database in clear or in the server's log.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 
 use pestle::requests::{self, DataKeys, Request};
 
-use crate::helpers::{Backend, TEST_DATA_KEY, TestApp, on_both_backends, serve_binary, spawn_app};
+use crate::helpers::{
+    Backend, TEST_DATA_KEY, TestApp, database_text, on_both_backends, serve_binary, spawn_app,
+};
 
 /// Where the forms are: a client and the server's address (in-process or a real `pestle serve`).
 pub(crate) struct Web {
@@ -241,39 +243,18 @@ async fn assert_no_plaintext(app: &TestApp, backend: Backend) {
         "7734251",
         "Main Street Drugs",
     ];
-    match backend {
-        Backend::Sqlite => {
-            let path = app.db.url.trim_start_matches("sqlite://").to_owned();
-            let mut bytes = Vec::new();
-            for suffix in ["", "-wal"] {
-                if let Ok(mut file) = std::fs::File::open(format!("{path}{suffix}")) {
-                    file.read_to_end(&mut bytes).unwrap();
-                }
-            }
-            assert!(bytes.len() > 10_000);
-            for secret in secrets {
-                assert!(
-                    !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                    "{secret} in the database file"
-                );
-            }
-        }
-        Backend::Postgres => {
-            // A full dump, as a backup would hold it (pg_dump comes with the server's package).
-            let dump = std::process::Command::new("pg_dump")
-                .args(["--data-only", &app.db.url])
-                .output()
-                .expect("pg_dump runs");
-            assert!(dump.status.success(), "{dump:?}");
-            let text = String::from_utf8_lossy(&dump.stdout);
-            assert!(
-                text.contains("COPY public.requests"),
-                "the dump has the requests"
-            );
-            for secret in secrets {
-                assert!(!text.contains(secret), "{secret} readable in pg_dump");
-            }
-        }
+    let stored = database_text(app, backend);
+    if backend == Backend::Postgres {
+        assert!(
+            stored.contains("COPY public.requests"),
+            "the dump has the requests"
+        );
+    }
+    for secret in secrets {
+        assert!(
+            !stored.contains(secret),
+            "{secret} readable in the database"
+        );
     }
 }
 

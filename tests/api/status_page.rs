@@ -3,9 +3,7 @@
 //! reference is refused; lookups are audited without the fact, and the typed facts are in
 //! neither the database nor the log.
 
-use std::io::Read;
-
-use crate::helpers::{Backend, TestApp, on_both_backends, serve_binary, spawn_app};
+use crate::helpers::{Backend, TestApp, database_text, on_both_backends, serve_binary, spawn_app};
 use crate::requests::{Session, Web, open_form, post, reference_in, submit_one, valid};
 use crate::staff::session_for;
 
@@ -172,31 +170,6 @@ async fn the_right_fact_gives_the_status_and_anything_else_the_same_page(backend
     let stored = database_text(&app, backend);
     for fact in [WRONG_BIRTH, WRONG_BIRTH_ISO, "1980-03-14", "03/14/1980"] {
         assert!(!stored.contains(fact), "{fact} stored");
-    }
-}
-
-/// The database's bytes: SQLite's file and WAL, or PostgreSQL's full dump.
-fn database_text(app: &TestApp, backend: Backend) -> String {
-    match backend {
-        Backend::Sqlite => {
-            let path = app.db.url.trim_start_matches("sqlite://").to_owned();
-            let mut bytes = Vec::new();
-            for suffix in ["", "-wal"] {
-                if let Ok(mut file) = std::fs::File::open(format!("{path}{suffix}")) {
-                    file.read_to_end(&mut bytes).unwrap();
-                }
-            }
-            assert!(bytes.len() > 10_000);
-            String::from_utf8_lossy(&bytes).into_owned()
-        }
-        Backend::Postgres => {
-            let dump = std::process::Command::new("pg_dump")
-                .args(["--data-only", &app.db.url])
-                .output()
-                .expect("pg_dump runs");
-            assert!(dump.status.success(), "{dump:?}");
-            String::from_utf8_lossy(&dump.stdout).into_owned()
-        }
     }
 }
 
