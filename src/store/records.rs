@@ -52,6 +52,15 @@ pub struct Notification {
     pub time_zone: Option<String>,
 }
 
+from_row!(Notification {
+    id,
+    reference,
+    message,
+    channel,
+    attempts,
+    time_zone
+});
+
 /// What monitoring reads from the store (`/metrics`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Operations {

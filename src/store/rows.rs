@@ -14,9 +14,6 @@ use super::records::{NewNotification, NewRequest, Notification, StoredRequest};
 use super::values::RequestStatus;
 use super::{StoreError, StoreResult, decode};
 
-/// An outbox row claimed: id, reference, message, channel, attempts, time zone.
-pub(super) type NotificationRow = (i64, String, String, String, i64, Option<String>);
-
 /// The shared content queries, for any backend whose driver supports what they bind and read.
 /// The bounds are written once here rather than on every function.
 pub struct Rows<DB>(PhantomData<DB>);
@@ -45,7 +42,7 @@ where
     for<'r> (String, String, String): FromRow<'r, DB::Row>,
     for<'r> (String,): FromRow<'r, DB::Row>,
     for<'r> (String, i64): FromRow<'r, DB::Row>,
-    for<'r> NotificationRow: FromRow<'r, DB::Row>,
+    for<'r> Notification: FromRow<'r, DB::Row>,
     for<'q> bool: Encode<'q, DB> + Type<DB>,
     for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
     for<'r> (i64,): FromRow<'r, DB::Row>,
@@ -310,31 +307,19 @@ where
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<Notification>> {
-        let rows: Vec<NotificationRow> = sqlx::query_as(
+        Ok(sqlx::query_as(
             "UPDATE outbox SET due_at = $1 \
              WHERE delivered_at IS NULL AND abandoned_at IS NULL AND due_at <= $2 AND id IN \
                (SELECT id FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL \
                 AND due_at <= $2 ORDER BY due_at, id LIMIT $3) \
-             RETURNING id, reference, message, channel, CAST(attempts AS BIGINT), time_zone",
+             RETURNING id, reference, message, channel, CAST(attempts AS BIGINT) AS attempts, \
+             time_zone",
         )
         .bind(until)
         .bind(now)
         .bind(limit)
         .fetch_all(&mut *conn)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, reference, message, channel, attempts, time_zone)| Notification {
-                    id,
-                    reference,
-                    message,
-                    channel,
-                    attempts,
-                    time_zone,
-                },
-            )
-            .collect())
+        .await?)
     }
 
     pub async fn notification_delivered(

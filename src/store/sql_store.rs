@@ -51,7 +51,7 @@ where
     for<'r> (String, Vec<u8>): FromRow<'r, B::Row>,
     for<'r> super::RequestStanding: FromRow<'r, B::Row>,
     for<'r> super::PatientMessage: FromRow<'r, B::Row>,
-    for<'r> super::rows::NotificationRow: FromRow<'r, B::Row>,
+    for<'r> Notification: FromRow<'r, B::Row>,
     for<'r> (String, String): FromRow<'r, B::Row>,
     for<'r> (String, String, String): FromRow<'r, B::Row>,
     for<'r> (i64, i64, i64): FromRow<'r, B::Row>,
