@@ -11,16 +11,19 @@ ALTER TABLE requests ADD COLUMN contact_sealed BLOB;
 ALTER TABLE outbox ADD COLUMN time_zone TEXT;
 ALTER TABLE outbox ADD COLUMN abandoned_at BIGINT;
 ALTER TABLE outbox ADD COLUMN announces TEXT;
--- Wrong answers on the status page, per reference typed (a keyed digest of it): five lock it.
+-- Tries on the status page, per reference (a keyed digest of it): counted before the answer is
+-- compared, so parallel guesses cannot slip past the lock; a right answer clears them.
 CREATE TABLE status_tries (
     key TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
     first_at BIGINT NOT NULL,
     locked_until BIGINT NOT NULL DEFAULT 0
 );
--- STOP and START replies and e-mail unsubscribes, per number or address as a keyed digest.
+-- STOP and START replies and e-mail unsubscribes, per number or address as a keyed digest
+-- (`key_id` names the data key it was made with: that key is needed as long as the row is).
 CREATE TABLE opt_outs (
     digest TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
     opted_out BOOLEAN NOT NULL,
     at BIGINT NOT NULL
 );

@@ -11,10 +11,13 @@ use super::sms::Sent;
 use super::{SEND_TIMEOUT, back_office_link};
 use crate::store::Notification;
 
-/// Where staff notifications go by e-mail.
+/// Where staff notifications and patients' e-mails go.
 #[derive(Clone)]
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// Whether what is sent is encrypted on its way to the server (TLS, STARTTLS) or never
+    /// leaves this machine: only then may patients' addresses go through it.
+    pub(super) private: bool,
     from: Mailbox,
     /// The team's address for staff notifications (`notify_email_to`); without it, the
     /// server sends only patients' updates.
@@ -28,7 +31,9 @@ impl Mailer {
     /// - `smtps://[USER:PASSWORD@]HOST[:465]` — TLS from the first byte;
     /// - `smtp://[USER:PASSWORD@]HOST[:587]?tls=starttls` — STARTTLS, required;
     /// - `smtp://[USER:PASSWORD@]HOST[:25]` — plain, for a relay on the pharmacy's own network
-    ///   (the messages hold no patient data, but credentials would cross in clear).
+    ///   (staff notifications hold no patient data, but credentials would cross in clear; a
+    ///   patient's address would too, so patients are offered e-mail only over TLS, STARTTLS or
+    ///   a relay on this machine).
     pub fn new(
         smtp_url: &str,
         from: &str,
@@ -60,8 +65,15 @@ impl Mailer {
             ));
         }
         let transport = builder.build();
+        // `smtp:` is not a scheme the URL parser knows, so an address stays text.
+        let loopback = host == "localhost"
+            || host
+                .trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
         Ok(Self {
             transport,
+            private: url.scheme() == "smtps" || starttls || loopback,
             from: from
                 .parse()
                 .context("notify_email_from is not an e-mail address")?,
@@ -118,10 +130,18 @@ impl Mailer {
         match self.build_for_patient(to, notification, unsubscribe) {
             Ok(message) => match self.transport.send(message).await {
                 Ok(_) => Sent::Accepted,
-                Err(error) if error.is_permanent() => {
-                    Sent::Refused("the mail server refused the address".to_owned())
-                }
-                Err(_) => Sent::Retry("the mail server did not take the message".to_owned()),
+                // Only a refusal of the mailbox itself gives up (550 no such mailbox, 551 not
+                // local, 553 not a valid name); a refused sign-in or relay (530, 535, 554) is
+                // the server's settings, and is retried until they are put right.
+                Err(error) => match error.status().map(|code| code.to_string()) {
+                    Some(code) if ["550", "551", "553"].contains(&code.as_str()) => {
+                        Sent::Refused(format!("the mail server refused the address ({code})"))
+                    }
+                    Some(code) => Sent::Retry(format!(
+                        "the mail server did not take the message ({code}; check smtp_url)"
+                    )),
+                    None => Sent::Retry("the mail server cannot be reached".to_owned()),
+                },
             },
             Err(_) => Sent::Refused("the address cannot be written to".to_owned()),
         }

@@ -112,9 +112,16 @@ impl Notifier {
         })
     }
 
-    /// Whether patients can ask for a text, and for an e-mail.
+    /// Whether patients can ask for a text, and for an e-mail (only through a mail server that
+    /// keeps their address private on the way: `Mailer::private`).
     pub fn patient_channels(&self) -> (bool, bool) {
-        (self.sms.is_some(), self.email.is_some())
+        let email = self.email.as_ref().is_some_and(|mail| mail.private);
+        if self.email.is_some() && !email {
+            tracing::warn!(
+                "smtp_url is a plain smtp:// relay on another machine: patients are not offered                  e-mail (use smtps:// or ?tls=starttls)"
+            );
+        }
+        (self.sms.is_some(), email)
     }
 
     /// The channels each new request is queued for. With none configured, notifications queue
@@ -228,13 +235,15 @@ async fn record(
         patient::Outcome::Sent => {
             let at = courier.clock.now_ms();
             if patient {
-                Entry::new(Actor::System, "patient.message.sent")
+                let entry = Entry::new(Actor::System, "patient.message.sent")
                     .subject(reference)
-                    .detail(channel)
-                    .record(store, at)
+                    .detail(channel);
+                store
+                    .message_delivered(notification.id, &entry.at(at))
                     .await?;
+            } else {
+                store.notification_delivered(notification.id, at).await?;
             }
-            store.notification_delivered(notification.id, at).await?;
             tracing::info!(%reference, %channel, "message delivered");
         }
         patient::Outcome::Held(until) => {
@@ -242,13 +251,12 @@ async fn record(
             tracing::info!(%reference, %channel, until, "text held for the location's daytime");
         }
         patient::Outcome::Abandoned(why) => {
-            Entry::new(Actor::System, "patient.message.abandoned")
+            let detail = format!("{channel}: {why}");
+            let entry = Entry::new(Actor::System, "patient.message.abandoned")
                 .subject(reference)
-                .detail(&format!("{channel}: {why}"))
-                .record(store, now)
-                .await?;
+                .detail(&detail);
             store
-                .notification_abandoned(notification.id, now, why)
+                .message_abandoned(notification.id, why, &entry.at(now))
                 .await?;
             tracing::info!(%reference, %channel, why, "message not sent");
         }
@@ -307,6 +315,16 @@ mod tests {
                 super::Mailer::new(ok, "pestle@localhost", Some(to), site()).is_ok(),
                 "{ok}"
             );
+        }
+        // Patients' addresses go only through an encrypted connection or this machine.
+        for (url, private) in [
+            ("smtps://mail.example.com", true),
+            ("smtp://mail.example.com?tls=starttls", true),
+            ("smtp://127.0.0.1:2525", true),
+            ("smtp://relay.internal:25", false),
+        ] {
+            let mailer = super::Mailer::new(url, "pestle@localhost", None, site()).unwrap();
+            assert_eq!(mailer.private, private, "{url}");
         }
         let error = super::Mailer::new(
             "http://mail.example.com",

@@ -8,11 +8,9 @@ use jiff::civil::Time;
 use jiff::tz::TimeZone;
 
 use super::{Courier, PATIENT_EMAIL, SMS};
+use crate::requests::updates::{OPT_OUT_DIGEST, opt_out_value};
 use crate::requests::{self, Contact};
 use crate::store::Notification;
-
-/// The label of the opt-out digests (`DataKeys::digest`): "sms:+1…" or "email:…".
-pub const OPT_OUT_DIGEST: &str = "opt-out";
 
 /// Texts go out between these local times only.
 const DAY_STARTS: Time = Time::constant(8, 0, 0, 0);
@@ -26,11 +24,6 @@ pub(super) enum Outcome {
     Held(i64),
     /// Never: why (no secret in it).
     Abandoned(&'static str),
-}
-
-/// The digest an opt-out of `address` on `channel` ("sms", "email") is recorded under.
-pub fn opt_out_value(channel: &str, address: &str) -> Vec<u8> {
-    format!("{channel}:{address}").into_bytes()
 }
 
 /// When a text may go out, if not at `now`: 8 am that day or the next, in `zone`.

@@ -15,6 +15,11 @@ use sha1::Sha1;
 
 use super::SEND_TIMEOUT;
 
+/// The provider's error codes that concern the recipient, so trying again cannot help: not a
+/// valid number (21211), a region the account may not text (21408), the number replied STOP
+/// to the provider (21610), cannot be reached (21612), not a mobile number (21614).
+const RECIPIENT_ERRORS: [&str; 5] = ["21211", "21408", "21610", "21612", "21614"];
+
 /// What the provider said about one message.
 #[derive(Debug)]
 pub enum Sent {
@@ -116,10 +121,14 @@ impl Sms {
             .and_then(|json| json.get("code").map(ToString::to_string))
             .unwrap_or_default();
         let reason = format!("the SMS provider answered {status} (code {code})");
-        if status.as_u16() == 429 || status.is_server_error() {
+        if status.as_u16() == 400 && RECIPIENT_ERRORS.contains(&code.as_str()) {
+            Sent::Refused(reason)
+        } else if status.as_u16() == 429 || status.is_server_error() {
             Sent::Retry(reason)
         } else {
-            Sent::Refused(reason)
+            // A wrong token, account or URL (401, 403, 404): the settings, not the message.
+            // Kept and retried, so nothing is lost while they are put right.
+            Sent::Retry(format!("{reason}; check the sms_* settings"))
         }
     }
 

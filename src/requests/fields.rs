@@ -89,14 +89,22 @@ impl Phone {
 pub struct DateOfBirth(Date);
 
 impl DateOfBirth {
-    /// Accepts `YYYY-MM-DD` (what a date input sends) and `MM/DD/YYYY` (what people type).
+    /// Accepts `YYYY-MM-DD` (what a date input sends), `MM/DD/YYYY` (what people type) and
+    /// `MMDDYYYY` (what a phone's number pad can type: it has no `/`).
     pub fn parse(raw: &str, today: Date) -> Result<Self, String> {
         let message = || "Enter your date of birth, like 03/14/1980".to_owned();
         let raw = raw.trim();
+        // Each part must fit its type: a month of 257 is refused, not wrapped to January.
+        let date_of = |m: &str, d: &str, y: &str| -> Result<Date, String> {
+            let part = |s: &str| s.trim().parse::<i8>().map_err(|_| message());
+            let year = y.trim().parse::<i16>().map_err(|_| message())?;
+            Date::new(year, part(m)?, part(d)?).map_err(|_| message())
+        };
         let date = if let Some((m, rest)) = raw.split_once('/') {
             let (d, y) = rest.split_once('/').ok_or_else(message)?;
-            let number = |s: &str| s.trim().parse::<i16>().map_err(|_| message());
-            Date::new(number(y)?, number(m)? as i8, number(d)? as i8).map_err(|_| message())?
+            date_of(m, d, y)?
+        } else if raw.len() == 8 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            date_of(&raw[..2], &raw[2..4], &raw[4..])?
         } else {
             raw.parse::<Date>().map_err(|_| message())?
         };
@@ -346,6 +354,15 @@ mod tests {
         );
         assert!(DateOfBirth::parse("1980-03-14", today()).is_ok());
         assert!(DateOfBirth::parse("02/30/1980", today()).is_err());
+        assert_eq!(
+            DateOfBirth::parse("03141980", today()).unwrap().date(),
+            Date::constant(1980, 3, 14),
+            "typed on a number pad"
+        );
+        assert!(
+            DateOfBirth::parse("257/14/1980", today()).is_err(),
+            "not wrapped"
+        );
         assert!(
             DateOfBirth::parse("yesterday", today())
                 .unwrap_err()

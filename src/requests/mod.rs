@@ -21,6 +21,7 @@ pub use reference::Reference;
 pub use seal::{DataKeys, Sealed};
 pub use updates::{Contact, Updates};
 
+use crate::staff::audit::{Actor, Entry};
 use crate::store::{Followup, NewNotification, NewRequest, Store, StoreError, StoredRequest};
 
 /// How many fresh references to try if one is already taken (1 in 244 million each).
@@ -84,12 +85,42 @@ pub async fn submit(
             channels: channels.to_vec(),
         };
         match store.submit_request(&row, &followup, &notification).await {
-            Ok(()) => return Ok(reference),
+            Ok(()) => {
+                opt_in_again(store, keys, updates, now_ms).await?;
+                return Ok(reference);
+            }
             Err(StoreError::Conflict(_)) => continue,
             Err(error) => return Err(error).context("cannot store a request"),
         }
     }
     anyhow::bail!("no free request reference after {REFERENCE_ATTEMPTS} tries")
+}
+
+/// Ticking "E-mail me" on a new request takes back an address's earlier unsubscribe: the
+/// patient asked again, in so many words. (A text's STOP is not taken back by a form: only the
+/// patient's START by text undoes it, as carriers require.)
+async fn opt_in_again(
+    store: &dyn Store,
+    keys: &DataKeys,
+    updates: &Updates,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let Some(email) = &updates.email else {
+        return Ok(());
+    };
+    let value = updates::opt_out_value("email", email.as_str());
+    let digests = keys.digests(updates::OPT_OUT_DIGEST, &value);
+    if store.opted_out(&digests).await? {
+        let entry = Entry::new(Actor::Anonymous, "patient.opted-in").detail("email");
+        store
+            .set_opt_out(
+                &keys.digest(updates::OPT_OUT_DIGEST, &value),
+                false,
+                &entry.at(now_ms),
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Opens a request's sealed contact (`key_id` is the request's).

@@ -106,6 +106,11 @@ impl DataKeys {
         })
     }
 
+    /// The id of the key that seals.
+    pub fn current_id(&self) -> &str {
+        &self.current
+    }
+
     /// The ids of the keys held, sealing and opening ones alike.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.keys.keys().map(String::as_str)

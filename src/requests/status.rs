@@ -2,7 +2,9 @@
 //! request's metadata alone — nothing is unsealed. A wrong fact, an unknown reference and a
 //! malformed one take the same steps (a lock check, one read, a keyed hash compared in constant
 //! time, a counted try) and give the same answer; five wrong answers for one typed reference
-//! lock its page for an hour, known or not, so the lock says nothing either.
+//! lock its page for an hour, known or not, so the lock says nothing either. Each try is counted
+//! before its answer is compared, so guesses sent in parallel cannot get past the lock; a right
+//! answer clears the count.
 
 use subtle::ConstantTimeEq;
 
@@ -41,14 +43,19 @@ impl Lookup {
     }
 }
 
-/// The reference as typed, tidied (capitals and digits only, at most 16): the lock's subject,
-/// whether or not it is a well-formed reference.
-pub fn typed_reference(raw: &str) -> String {
-    raw.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .take(16)
-        .collect()
+/// Whose tries are counted: the reference when it reads as one (however it was typed, so
+/// `r7kq39m` and `R-7KQ3-9M` share one count), else what was typed, tidied (capitals and digits
+/// only, at most 16).
+fn lock_subject(typed: &str, parsed: Option<&Reference>) -> String {
+    match parsed {
+        Some(reference) => reference.to_string(),
+        None => typed
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .take(16)
+            .collect(),
+    }
 }
 
 /// Looks `reference` up with `fact` (`updates::typed_fact`) at `now`.
@@ -59,38 +66,37 @@ pub async fn look_up(
     fact: &str,
     now: i64,
 ) -> StoreResult<Lookup> {
-    let tries_key = keys.digest(TRIES_DIGEST, typed_reference(reference).as_bytes());
-    if store.status_locked_until(&tries_key).await? > now {
+    let parsed = Reference::parse(reference);
+    let tries_key = keys.digest(
+        TRIES_DIGEST,
+        lock_subject(reference, parsed.as_ref()).as_bytes(),
+    );
+    // Counted before the answer is compared: parallel guesses each take a try.
+    let (tries, locked_until) = store.status_attempt(&tries_key, now, LOCK_MS).await?;
+    if locked_until > now {
         return Ok(Lookup::Locked);
     }
-    let parsed = Reference::parse(reference);
+    if tries > LOCK_AFTER {
+        store.status_lock(&tries_key, now + LOCK_MS).await?;
+        return Ok(Lookup::Locked);
+    }
     let canonical = parsed.as_ref().map_or("", |r| r.as_str());
     let standing = store.standing(canonical).await?;
-    let input = fact_input(canonical, fact);
-    // An unknown reference is compared with a digest nothing matches, so both paths hash and
-    // compare alike.
-    let (expected, computed) = match standing.as_ref().and_then(|s| s.fact_digest.as_deref()) {
-        Some(stored) => (
-            stored.to_owned(),
-            keys.digest_as(stored, FACT_DIGEST, &input)
-                .unwrap_or_default(),
-        ),
-        None => (
-            keys.digest(FACT_DIGEST, b"no request has this"),
-            keys.digest(FACT_DIGEST, &input),
-        ),
-    };
+    // One keyed hash and one comparison either way: an unknown reference is compared with a
+    // digest under the current key that nothing matches.
+    let expected = standing
+        .as_ref()
+        .and_then(|s| s.fact_digest.clone())
+        .unwrap_or_else(|| format!("{}:{}", keys.current_id(), "0".repeat(64)));
+    let computed = keys
+        .digest_as(&expected, FACT_DIGEST, &fact_input(canonical, fact))
+        .unwrap_or_default();
     let matched = bool::from(expected.as_bytes().ct_eq(computed.as_bytes()));
     match standing {
         Some(standing) if matched => {
-            store.status_right(&tries_key).await?;
+            store.status_reset(&tries_key, now).await?;
             Ok(Lookup::Found(standing))
         }
-        _ => {
-            store
-                .status_wrong(&tries_key, now, (LOCK_MS, LOCK_AFTER, LOCK_MS))
-                .await?;
-            Ok(Lookup::NoMatch)
-        }
+        _ => Ok(Lookup::NoMatch),
     }
 }

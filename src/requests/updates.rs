@@ -10,6 +10,14 @@ use crate::staff::Email;
 /// The label of the keyed digests of status-page facts (`DataKeys::digest`).
 pub const FACT_DIGEST: &str = "status-fact";
 
+/// The label of the opt-out digests (`DataKeys::digest`) of `opt_out_value`s.
+pub const OPT_OUT_DIGEST: &str = "opt-out";
+
+/// What an opt-out of `address` on `channel` ("sms", "email") is digested from.
+pub fn opt_out_value(channel: &str, address: &str) -> Vec<u8> {
+    format!("{channel}:{address}").into_bytes()
+}
+
 /// The updates part of every request form, as posted.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -113,7 +121,7 @@ pub fn fact_of(request: &Request) -> String {
 }
 
 /// What a patient types on the status page, read as the same fact: four digits, or a date of
-/// birth (`YYYY-MM-DD` or `MM/DD/YYYY`). `None`: neither.
+/// birth (`MM/DD/YYYY`, `MMDDYYYY` or `YYYY-MM-DD`). `None`: neither.
 pub fn typed_fact(raw: &str, today: jiff::civil::Date) -> Option<String> {
     let raw = raw.trim();
     if raw.len() == 4 && raw.bytes().all(|b| b.is_ascii_digit()) {

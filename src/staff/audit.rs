@@ -66,15 +66,19 @@ impl<'a> Entry<'a> {
 
     /// Appends the entry at `at` (Unix ms).
     pub async fn record(self, store: &dyn Store, at: i64) -> StoreResult<()> {
-        store
-            .append_audit(&NewAuditEntry {
-                at,
-                actor: self.actor.name().to_owned(),
-                action: self.action.to_owned(),
-                subject: self.subject.to_owned(),
-                detail: self.detail.to_owned(),
-                ip: self.ip.to_owned(),
-            })
-            .await
+        store.append_audit(&self.at(at)).await
+    }
+
+    /// The entry as stored, at `at`: for a store method that writes it in the transaction of
+    /// the action it records.
+    pub fn at(self, at: i64) -> NewAuditEntry {
+        NewAuditEntry {
+            at,
+            actor: self.actor.name().to_owned(),
+            action: self.action.to_owned(),
+            subject: self.subject.to_owned(),
+            detail: self.detail.to_owned(),
+            ip: self.ip.to_owned(),
+        }
     }
 }

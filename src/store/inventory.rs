@@ -117,6 +117,7 @@ where
              UNION SELECT key_id FROM request_events WHERE key_id IS NOT NULL \
              UNION SELECT totp_key_id FROM users WHERE totp_key_id IS NOT NULL \
              UNION SELECT pending_key_id FROM sessions WHERE pending_key_id IS NOT NULL \
+             UNION SELECT key_id FROM opt_outs \
              ORDER BY 1",
         )
         .fetch_all(&mut *conn)

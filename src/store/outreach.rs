@@ -5,8 +5,8 @@
 
 use async_trait::async_trait;
 
-use super::StoreResult;
 use super::values::RequestStatus;
+use super::{NewAuditEntry, StoreResult};
 
 /// What a request adds for its patient when submitted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,21 +93,17 @@ pub trait Outreach {
     /// A request's standing, by reference.
     async fn standing(&self, reference: &str) -> StoreResult<Option<RequestStanding>>;
 
-    /// Until when (Unix ms) the status page of the reference digested as `key` is locked; 0
-    /// when it is not.
-    async fn status_locked_until(&self, key: &str) -> StoreResult<i64>;
+    /// Counts a try on the status page of the reference digested as `key` at `now`, before its
+    /// answer is compared (so parallel tries each count): the tries in the current window
+    /// (`window_ms` from the first; a passed window starts again at one) and until when the key
+    /// is locked (0: it is not).
+    async fn status_attempt(&self, key: &str, now: i64, window_ms: i64) -> StoreResult<(i64, i64)>;
 
-    /// Counts a wrong answer for `key` at `now` and returns the wrong answers in the current
-    /// window (`window_ms` from the first); at `lock_after` the key is locked for `lock_ms`.
-    async fn status_wrong(
-        &self,
-        key: &str,
-        now: i64,
-        (window_ms, lock_after, lock_ms): (i64, i64, i64),
-    ) -> StoreResult<i64>;
+    /// Locks `key` until `until`.
+    async fn status_lock(&self, key: &str, until: i64) -> StoreResult<()>;
 
-    /// A right answer: the wrong ones before it are forgotten (a lock is kept).
-    async fn status_right(&self, key: &str) -> StoreResult<()>;
+    /// A right answer: the tries counted so far are cleared, unless `key` is locked at `now`.
+    async fn status_reset(&self, key: &str, now: i64) -> StoreResult<()>;
 
     /// Forgets wrong answers whose window and lock ended before `before`.
     async fn forget_status_tries(&self, before: i64) -> StoreResult<u64>;
@@ -115,8 +111,14 @@ pub trait Outreach {
     /// The sealed contact of a request (sealed with the request's `key_id`): `(key_id, blob)`.
     async fn contact(&self, reference: &str) -> StoreResult<Option<(String, Vec<u8>)>>;
 
-    /// Records a STOP (`true`) or START (`false`) for the number or address digested as `digest`.
-    async fn set_opt_out(&self, digest: &str, opted_out: bool, now: i64) -> StoreResult<()>;
+    /// Records a STOP (`true`) or START (`false`) for the number or address digested as `digest`
+    /// (`<key id>:<hex>`), with its audit line, in one transaction.
+    async fn set_opt_out(
+        &self,
+        digest: &str,
+        opted_out: bool,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()>;
 
     /// Whether any of `digests` (one value under each data key) has opted out.
     async fn opted_out(&self, digests: &[String]) -> StoreResult<bool>;
@@ -131,6 +133,16 @@ pub trait Outreach {
     /// Puts a claimed message back until `until` without counting an attempt (quiet hours).
     async fn notification_held(&self, id: i64, until: i64) -> StoreResult<()>;
 
-    /// Marks a claimed message never to be sent, with why (opted out, contact purged).
-    async fn notification_abandoned(&self, id: i64, at: i64, reason: &str) -> StoreResult<()>;
+    /// Marks a claimed patient message delivered, with its audit line, in one transaction: a
+    /// trail that cannot be written leaves the message to be sent again, never sent unrecorded.
+    async fn message_delivered(&self, id: i64, audit: &NewAuditEntry) -> StoreResult<()>;
+
+    /// Marks a claimed message never to be sent, with why (opted out, contact purged) and its
+    /// audit line, in one transaction.
+    async fn message_abandoned(
+        &self,
+        id: i64,
+        reason: &str,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()>;
 }

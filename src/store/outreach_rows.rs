@@ -4,10 +4,11 @@
 use async_trait::async_trait;
 use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 
-use super::StoreResult;
 use super::backend::Backend;
 use super::outreach::{Outreach, PatientMessage, RequestStanding};
 use super::pool::SqlStore;
+use super::staff_rows::append_audit;
+use super::{NewAuditEntry, StoreResult};
 
 /// The outbox channels that reach patients (see `notify`).
 const PATIENT_CHANNELS: &str = "('sms', 'patient-email')";
@@ -22,6 +23,7 @@ where
     for<'q> i64: Encode<'q, B> + Type<B>,
     for<'q> bool: Encode<'q, B> + Type<B>,
     for<'r> (i64,): FromRow<'r, B::Row>,
+    for<'r> (i64, i64): FromRow<'r, B::Row>,
     for<'r> (String, bool): FromRow<'r, B::Row>,
     for<'r> (String, Vec<u8>): FromRow<'r, B::Row>,
     for<'r> RequestStanding: FromRow<'r, B::Row>,
@@ -37,53 +39,43 @@ where
         .await?)
     }
 
-    async fn status_locked_until(&self, key: &str) -> StoreResult<i64> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT locked_until FROM status_tries WHERE key = $1")
-                .bind(key.to_owned())
-                .fetch_optional(&mut *self.read().await?)
-                .await?;
-        Ok(row.map_or(0, |(until,)| until))
-    }
-
-    async fn status_wrong(
-        &self,
-        key: &str,
-        now: i64,
-        (window_ms, lock_after, lock_ms): (i64, i64, i64),
-    ) -> StoreResult<i64> {
+    async fn status_attempt(&self, key: &str, now: i64, window_ms: i64) -> StoreResult<(i64, i64)> {
         let mut w = self.write().await?;
-        // One upsert counts the try, so concurrent wrong answers each count; a window that
-        // has passed starts again at one.
-        let (failures,): (i64,) = sqlx::query_as(
+        // One upsert counts the try, so concurrent tries each count; a window that has passed
+        // starts again at one.
+        let counted: (i64, i64) = sqlx::query_as(
             "INSERT INTO status_tries (key, failures, first_at) VALUES ($1, 1, $2) \
              ON CONFLICT (key) DO UPDATE SET \
                failures = CASE WHEN status_tries.first_at <= $3 THEN 1 \
                           ELSE status_tries.failures + 1 END, \
                first_at = CASE WHEN status_tries.first_at <= $3 THEN $2 \
                           ELSE status_tries.first_at END \
-             RETURNING CAST(failures AS BIGINT)",
+             RETURNING CAST(failures AS BIGINT), locked_until",
         )
         .bind(key.to_owned())
         .bind(now)
         .bind(now - window_ms)
         .fetch_one(&mut *w.tx)
         .await?;
-        if failures >= lock_after {
-            sqlx::query("UPDATE status_tries SET locked_until = $1 WHERE key = $2")
-                .bind(now + lock_ms)
-                .bind(key.to_owned())
-                .execute(&mut *w.tx)
-                .await?;
-        }
         w.commit().await?;
-        Ok(failures)
+        Ok(counted)
     }
 
-    async fn status_right(&self, key: &str) -> StoreResult<()> {
+    async fn status_lock(&self, key: &str, until: i64) -> StoreResult<()> {
         let mut w = self.write().await?;
-        sqlx::query("DELETE FROM status_tries WHERE key = $1")
+        sqlx::query("UPDATE status_tries SET locked_until = $1 WHERE key = $2")
+            .bind(until)
             .bind(key.to_owned())
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    async fn status_reset(&self, key: &str, now: i64) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        sqlx::query("UPDATE status_tries SET failures = 0 WHERE key = $1 AND locked_until <= $2")
+            .bind(key.to_owned())
+            .bind(now)
             .execute(&mut *w.tx)
             .await?;
         w.commit().await
@@ -112,15 +104,23 @@ where
         .await?)
     }
 
-    async fn set_opt_out(&self, digest: &str, opted_out: bool, now: i64) -> StoreResult<()> {
+    async fn set_opt_out(
+        &self,
+        digest: &str,
+        opted_out: bool,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()> {
+        let key_id = digest.split_once(':').map_or("", |(id, _)| id);
         let mut w = self.write().await?;
+        append_audit::<B>(&mut w.tx, audit).await?;
         sqlx::query(
-            "INSERT INTO opt_outs (digest, opted_out, at) VALUES ($1, $2, $3) \
+            "INSERT INTO opt_outs (digest, key_id, opted_out, at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (digest) DO UPDATE SET opted_out = excluded.opted_out, at = excluded.at",
         )
         .bind(digest.to_owned())
+        .bind(key_id.to_owned())
         .bind(opted_out)
-        .bind(now)
+        .bind(audit.at)
         .execute(&mut *w.tx)
         .await?;
         w.commit().await
@@ -184,10 +184,27 @@ where
         w.commit().await
     }
 
-    async fn notification_abandoned(&self, id: i64, at: i64, reason: &str) -> StoreResult<()> {
+    async fn message_delivered(&self, id: i64, audit: &NewAuditEntry) -> StoreResult<()> {
         let mut w = self.write().await?;
+        append_audit::<B>(&mut w.tx, audit).await?;
+        sqlx::query("UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2")
+            .bind(audit.at)
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    async fn message_abandoned(
+        &self,
+        id: i64,
+        reason: &str,
+        audit: &NewAuditEntry,
+    ) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        append_audit::<B>(&mut w.tx, audit).await?;
         sqlx::query("UPDATE outbox SET abandoned_at = $1, last_error = $2 WHERE id = $3")
-            .bind(at)
+            .bind(audit.at)
             .bind(reason.to_owned())
             .bind(id)
             .execute(&mut *w.tx)

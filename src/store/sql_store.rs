@@ -45,6 +45,7 @@ where
     for<'q> f64: Encode<'q, B> + Type<B>,
     for<'r> (f64, i64): FromRow<'r, B::Row>,
     for<'r> (i64,): FromRow<'r, B::Row>,
+    for<'r> (i64, i64): FromRow<'r, B::Row>,
     for<'r> (String,): FromRow<'r, B::Row>,
     for<'r> (String, i64): FromRow<'r, B::Row>,
     for<'r> (String, bool): FromRow<'r, B::Row>,

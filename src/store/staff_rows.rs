@@ -126,19 +126,7 @@ where
     }
 
     pub async fn append_audit(conn: &mut DB::Connection, entry: &NewAuditEntry) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit (at, actor, action, subject, detail, ip) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(entry.at)
-        .bind(entry.actor.clone())
-        .bind(entry.action.clone())
-        .bind(entry.subject.clone())
-        .bind(entry.detail.clone())
-        .bind(entry.ip.clone())
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
+        append_audit::<DB>(conn, entry).await
     }
 
     pub async fn audit(
@@ -210,30 +198,24 @@ where
             RequestChange::Assign(_) => Some("assigned_to = NULLIF($1, '')"),
             RequestChange::Note { .. } => None,
         };
-        for message in &event.messages {
-            sqlx::query(
-                "INSERT INTO outbox (reference, message, due_at, channel, queued_at, time_zone, \
-                 announces) VALUES ($1, $2, $3, $4, $3, $5, $6)",
-            )
-            .bind(event.reference.clone())
-            .bind(message.text.clone())
-            .bind(message.due_at)
-            .bind(message.channel.clone())
-            .bind(message.time_zone.clone())
-            .bind(message.announces.slug().to_owned())
-            .execute(&mut *conn)
-            .await?;
-        }
-        match set {
+        // A status is written only where it changes it: a double click, or two colleagues at
+        // once, record two events but queue the patient's messages once.
+        let guard = match &event.change {
+            RequestChange::Status(_) => " AND status <> $1",
+            _ => "",
+        };
+        let changed = match set {
             Some(set) => {
-                sqlx::query(&format!(
-                    "UPDATE requests SET {set}, updated_at = $2 WHERE reference = $3"
+                let written: Vec<(String,)> = sqlx::query_as(&format!(
+                    "UPDATE requests SET {set}, updated_at = $2 WHERE reference = $3{guard} \
+                     RETURNING reference"
                 ))
                 .bind(value)
                 .bind(event.at)
                 .bind(event.reference.clone())
-                .execute(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await?;
+                !written.is_empty()
             }
             None => {
                 sqlx::query("UPDATE requests SET updated_at = $1 WHERE reference = $2")
@@ -241,6 +223,23 @@ where
                     .bind(event.reference.clone())
                     .execute(&mut *conn)
                     .await?;
+                true
+            }
+        };
+        if changed {
+            for message in &event.messages {
+                sqlx::query(
+                    "INSERT INTO outbox (reference, message, due_at, channel, queued_at, \
+                     time_zone, announces) VALUES ($1, $2, $3, $4, $3, $5, $6)",
+                )
+                .bind(event.reference.clone())
+                .bind(message.text.clone())
+                .bind(message.due_at)
+                .bind(message.channel.clone())
+                .bind(message.time_zone.clone())
+                .bind(message.announces.slug().to_owned())
+                .execute(&mut *conn)
+                .await?;
             }
         }
         Ok(())
@@ -327,4 +326,32 @@ where
         .fetch_all(&mut *conn)
         .await?)
     }
+}
+
+/// Appends `entry` to the trail in the caller's transaction: what every action that must be
+/// audited writes in the transaction that does it.
+pub(super) async fn append_audit<DB>(
+    conn: &mut DB::Connection,
+    entry: &NewAuditEntry,
+) -> StoreResult<()>
+where
+    DB: Database,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query(
+        "INSERT INTO audit (at, actor, action, subject, detail, ip) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(entry.at)
+    .bind(entry.actor.clone())
+    .bind(entry.action.clone())
+    .bind(entry.subject.clone())
+    .bind(entry.detail.clone())
+    .bind(entry.ip.clone())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

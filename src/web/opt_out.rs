@@ -11,10 +11,15 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+
 use super::render::{Meta, PageRequest};
+use super::requests::{Limit, too_many};
 use super::{AppError, AppState};
-use crate::notify::patient::{OPT_OUT_DIGEST, opt_out_value};
 use crate::notify::sms::opt_out_word;
+use crate::requests::updates::{OPT_OUT_DIGEST, opt_out_value};
 use crate::staff::audit::{Actor, Entry};
 
 pub fn router() -> Router<AppState> {
@@ -70,14 +75,12 @@ async fn inbound_sms(
         } else {
             "patient.opted-in"
         };
-        // Audited first: a reply whose audit cannot be written is retried by the provider.
-        Entry::new(Actor::Anonymous, action)
-            .detail("sms")
-            .record(state.store().as_ref(), state.now())
-            .await?;
+        // The word and its audit line in one transaction: both or neither (then a 500, which
+        // the provider's console shows).
+        let entry = Entry::new(Actor::Anonymous, action).detail("sms");
         state
             .store()
-            .set_opt_out(&digest, stop, state.now())
+            .set_opt_out(&digest, stop, &entry.at(state.now()))
             .await?;
     }
     // An empty TwiML answer: no reply text from us (the provider confirms STOP itself).
@@ -129,16 +132,23 @@ async fn show_unsubscribe(
 async fn unsubscribe(
     page: PageRequest,
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     if !valid(&state, &token) {
         return Ok(page.not_found());
     }
-    Entry::new(Actor::Anonymous, "patient.opted-out")
-        .detail("email")
-        .record(state.store().as_ref(), state.now())
-        .await?;
-    state.store().set_opt_out(&token, true, state.now()).await?;
+    if let Err(wait) = state.take_token(Limit::Requests, peer.ip()).await {
+        return Ok(too_many(wait, crate::metrics::Limit::RequestForm));
+    }
+    // Once is enough: a second click (or a mail app's retry) writes nothing more.
+    let store = state.store();
+    if !store.opted_out(std::slice::from_ref(&token)).await? {
+        let entry = Entry::new(Actor::Anonymous, "patient.opted-out").detail("email");
+        store
+            .set_opt_out(&token, true, &entry.at(state.now()))
+            .await?;
+    }
     Ok(render(&page, &token, true))
 }
 

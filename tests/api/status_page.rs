@@ -11,7 +11,7 @@ use crate::staff::session_for;
 const WRONG_BIRTH: &str = "11/29/1961";
 const WRONG_BIRTH_ISO: &str = "1961-11-29";
 
-async fn refill(app: &TestApp) -> String {
+async fn send_refill(app: &TestApp) -> String {
     let web = Web::from(app);
     let session = open_form(&web, "refill").await;
     let response = post(&web, "refill", &session, &valid("refill")).await;
@@ -44,7 +44,7 @@ on_both_backends!(the_right_fact_gives_the_status_and_anything_else_the_same_pag
 async fn the_right_fact_gives_the_status_and_anything_else_the_same_page(backend: Backend) {
     let app = spawn_app(backend).await;
     let web = Web::from(&app);
-    let refill = refill(&app).await;
+    let refill = send_refill(&app).await;
     let callback = submit_one(&app).await;
     let form = app
         .page(&format!("/requests/status?reference={refill}"))
@@ -141,8 +141,25 @@ async fn the_right_fact_gives_the_status_and_anything_else_the_same_page(backend
     assert_eq!(status, 429);
     assert!(html.contains("Too many tries for this reference"), "{html}");
     assert!(html.contains("tel:+13035550172") || html.contains("tel:+1"));
-    // Other references are not affected.
+    // Other references are not affected; the same reference typed another way is.
     assert_eq!(ask(&web, &session, &refill, "03/14/1980").await.0, 200);
+    let retyped = callback.trim_start_matches("R-").replace('-', "");
+    assert_eq!(ask(&web, &session, &retyped, "0147").await.0, 429);
+
+    // Guesses sent all at once each take a try: no more than five get an answer.
+    let fresh = send_refill(&app).await;
+    let guesses = (0..20).map(|i| {
+        let (web, session, fresh) = (&web, &session, &fresh);
+        async move {
+            ask(web, session, fresh, &format!("01/{:02}/1960", i + 1))
+                .await
+                .0
+        }
+    });
+    let answered = futures_util::future::join_all(guesses).await;
+    let compared = answered.iter().filter(|status| **status == 200).count();
+    assert_eq!(compared, 5, "{answered:?}");
+    assert!(answered.iter().all(|status| [200, 429].contains(status)));
 
     // Every lookup is audited, without the fact typed.
     let audit = store
@@ -155,11 +172,13 @@ async fn the_right_fact_gives_the_status_and_anything_else_the_same_page(backend
         .unwrap();
     assert_eq!(
         audit.len(),
-        23,
-        "one line per lookup (the form error is not one)"
+        45,
+        "one line per lookup, the unreadable fact's too"
     );
     for entry in &audit {
-        assert!(["matched", "no match", "locked"].contains(&entry.detail.as_str()));
+        assert!(
+            ["matched", "no match", "locked", "unreadable fact"].contains(&entry.detail.as_str())
+        );
         for fact in ["1980", "0147", "9999", "1961"] {
             assert!(!entry.subject.contains(fact) && !entry.detail.contains(fact));
         }

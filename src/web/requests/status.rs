@@ -154,7 +154,22 @@ pub(super) async fn look_up(
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
         .unwrap_or(jiff::civil::Date::constant(2000, 1, 1));
     let fact: String = posted.fact.chars().take(MAX_TYPED).collect();
+    let typed: String = posted.reference.chars().take(MAX_TYPED).collect();
+    let subject =
+        Reference::parse(&typed).map_or_else(|| "malformed".to_owned(), |r| r.to_string());
+    let ip = peer.ip().to_string();
+    let audit = |outcome: &'static str| {
+        Entry::new(Actor::Anonymous, "status.lookup")
+            .subject(&subject)
+            .detail(outcome)
+            .ip(&ip)
+    };
+    let store = state.store().as_ref();
     let Some(fact) = updates::typed_fact(&fact, today) else {
+        // Not a try (nothing was compared), but a lookup all the same: on the trail.
+        if let Err(error) = audit("unreadable fact").record(store, now).await {
+            return unavailable(site, &error);
+        }
         let message = "Enter your date of birth, like 03/14/1980, or the last 4 digits of your \
                        phone number";
         return respond(
@@ -168,21 +183,11 @@ pub(super) async fn look_up(
             None,
         );
     };
-    let typed: String = posted.reference.chars().take(MAX_TYPED).collect();
-    let store = state.store().as_ref();
     let lookup = match status::look_up(store, state.keys(), &typed, &fact, now).await {
         Ok(lookup) => lookup,
         Err(error) => return unavailable(site, &error),
     };
-    let subject =
-        Reference::parse(&typed).map_or_else(|| "malformed".to_owned(), |r| r.to_string());
-    let ip = peer.ip().to_string();
-    let audited = Entry::new(Actor::Anonymous, "status.lookup")
-        .subject(&subject)
-        .detail(lookup.outcome())
-        .ip(&ip)
-        .record(store, now)
-        .await;
+    let audited = audit(lookup.outcome()).record(store, now).await;
     // No answer without its audit line.
     if let Err(error) = audited {
         return unavailable(site, &error);

@@ -73,9 +73,15 @@ pub async fn panel(
                     message.attempts,
                     when(message.due_at)
                 ),
-                (None, None) if message.due_at > state.now() => {
+                // Held overnight: `notification_held` moves `queued_at` with `due_at`.
+                (None, None)
+                    if message.channel == SMS
+                        && message.queued_at == Some(message.due_at)
+                        && message.due_at > state.now() =>
+                {
                     format!("Held until {} (quiet hours)", when(message.due_at))
                 }
+                (None, None) if message.due_at > state.now() => "Sending".to_owned(),
                 (None, None) => "Queued".to_owned(),
             };
             SentLine {
