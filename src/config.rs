@@ -164,6 +164,12 @@ pub struct Settings {
     #[serde(default = "default_request_limit")]
     pub request_limit_per_hour: u32,
 
+    /// Content API calls (`/api/v1/…`, `/connect/service`) allowed per client address per hour
+    /// (all usable at once); more get `429` with `Retry-After` and a JSON error.
+    /// Env: `PESTLE_API_LIMIT_PER_HOUR`. Default: `3600`.
+    #[serde(default = "default_api_limit")]
+    pub api_limit_per_hour: u32,
+
     /// Staff sign-out after this long without activity.
     /// Env: `PESTLE_STAFF_IDLE_TIMEOUT`. Default: `"30m"`.
     #[serde(
@@ -393,6 +399,10 @@ fn sender<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<St
             Written::Number(number) => format!("+{number}"),
         }),
     )
+}
+
+fn default_api_limit() -> u32 {
+    3600
 }
 
 fn default_sms_api_url() -> url::Url {

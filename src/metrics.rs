@@ -33,6 +33,7 @@ pub struct RouteLabel {
 pub enum Limit {
     RequestForm,
     SignIn,
+    Api,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]

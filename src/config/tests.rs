@@ -148,6 +148,12 @@ fn one_value_per_setting() -> Vec<(&'static str, &'static str, Read, &'static st
             "17",
         ),
         (
+            "api_limit_per_hour",
+            "19",
+            |s| s.api_limit_per_hour.to_string(),
+            "19",
+        ),
+        (
             "staff_idle_timeout",
             "13m",
             |s| format!("{:?}", s.staff_idle_timeout),

@@ -190,6 +190,10 @@ pub trait Store: Outreach + Send + Sync + fmt::Debug + 'static {
     /// All published content, or `None` when nothing has been imported yet.
     async fn load_content(&self) -> StoreResult<Option<ContentPack>>;
 
+    /// When each condition (`"conditions/<slug>"`) and medication (`"medications/<slug>"`) was
+    /// last changed, Unix ms: the content API's `dateModified` and `updated_since`.
+    async fn content_modified(&self) -> StoreResult<Vec<(String, i64)>>;
+
     /// Counts a search that found nothing (its normalised words, space-separated). Words are
     /// kept only while several different recent searches used them (see `traffic`); nothing
     /// about who searched.

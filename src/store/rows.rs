@@ -369,6 +369,15 @@ where
         Ok(rows.into_iter().map(|(r,)| r).collect())
     }
 
+    pub async fn content_modified(conn: &mut DB::Connection) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT 'conditions/' || slug, updated_at FROM conditions \
+             UNION ALL SELECT 'medications/' || slug, updated_at FROM medications",
+        )
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
     /// Everything stored, or `None` before the first import.
     pub async fn load_content(conn: &mut DB::Connection) -> StoreResult<Option<ContentPack>> {
         let site: Option<(String,)> = sqlx::query_as("SELECT data FROM site WHERE id = 1")

@@ -126,6 +126,10 @@ where
         Ok(pack)
     }
 
+    async fn content_modified(&self) -> StoreResult<Vec<(String, i64)>> {
+        Db::<B>::content_modified(&mut *self.read().await?).await
+    }
+
     async fn record_search_miss(&self, query: &str) -> StoreResult<()> {
         // Statement by statement, not one transaction: each later statement must see the
         // sightings other searches committed meanwhile (see `traffic.rs`).

@@ -22,6 +22,8 @@ pub struct Snapshot {
     pub pack: Option<Arc<ContentPack>>,
     /// The search index of `pack`, built with it (so a search never sees other content).
     pub search: Option<Arc<SearchIndex>>,
+    /// When each condition and medication last changed (`Store::content_modified`).
+    pub modified: Arc<std::collections::HashMap<String, i64>>,
 }
 
 impl Snapshot {
@@ -131,6 +133,7 @@ async fn read(store: &dyn Store, previous: Option<Arc<SearchIndex>>) -> anyhow::
     let started = std::time::Instant::now();
     let version = store.content_version().await?;
     let pack = store.load_content().await?.map(Arc::new);
+    let modified = Arc::new(store.content_modified().await?.into_iter().collect());
     let loaded = started.elapsed();
     let search = match &pack {
         Some(pack) => {
@@ -156,5 +159,6 @@ async fn read(store: &dyn Store, previous: Option<Arc<SearchIndex>>) -> anyhow::
         version,
         pack,
         search,
+        modified,
     })
 }

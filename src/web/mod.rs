@@ -5,6 +5,7 @@ mod api;
 mod cache;
 mod client;
 pub mod connections;
+pub mod content_api;
 mod edge;
 mod error;
 mod headers;
@@ -147,8 +148,11 @@ impl Application {
             },
         };
         let limits = requests::Limits::new(
-            requests::Limiter::per_hour(settings.request_limit_per_hour),
-            requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
+            (
+                requests::Limiter::per_hour(settings.request_limit_per_hour),
+                requests::Limiter::per_hour(settings.sign_in_limit_per_hour),
+                requests::Limiter::per_hour(settings.api_limit_per_hour),
+            ),
             keys.derive(RATE_LIMIT_KEY_LABEL),
         );
         Ok(Self {
@@ -312,6 +316,7 @@ pub fn router(state: AppState, hsts: bool) -> Router {
         .merge(health::router())
         .merge(public::router())
         .merge(api::router())
+        .merge(content_api::router())
         .merge(requests::router())
         .merge(opt_out::router())
         .merge(staff::router())

@@ -15,6 +15,7 @@ mod check;
 mod cli;
 mod cluster;
 mod connections;
+mod content_api;
 mod content_editing;
 mod crash;
 mod doctor;

@@ -195,6 +195,11 @@ impl Rendered {
         self.snapshot.published()
     }
 
+    /// When `key` (`"conditions/<slug>"`, `"medications/<slug>"`) last changed, Unix ms.
+    pub fn modified(&self, key: &str) -> Option<i64> {
+        self.snapshot.modified.get(key).copied()
+    }
+
     /// The content version these pages show.
     pub fn version(&self) -> i64 {
         self.snapshot.version
@@ -365,6 +370,7 @@ pub(crate) mod tests {
             version: 1,
             pack: Some(Arc::new(ContentPack::sample().unwrap())),
             search: None,
+            modified: Arc::default(),
         });
         let url = url::Url::parse("http://localhost:8080/").unwrap();
         let assets = Arc::new(assets::Assets::build(

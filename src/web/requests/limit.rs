@@ -24,21 +24,25 @@ pub enum Limit {
     Requests,
     /// Staff sign-in attempts.
     SignIn,
+    /// Content API calls.
+    Api,
 }
 
 /// Both limits, in memory or in the store.
 pub struct Limits {
     requests: Limiter,
     sign_in: Limiter,
+    api: Limiter,
     /// Keys the database buckets: a bucket names no address, only a digest under this key.
     key: [u8; 32],
 }
 
 impl Limits {
-    pub fn new(requests: Limiter, sign_in: Limiter, key: [u8; 32]) -> Self {
+    pub fn new((requests, sign_in, api): (Limiter, Limiter, Limiter), key: [u8; 32]) -> Self {
         Self {
             requests,
             sign_in,
+            api,
             key,
         }
     }
@@ -54,6 +58,7 @@ impl Limits {
         let limiter = match limit {
             Limit::Requests => &self.requests,
             Limit::SignIn => &self.sign_in,
+            Limit::Api => &self.api,
         };
         if !store.limits_in_database() {
             return Ok(limiter.take(ip, Instant::now()));
