@@ -192,7 +192,11 @@ async fn etags_cors_and_refusals_that_name_the_parameter() {
     assert_eq!(past["items"].as_array().unwrap().len(), 13);
 
     let page = app.page("/api").await;
-    assert!(page.contains("GET /api/v1/conditions/{slug}") && page.contains("curl http"));
+    assert!(
+        page.contains("GET /api/v1/conditions/{slug}")
+            && page.contains("GET /connect/service")
+            && page.contains("curl &#39;http")
+    );
 }
 
 #[tokio::test]
@@ -211,5 +215,164 @@ async fn too_many_calls_from_one_address_get_429_with_retry_after() {
             .parse::<u64>()
             .unwrap()
             >= 1
+    );
+}
+
+const ICD10: &str = "2.16.840.1.113883.6.90";
+const RXNORM: &str = "2.16.840.1.113883.6.88";
+
+fn connect(system: &str, code: &str, rest: &str) -> String {
+    format!("/connect/service?mainSearchCriteria.v.cs={system}&mainSearchCriteria.v.c={code}{rest}")
+}
+
+#[tokio::test]
+async fn codes_from_prescribers_systems_find_their_pages() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let json_type = "&knowledgeResponseType=application/json";
+    let titles = |feed: &Value| -> Vec<String> {
+        feed["feed"]["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, _, exact) = json(&app, &connect(ICD10, "R25.2", json_type)).await;
+    assert_eq!(status, 200);
+    assert_eq!(titles(&exact)[0], "Foot & Leg Cramps");
+    let (_, _, child) = json(&app, &connect(ICD10, "R25.21", json_type)).await;
+    assert_eq!(
+        titles(&child),
+        titles(&exact),
+        "a child code falls back to its parent"
+    );
+    let (_, _, named) = json(
+        &app,
+        &connect(
+            ICD10,
+            "Z99.89",
+            &format!("{json_type}&mainSearchCriteria.v.dn=leg%20cramps"),
+        ),
+    )
+    .await;
+    assert!(
+        titles(&named).contains(&"Foot & Leg Cramps".to_owned()),
+        "{named}"
+    );
+    let (_, _, none) = json(&app, &connect(ICD10, "Z99.89", json_type)).await;
+    assert!(titles(&none).is_empty());
+
+    // An RxNorm code: its medication first, then the conditions that list it (three at most).
+    let pack = crate::helpers::sample_pack();
+    let (medication, code) = pack
+        .medications
+        .iter()
+        .find_map(|m| {
+            m.meta
+                .codes
+                .iter()
+                .find(|c| c.system == pestle::content::CodeSystem::RxNorm)
+                .map(|c| (m, c.value.clone()))
+        })
+        .unwrap();
+    let (_, _, drug) = json(&app, &connect(RXNORM, &code, json_type)).await;
+    let found = titles(&drug);
+    assert_eq!(found[0], medication.meta.name);
+    assert!(found.len() <= 3);
+    assert!(
+        drug["feed"]["entry"][0]["link"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/medications/{}", medication.slug))
+    );
+
+    // Atom by default: RFC 4287's required elements, checked by a parser.
+    let atom = app.get(&connect(ICD10, "R25.2", "")).await;
+    assert_eq!(atom.headers()["content-type"], "application/atom+xml");
+    check_atom(&atom.text().await.unwrap());
+
+    // JSONP with a plain callback name only.
+    let script = app
+        .get(&connect(
+            ICD10,
+            "R25.2",
+            "&knowledgeResponseType=application/javascript&callback=handleFeed",
+        ))
+        .await;
+    assert_eq!(script.headers()["content-type"], "application/javascript");
+    let body = script.text().await.unwrap();
+    assert!(body.starts_with("handleFeed({\"feed\":") && body.ends_with(");"));
+    for (query, parameter) in [
+        (
+            connect(
+                ICD10,
+                "R25.2",
+                "&knowledgeResponseType=application/javascript&callback=alert(1)//",
+            ),
+            "callback:",
+        ),
+        (connect("1.2.3", "R25.2", ""), "mainSearchCriteria.v.cs:"),
+        (
+            connect(ICD10, "R25.2", "&knowledgeResponseType=text/html"),
+            "knowledgeResponseType:",
+        ),
+        (
+            connect(ICD10, "R25.2", "&informationRecipient.languageCode.c=fr"),
+            "informationRecipient.languageCode.c:",
+        ),
+        ("/connect/service".to_owned(), "mainSearchCriteria.v.c:"),
+    ] {
+        let (status, _, body) = json(&app, &query).await;
+        assert_eq!(status, 400, "{query}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(parameter),
+            "{body}"
+        );
+    }
+    let (_, _, document) = json(&app, "/api/v1/openapi.json").await;
+    validate(&document, &[("ConnectFeed", exact), ("ConnectFeed", drug)]);
+}
+
+/// The Atom feed has what RFC 4287 requires: a feed id, title, updated and author; each entry
+/// an id, title, updated (RFC 3339), an alternate link and a summary.
+fn check_atom(xml: &str) {
+    let python = std::env::var("PESTLE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let script = r##"
+import sys, xml.etree.ElementTree as ET, datetime
+A = "{http://www.w3.org/2005/Atom}"
+feed = ET.fromstring(sys.stdin.read())
+assert feed.tag == A + "feed", feed.tag
+def one(parent, name):
+    found = parent.findall(A + name)
+    assert len(found) == 1, f"{parent.tag} needs exactly one {name}, has {len(found)}"
+    return found[0]
+def date(element):
+    datetime.datetime.fromisoformat(element.text.replace("Z", "+00:00"))
+one(feed, "id"); one(feed, "title"); date(one(feed, "updated"))
+assert one(one(feed, "author"), "name").text
+entries = feed.findall(A + "entry")
+assert 1 <= len(entries) <= 3, len(entries)
+for entry in entries:
+    one(entry, "id"); one(entry, "title"); date(one(entry, "updated")); one(entry, "summary")
+    links = [l for l in entry.findall(A + "link") if l.get("rel", "alternate") == "alternate"]
+    assert len(links) == 1 and links[0].get("href", "").startswith("http"), links
+print(len(entries))
+"##;
+    let mut child = Command::new(&python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), xml.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "not a valid Atom feed: {}\n{xml}",
+        String::from_utf8_lossy(&output.stderr)
     );
 }

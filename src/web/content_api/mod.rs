@@ -5,6 +5,7 @@
 //! `ETag` (304 for `If-None-Match`), `Cache-Control`, CORS for `GET` from any origin, and
 //! refusals as `{"error": {"code", "message"}}` naming the parameter.
 
+mod connect;
 pub mod model;
 mod page;
 mod reply;
@@ -44,9 +45,17 @@ const MAX_QUERY: usize = 1024;
                        locations. No patient data. Limited per client address (429 with \
                        Retry-After)."
     ),
-    paths(conditions, condition, medications, medication, locations),
+    paths(
+        conditions,
+        condition,
+        medications,
+        medication,
+        locations,
+        connect::service
+    ),
     components(schemas(
         ApiError,
+        connect::ConnectFeed,
         ConditionList,
         ConditionPage,
         MedicationList,
@@ -79,6 +88,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/locations",
             get(locations).options(reply::preflight),
+        )
+        .route(
+            "/connect/service",
+            get(connect::service).options(reply::preflight),
         )
 }
 

@@ -49,19 +49,19 @@ pub async fn show(page: PageRequest) -> Response {
                     )
                 })
                 .collect();
-            let example = path.replace(
-                "{slug}",
-                if path.contains("medications") {
-                    "baclofen"
-                } else {
-                    "foot-and-leg-cramps"
-                },
-            );
+            let example = match path.as_str() {
+                "/connect/service" => format!(
+                    "{path}?mainSearchCriteria.v.cs=2.16.840.1.113883.6.90\
+                     &mainSearchCriteria.v.c=R25.2&knowledgeResponseType=application/json"
+                ),
+                _ if path.contains("medications") => path.replace("{slug}", "baclofen"),
+                _ => path.replace("{slug}", "foot-and-leg-cramps"),
+            };
             Some(Endpoint {
                 path: path.clone(),
                 summary: get.summary.clone().unwrap_or_default(),
                 parameters,
-                example: format!("curl {base}{example}"),
+                example: format!("curl '{base}{example}'"),
             })
         })
         .collect();
