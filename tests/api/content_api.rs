@@ -321,6 +321,10 @@ async fn codes_from_prescribers_systems_find_their_pages() {
             "informationRecipient.languageCode.c:",
         ),
         ("/connect/service".to_owned(), "mainSearchCriteria.v.c:"),
+        (
+            "/connect/service?mainSearchCriteria.v.c=R25.2".to_owned(),
+            "mainSearchCriteria.v.cs:",
+        ),
     ] {
         let (status, _, body) = json(&app, &query).await;
         assert_eq!(status, 400, "{query}");
@@ -375,4 +379,43 @@ print(len(entries))
         "not a valid Atom feed: {}\n{xml}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Schemathesis (PyPI) generates requests from the served OpenAPI document — valid ones, which
+/// must be answered, and invalid ones, which must be refused — and checks every answer: no 5xx,
+/// every body and header as documented. A fixed seed, so a failure can be replayed.
+#[tokio::test]
+async fn a_property_based_fuzz_run_finds_nothing() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.api_limit_per_hour = 1_000_000).await;
+    let python = std::env::var("PESTLE_TEST_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let schemathesis = std::path::Path::new(&python).with_file_name("schemathesis");
+    let output = tokio::process::Command::new(&schemathesis)
+        .args([
+            "run",
+            &format!("{}/api/v1/openapi.json", app.address),
+            "--url",
+            &app.address,
+            "--checks",
+            "all",
+            "--max-examples",
+            "50",
+            "--seed",
+            "1",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .await
+        .unwrap_or_else(|error| {
+            panic!(
+                "{} runs (./scripts/test installs it): {error}",
+                schemathesis.display()
+            )
+        });
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "schemathesis found problems:\n{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(report.contains("No issues found"), "{report}");
 }

@@ -32,26 +32,64 @@ pub struct ConnectQuery {
     /// The code system's OID: ICD-10-CM `2.16.840.1.113883.6.90`, RxNorm
     /// `2.16.840.1.113883.6.88`, SNOMED CT `2.16.840.1.113883.6.96`, NDC `2.16.840.1.113883.6.69`.
     #[serde(rename = "mainSearchCriteria.v.cs")]
-    #[param(rename = "mainSearchCriteria.v.cs")]
+    #[param(rename = "mainSearchCriteria.v.cs", value_type = CodeSystemOid, required)]
     code_system: Option<String>,
     /// The code, e.g. `R25.2`.
     #[serde(rename = "mainSearchCriteria.v.c")]
-    #[param(rename = "mainSearchCriteria.v.c")]
+    #[param(rename = "mainSearchCriteria.v.c", value_type = String, required, min_length = 1, max_length = 200)]
     code: Option<String>,
     /// The code's display name: searched when no page carries the code.
     #[serde(rename = "mainSearchCriteria.v.dn")]
-    #[param(rename = "mainSearchCriteria.v.dn")]
+    #[param(rename = "mainSearchCriteria.v.dn", max_length = 200)]
     display_name: Option<String>,
     /// `en` (default) or `es`; Spanish pages are not published yet, so `es` answers in English.
     #[serde(rename = "informationRecipient.languageCode.c")]
-    #[param(rename = "informationRecipient.languageCode.c")]
+    #[param(rename = "informationRecipient.languageCode.c", value_type = Option<Language>)]
     language: Option<String>,
     /// `text/xml` (Atom, the default), `application/json`, or `application/javascript` (JSONP).
     #[serde(rename = "knowledgeResponseType")]
-    #[param(rename = "knowledgeResponseType")]
+    #[param(rename = "knowledgeResponseType", value_type = Option<ResponseType>)]
     response_type: Option<String>,
-    /// For `application/javascript`: the function to call, a plain identifier.
+    /// For `application/javascript`: the function to call, a plain identifier (default
+    /// `callback`).
+    #[param(pattern = "^[A-Za-z_$][A-Za-z0-9_$]{0,63}$")]
     callback: Option<String>,
+}
+
+/// The code systems asked by OID.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Only its schema is used: the OIDs are matched as text.
+pub enum CodeSystemOid {
+    #[schema(rename = "2.16.840.1.113883.6.90")]
+    Icd10Cm,
+    #[schema(rename = "2.16.840.1.113883.6.88")]
+    RxNorm,
+    #[schema(rename = "2.16.840.1.113883.6.96")]
+    SnomedCt,
+    #[schema(rename = "2.16.840.1.113883.6.69")]
+    Ndc,
+}
+
+/// The languages asked for.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Only its schema is used.
+pub enum Language {
+    #[schema(rename = "en")]
+    En,
+    #[schema(rename = "es")]
+    Es,
+}
+
+/// The answer's format.
+#[derive(ToSchema)]
+#[allow(dead_code)] // Only its schema is used.
+pub enum ResponseType {
+    #[schema(rename = "text/xml")]
+    Atom,
+    #[schema(rename = "application/json")]
+    Json,
+    #[schema(rename = "application/javascript")]
+    Script,
 }
 
 /// The answer, as JSON.
@@ -93,7 +131,11 @@ enum Format {
     path = "/connect/service",
     params(ConnectQuery),
     responses(
-        (status = 200, description = "Up to three pages (Atom, JSON or JSONP as asked)", body = ConnectFeed),
+        (status = 200, description = "Up to three pages (Atom, JSON or JSONP as asked)", content(
+            (ConnectFeed = "application/json"),
+            (String = "application/atom+xml"),
+            (String = "application/javascript")
+        )),
         (status = 400, description = "A parameter is not valid", body = super::model::ApiError),
         (status = 429, description = "Too many calls from this address", body = super::model::ApiError)
     )
@@ -116,8 +158,8 @@ pub async fn service(
         Ok(format) => format,
         Err((parameter, problem)) => return Refusal::bad(parameter, problem),
     };
-    let language = match query.language.as_deref().map(str::trim) {
-        None | Some("" | "en") => "en",
+    let language = match query.language.as_deref() {
+        None | Some("en") => "en",
         Some("es") => "es",
         Some(_) => {
             return Refusal::bad(
@@ -126,23 +168,25 @@ pub async fn service(
             );
         }
     };
-    let code = query
+    // A code that is only spaces matches nothing (and the display name is searched); a
+    // missing one, or a missing code system, is a mistake in the request.
+    let Some(code) = query
         .code
         .as_deref()
+        .filter(|c| !c.is_empty())
         .map(str::trim)
-        .filter(|c| !c.is_empty());
+    else {
+        return Refusal::bad(
+            "mainSearchCriteria.v.c",
+            "required: the code to look up".into(),
+        );
+    };
     let name = query
         .display_name
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
-    if code.is_none() && name.is_none() {
-        return Refusal::bad(
-            "mainSearchCriteria.v.c",
-            "give a code (with mainSearchCriteria.v.cs) or a display name (mainSearchCriteria.v.dn)".into(),
-        );
-    }
-    if [code, name]
+    if [Some(code), name]
         .into_iter()
         .flatten()
         .any(|v| v.chars().count() > MAX_VALUE)
@@ -152,38 +196,31 @@ pub async fn service(
             format!("longer than {MAX_VALUE} characters"),
         );
     }
-    let system = match (code, query.code_system.as_deref().map(str::trim)) {
-        (None, _) => None,
-        (Some(_), Some(oid)) => match [
-            CodeSystem::Icd10Cm,
-            CodeSystem::RxNorm,
-            CodeSystem::SnomedCt,
-            CodeSystem::Ndc,
-        ]
-        .into_iter()
-        .find(|s| s.oid() == oid)
-        {
-            Some(system) => Some(system),
-            None => {
-                return Refusal::bad(
-                    "mainSearchCriteria.v.cs",
-                    "expected the OID of ICD-10-CM, RxNorm, SNOMED CT or NDC".into(),
-                );
-            }
-        },
-        (Some(_), None) => {
-            return Refusal::bad(
-                "mainSearchCriteria.v.cs",
-                "a code needs its code system's OID".into(),
-            );
-        }
+    let Some(oid) = query.code_system.as_deref().map(str::trim) else {
+        return Refusal::bad(
+            "mainSearchCriteria.v.cs",
+            "required: the code system's OID".into(),
+        );
+    };
+    let systems = [
+        CodeSystem::Icd10Cm,
+        CodeSystem::RxNorm,
+        CodeSystem::SnomedCt,
+        CodeSystem::Ndc,
+    ];
+    let Some(system) = systems.into_iter().find(|s| s.oid() == oid) else {
+        return Refusal::bad(
+            "mainSearchCriteria.v.cs",
+            "expected the OID of ICD-10-CM, RxNorm, SNOMED CT or NDC".into(),
+        );
     };
     let Ok(pack) = page.site.pack() else {
         return Refusal::not_found("no content is published yet");
     };
-    let mut entries = match (system, code) {
-        (Some(system), Some(code)) => by_code(&page.site, pack, system, code),
-        _ => Vec::new(),
+    let mut entries = if code.is_empty() {
+        Vec::new()
+    } else {
+        by_code(&page.site, pack, system, code)
     };
     if entries.is_empty()
         && let Some(name) = name
@@ -192,7 +229,7 @@ pub async fn service(
     }
     entries.truncate(ENTRIES);
     let feed = Feed {
-        title: format!("{}: {}", pack.site.name, code.or(name).unwrap_or_default()),
+        title: format!("{}: {}", pack.site.name, name.unwrap_or(code)),
         id: page.site.url("/connect/service"),
         updated: entries
             .iter()
@@ -215,29 +252,31 @@ pub async fn service(
     }
 }
 
+/// A JavaScript function name, nothing more: what JSONP may call.
+fn plain_identifier(name: &str) -> bool {
+    name.len() <= 64
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
 fn read_format(query: &ConnectQuery) -> Result<Format, (&'static str, String)> {
-    match query.response_type.as_deref().map(str::trim) {
-        None | Some("" | "text/xml" | "application/atom+xml") => Ok(Format::Atom),
+    // Checked whenever given, used only for JSONP.
+    let callback = query.callback.as_deref().unwrap_or("callback");
+    if !plain_identifier(callback) {
+        return Err((
+            "callback",
+            "expected a plain identifier, like handleFeed".to_owned(),
+        ));
+    }
+    match query.response_type.as_deref() {
+        None | Some("text/xml") => Ok(Format::Atom),
         Some("application/json") => Ok(Format::Json),
-        Some("application/javascript" | "text/javascript") => {
-            let callback = query.callback.as_deref().unwrap_or("").trim();
-            let plain = callback.len() <= 64
-                && callback
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-                && callback
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-            if plain {
-                Ok(Format::Script(callback.to_owned()))
-            } else {
-                Err((
-                    "callback",
-                    "expected a plain identifier, like handleFeed".to_owned(),
-                ))
-            }
-        }
+        Some("application/javascript") => Ok(Format::Script(callback.to_owned())),
         Some(_) => Err((
             "knowledgeResponseType",
             "expected text/xml, application/json or application/javascript".to_owned(),

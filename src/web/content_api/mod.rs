@@ -34,7 +34,7 @@ use crate::content::Slug;
 const MAX_PAGE: usize = 100;
 const DEFAULT_PAGE: usize = 50;
 /// The longest query string read, in bytes.
-const MAX_QUERY: usize = 1024;
+const MAX_QUERY: usize = 4096;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -56,6 +56,10 @@ const MAX_QUERY: usize = 1024;
     components(schemas(
         ApiError,
         connect::ConnectFeed,
+        connect::CodeSystemOid,
+        connect::Language,
+        connect::ResponseType,
+        ReviewStatus,
         ConditionList,
         ConditionPage,
         MedicationList,
@@ -124,16 +128,23 @@ async fn admit(state: &AppState, peer: SocketAddr) -> Result<(), Response> {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Where the previous page ended: the `next` link carries it.
+    #[param(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     cursor: Option<String>,
     /// Conditions per page, 1 to 100 (default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     limit: Option<String>,
     /// Only this category, e.g. `Muscles, bones and joints` (any case).
+    #[param(max_length = 100)]
     category: Option<String>,
     /// Only names starting with this letter, `a` to `z`.
+    #[param(pattern = "^[A-Za-z]$")]
     letter: Option<String>,
-    /// Only pages changed at or after this instant: RFC 3339 or `YYYY-MM-DD`.
+    /// Only pages changed at or after this instant (RFC 3339; a date, `2026-11-01`, is taken as
+    /// midnight UTC).
+    #[param(value_type = Option<String>, format = DateTime)]
     updated_since: Option<String>,
     /// Only pages whose review is `reviewed`, `overdue` or `not-reviewed`.
+    #[param(value_type = Option<ReviewStatus>)]
     review: Option<String>,
 }
 
@@ -270,6 +281,13 @@ impl Filter {
             }
             None => None,
         };
+        if query
+            .category
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > 100)
+        {
+            return Err(("category", "longer than 100 characters".to_owned()));
+        }
         let category = query.category.as_ref().map(|c| c.trim().to_lowercase());
         let mut given = Vec::new();
         for (name, value) in [
