@@ -47,6 +47,7 @@ export const PAGES = [
   { path: '/requests/transfer', status: 200 },
   { path: '/requests/compounding?ingredients=ketoprofen', status: 200 },
   { path: '/requests/status', status: 200 },
+  { path: '/api', status: 200 },
   { path: '/requests/status?reference=R-7KQ3-9M', status: 200 },
   // An e-mail's unsubscribe link (the e2e server's data key is `k1`).
   { path: `/updates/unsubscribe/k1:${'0'.repeat(64)}`, status: 200 },

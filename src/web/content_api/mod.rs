@@ -6,6 +6,7 @@
 //! refusals as `{"error": {"code", "message"}}` naming the parameter.
 
 mod connect;
+mod filter;
 pub mod model;
 mod page;
 mod reply;
@@ -18,9 +19,9 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
-use serde::Deserialize;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::OpenApi;
 
+use self::filter::{Filter, ListQuery};
 use self::model::{
     ApiError, ConditionList, ConditionPage, LocationList, MedicationList, MedicationPage,
     ReviewStatus,
@@ -28,11 +29,10 @@ use self::model::{
 use self::reply::{Refusal, json};
 use super::AppState;
 use super::render::PageRequest;
-use crate::content::Slug;
 
 /// The most conditions one page holds, and the default.
-const MAX_PAGE: usize = 100;
-const DEFAULT_PAGE: usize = 50;
+pub(crate) const MAX_PAGE: usize = 100;
+pub(crate) const DEFAULT_PAGE: usize = 50;
 /// The longest query string read, in bytes.
 const MAX_QUERY: usize = 4096;
 
@@ -112,6 +112,31 @@ async fn openapi(page: PageRequest, headers: HeaderMap) -> Response {
     json(&headers, &document(&page.site.url("/")))
 }
 
+const NOTHING_PUBLISHED: &str = "no content is published yet";
+
+/// Admits the call, then answers with what `make` finds in the published content (as of
+/// today), or 404 saying `missing`.
+async fn answer<T: serde::Serialize>(
+    page: &PageRequest,
+    state: &AppState,
+    (peer, headers): (SocketAddr, &HeaderMap),
+    missing: &str,
+    make: impl FnOnce(&crate::content::ContentPack, jiff::civil::Date) -> Option<T>,
+) -> Response {
+    if let Err(refused) = admit(state, peer).await {
+        return refused;
+    }
+    match page
+        .site
+        .pack()
+        .ok()
+        .and_then(|pack| make(pack, state_today(state)))
+    {
+        Some(found) => json(headers, &found),
+        None => Refusal::not_found(missing),
+    }
+}
+
 /// Takes one of the address's API tokens.
 async fn admit(state: &AppState, peer: SocketAddr) -> Result<(), Response> {
     match state
@@ -121,31 +146,6 @@ async fn admit(state: &AppState, peer: SocketAddr) -> Result<(), Response> {
         Ok(()) => Ok(()),
         Err(wait) => Err(Refusal::too_many(wait)),
     }
-}
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(default, deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Where the previous page ended: the `next` link carries it.
-    #[param(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
-    cursor: Option<String>,
-    /// Conditions per page, 1 to 100 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    limit: Option<String>,
-    /// Only this category, e.g. `Muscles, bones and joints` (any case).
-    #[param(max_length = 100)]
-    category: Option<String>,
-    /// Only names starting with this letter, `a` to `z`.
-    #[param(pattern = "^[A-Za-z]$")]
-    letter: Option<String>,
-    /// Only pages changed at or after this instant (RFC 3339; a date, `2026-11-01`, is taken as
-    /// midnight UTC).
-    #[param(value_type = Option<String>, format = DateTime)]
-    updated_since: Option<String>,
-    /// Only pages whose review is `reviewed`, `overdue` or `not-reviewed`.
-    #[param(value_type = Option<ReviewStatus>)]
-    review: Option<String>,
 }
 
 /// Conditions, A to Z, a page at a time.
@@ -183,7 +183,7 @@ async fn conditions(
         Err((parameter, problem)) => return Refusal::bad(parameter, problem),
     };
     let Ok(pack) = page.site.pack() else {
-        return Refusal::not_found("no content is published yet");
+        return Refusal::not_found(NOTHING_PUBLISHED);
     };
     let today = state_today(&state);
     let mut matching = pack
@@ -215,152 +215,6 @@ fn state_today(state: &AppState) -> jiff::civil::Date {
         .date()
 }
 
-/// A condition list's filters, checked.
-struct Filter {
-    cursor: Option<Slug>,
-    limit: usize,
-    category: Option<String>,
-    letter: Option<char>,
-    updated_since: Option<jiff::Timestamp>,
-    review: Option<ReviewStatus>,
-    /// The query as given, for the next page's link.
-    given: Vec<(&'static str, String)>,
-}
-
-impl Filter {
-    /// The filters, or the parameter that is wrong and what is wrong with it.
-    fn read(query: &ListQuery) -> Result<Self, (&'static str, String)> {
-        let cursor = match &query.cursor {
-            Some(raw) => Some(
-                Slug::parse(raw)
-                    .map_err(|_| ("cursor", "not a cursor this API gave".to_owned()))?,
-            ),
-            None => None,
-        };
-        let limit = match &query.limit {
-            Some(raw) => raw
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_PAGE).contains(n))
-                .ok_or_else(|| {
-                    (
-                        "limit",
-                        format!("expected a whole number from 1 to {MAX_PAGE}"),
-                    )
-                })?,
-            None => DEFAULT_PAGE,
-        };
-        let letter = match &query.letter {
-            Some(raw) => {
-                let mut chars = raw.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) if c.is_ascii_alphabetic() => Some(c.to_ascii_lowercase()),
-                    _ => return Err(("letter", "expected one letter, a to z".to_owned())),
-                }
-            }
-            None => None,
-        };
-        let updated_since = match &query.updated_since {
-            Some(raw) => Some(since(raw).ok_or_else(|| {
-                (
-                    "updated_since",
-                    "expected an RFC 3339 instant or a date, like 2026-11-01".to_owned(),
-                )
-            })?),
-            None => None,
-        };
-        let review = match query.review.as_deref() {
-            Some("reviewed") => Some(ReviewStatus::Reviewed),
-            Some("overdue") => Some(ReviewStatus::Overdue),
-            Some("not-reviewed") => Some(ReviewStatus::NotReviewed),
-            Some(_) => {
-                return Err((
-                    "review",
-                    "expected reviewed, overdue or not-reviewed".to_owned(),
-                ));
-            }
-            None => None,
-        };
-        if query
-            .category
-            .as_ref()
-            .is_some_and(|c| c.chars().count() > 100)
-        {
-            return Err(("category", "longer than 100 characters".to_owned()));
-        }
-        let category = query.category.as_ref().map(|c| c.trim().to_lowercase());
-        let mut given = Vec::new();
-        for (name, value) in [
-            ("category", &query.category),
-            ("letter", &query.letter),
-            ("updated_since", &query.updated_since),
-            ("review", &query.review),
-            ("limit", &query.limit),
-        ] {
-            if let Some(value) = value {
-                given.push((name, value.clone()));
-            }
-        }
-        Ok(Self {
-            cursor,
-            limit,
-            category,
-            letter,
-            updated_since,
-            review,
-            given,
-        })
-    }
-
-    fn keeps(
-        &self,
-        condition: &model::ConditionSummary,
-        site: &crate::web::render::Rendered,
-    ) -> bool {
-        let category = self.category.as_ref().is_none_or(|wanted| {
-            condition
-                .category
-                .as_ref()
-                .is_some_and(|c| c.to_lowercase() == *wanted)
-        });
-        let letter = self.letter.is_none_or(|letter| {
-            condition
-                .name
-                .chars()
-                .next()
-                .is_some_and(|first| first.to_ascii_lowercase() == letter)
-        });
-        let updated = self.updated_since.is_none_or(|since| {
-            site.modified(&format!("conditions/{}", condition.slug))
-                .is_some_and(|ms| ms >= since.as_millisecond())
-        });
-        let review = self
-            .review
-            .is_none_or(|review| condition.review_status == review);
-        category && letter && updated && review
-    }
-
-    fn next_link(&self, last: &str) -> String {
-        let mut link = url::form_urlencoded::Serializer::new(String::new());
-        link.append_pair("cursor", last);
-        for (name, value) in &self.given {
-            link.append_pair(name, value);
-        }
-        format!("/api/v1/conditions?{}", link.finish())
-    }
-}
-
-/// `2026-11-01T00:00:00Z` or `2026-11-01` (midnight UTC).
-fn since(raw: &str) -> Option<jiff::Timestamp> {
-    raw.parse::<jiff::Timestamp>().ok().or_else(|| {
-        raw.parse::<jiff::civil::Date>()
-            .ok()?
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .ok()
-            .map(|at| at.timestamp())
-    })
-}
-
 /// One condition page.
 #[utoipa::path(
     get,
@@ -380,17 +234,17 @@ async fn condition(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    if let Err(refused) = admit(&state, peer).await {
-        return refused;
-    }
-    let found = page.site.pack().ok().and_then(|pack| {
-        pack.condition(&slug)
-            .map(|c| model::condition_page(&page.site, pack, c, state_today(&state)))
-    });
-    match found {
-        Some(condition) => json(&headers, &condition),
-        None => Refusal::not_found("no condition has this slug"),
-    }
+    answer(
+        &page,
+        &state,
+        (peer, &headers),
+        "no condition has this slug",
+        |pack, today| {
+            pack.condition(&slug)
+                .map(|c| model::condition_page(&page.site, pack, c, today))
+        },
+    )
+    .await
 }
 
 /// Every medication, A to Z.
@@ -409,19 +263,21 @@ async fn medications(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = admit(&state, peer).await {
-        return refused;
-    }
-    let Ok(pack) = page.site.pack() else {
-        return Refusal::not_found("no content is published yet");
-    };
-    let today = state_today(&state);
-    let items = pack
-        .medications
-        .iter()
-        .map(|m| model::medication_page(&page.site, pack, m, today))
-        .collect();
-    json(&headers, &MedicationList { items })
+    answer(
+        &page,
+        &state,
+        (peer, &headers),
+        NOTHING_PUBLISHED,
+        |pack, today| {
+            let items = pack
+                .medications
+                .iter()
+                .map(|m| model::medication_page(&page.site, pack, m, today))
+                .collect();
+            Some(MedicationList { items })
+        },
+    )
+    .await
 }
 
 /// One medication.
@@ -443,17 +299,17 @@ async fn medication(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Response {
-    if let Err(refused) = admit(&state, peer).await {
-        return refused;
-    }
-    let found = page.site.pack().ok().and_then(|pack| {
-        pack.medication(&slug)
-            .map(|m| model::medication_page(&page.site, pack, m, state_today(&state)))
-    });
-    match found {
-        Some(medication) => json(&headers, &medication),
-        None => Refusal::not_found("no medication has this slug"),
-    }
+    answer(
+        &page,
+        &state,
+        (peer, &headers),
+        "no medication has this slug",
+        |pack, today| {
+            pack.medication(&slug)
+                .map(|m| model::medication_page(&page.site, pack, m, today))
+        },
+    )
+    .await
 }
 
 /// The pharmacy's locations, with their hours.
@@ -472,12 +328,15 @@ async fn locations(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = admit(&state, peer).await {
-        return refused;
-    }
-    let Ok(pack) = page.site.pack() else {
-        return Refusal::not_found("no content is published yet");
-    };
-    let items = pack.site.locations.iter().map(model::location).collect();
-    json(&headers, &LocationList { items })
+    answer(
+        &page,
+        &state,
+        (peer, &headers),
+        NOTHING_PUBLISHED,
+        |pack, _| {
+            let items = pack.site.locations.iter().map(model::location).collect();
+            Some(LocationList { items })
+        },
+    )
+    .await
 }
