@@ -269,10 +269,11 @@ async fn medications(
         (peer, &headers),
         NOTHING_PUBLISHED,
         |pack, today| {
+            let listed = model::listed_by(pack);
             let items = pack
                 .medications
                 .iter()
-                .map(|m| model::medication_page(&page.site, pack, m, today))
+                .map(|m| model::medication_page(&page.site, m, &listed, today))
                 .collect();
             Some(MedicationList { items })
         },
@@ -305,8 +306,11 @@ async fn medication(
         (peer, &headers),
         "no medication has this slug",
         |pack, today| {
-            pack.medication(&slug)
-                .map(|m| model::medication_page(&page.site, pack, m, today))
+            let medication = pack.medication(&slug)?;
+            let listed = model::listed_by(pack);
+            Some(model::medication_page(
+                &page.site, medication, &listed, today,
+            ))
         },
     )
     .await

@@ -3,6 +3,8 @@
 //! schema.org `MedicalWebPage` about a `MedicalCondition`, in the shape of the NHS website
 //! content API; field names are schema.org's where it has one.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -396,22 +398,32 @@ pub fn condition_page(
     }
 }
 
+/// Which conditions list each medication, by medication slug: made once per answer, so a list
+/// of every medication does not scan every condition once per medication.
+pub fn listed_by(pack: &ContentPack) -> HashMap<&str, Vec<&Condition>> {
+    let mut listed: HashMap<&str, Vec<&Condition>> = HashMap::new();
+    for condition in &pack.conditions {
+        let mut seen = std::collections::HashSet::new();
+        for (_, slug) in condition.meta.medications.all() {
+            if seen.insert(slug) {
+                listed.entry(slug.as_str()).or_default().push(condition);
+            }
+        }
+    }
+    listed
+}
+
 pub fn medication_page(
     site: &Rendered,
-    pack: &ContentPack,
     medication: &SiteMedication,
+    listed_by: &HashMap<&str, Vec<&Condition>>,
     today: jiff::civil::Date,
 ) -> MedicationPage {
     let meta = &medication.meta;
-    let conditions = pack
-        .conditions
-        .iter()
-        .filter(|c| {
-            c.meta
-                .medications
-                .all()
-                .any(|(_, slug)| slug == &medication.slug)
-        })
+    let conditions = listed_by
+        .get(medication.slug.as_str())
+        .into_iter()
+        .flatten()
         .map(|c| ConditionLink {
             slug: c.slug.to_string(),
             name: c.meta.title.clone(),
