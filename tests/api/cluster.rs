@@ -218,11 +218,12 @@ async fn publish(
 
 /// One cluster at a time: each is three servers, nginx and PostgreSQL connections for all of
 /// them; two at once on 2 cores exhausted PostgreSQL's 100 connections (503s from the forms)
-/// and would blur the timings each reports.
+/// and would blur the timings each reports. Other CPU-heavy tests (the API fuzz run) take it
+/// too, for the same reason.
 static ONE_CLUSTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Holds `ONE_CLUSTER` (a test that failed while holding it still lets the next one run).
-fn one_cluster_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+pub(crate) fn one_cluster_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     ONE_CLUSTER
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -171,12 +171,19 @@ pub(crate) async fn smtp_server(listener: TcpListener, received: Arc<Mutex<Vec<S
                 } else if command.starts_with("DATA") {
                     let _ = write.write_all(b"354 go ahead\r\n").await;
                     let mut data = String::new();
+                    let mut ended = false;
                     while let Ok(Some(line)) = lines.next_line().await {
                         if line == "." {
+                            ended = true;
                             break;
                         }
                         data.push_str(&line);
                         data.push('\n');
+                    }
+                    // A message cut off before its final "." (the sender was killed) was never
+                    // taken, as a real server would not take it.
+                    if !ended {
+                        return;
                     }
                     received.lock().unwrap().push(data);
                     b"250 queued\r\n"
