@@ -399,6 +399,7 @@ async fn a_property_based_fuzz_run_finds_nothing() {
     let schemathesis = std::path::Path::new(&python).with_file_name("schemathesis");
     // Hypothesis keeps a core busy for a while: not at the same time as a cluster's timings.
     let _heavy = crate::cluster::one_cluster_at_a_time();
+    let scratch = tempfile::tempdir().unwrap();
     let output = Command::new(&schemathesis)
         .args([
             "run",
@@ -413,6 +414,8 @@ async fn a_property_based_fuzz_run_finds_nothing() {
             "1",
         ])
         .env("NO_COLOR", "1")
+        // Schemathesis keeps a cache in its working directory: not in the repository.
+        .current_dir(&scratch)
         .output()
         .unwrap_or_else(|error| {
             panic!(
