@@ -1,7 +1,11 @@
 //! A condition page: TOML front matter between `+++` lines and a Markdown body whose `## `
 //! headings make the sections.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use super::lang::Lang;
 
 use super::problem::ProseKind;
 use super::provenance::{self, Review, Source};
@@ -24,6 +28,9 @@ pub struct Condition {
 /// Everything in a condition's front matter. Field names are the file format's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConditionMeta {
+    /// In a translation only: the English version it was made from (`Condition::source_print`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_of: Option<String>,
     pub title: String,
     pub summary: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -47,6 +54,28 @@ pub struct ConditionMeta {
     pub review: Review,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
+    /// This page in other languages, each read from its own file (`<slug>.es.md`) and stored
+    /// with the English page, so a page and its translations change together.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<Lang, Condition>,
+}
+
+impl Condition {
+    /// The fingerprint of what a translation translates (the words of the page, not its review,
+    /// codes or lists): a translation names it in `translation_of`, and is out of date when the
+    /// English page's print differs.
+    pub fn source_print(&self) -> String {
+        let m = &self.meta;
+        super::short_print(&(
+            &m.title,
+            &m.summary,
+            &m.also_called,
+            &m.category,
+            &m.red_flags,
+            &m.no_warning_signs,
+            &self.body,
+        ))
+    }
 }
 
 /// Medication slugs by how a patient gets them.
@@ -118,6 +147,7 @@ pub fn read(
 ) -> Option<Condition> {
     let file = table.file();
     let before = file.problem_count();
+    let translation_of = table.string("translation_of");
     let title = table.required_string("title");
     let summary = table.required_string("summary");
     if let Some(summary) = &summary {
@@ -167,6 +197,7 @@ pub fn read(
 
     let unwrap = |list: Vec<At<Slug>>| list.into_iter().map(|s| s.value).collect();
     let meta = ConditionMeta {
+        translation_of: translation_of.map(|t| t.value),
         title: title?.value,
         summary: summary?.value,
         also_called: also_called.into_iter().map(|s| s.value).collect(),
@@ -181,6 +212,7 @@ pub fn read(
             .filter(|n| !n.trim().is_empty()),
         review,
         sources,
+        translations: BTreeMap::new(),
     };
     (file.problem_count() == before).then(|| Condition {
         slug,

@@ -6,23 +6,65 @@ use std::path::Path;
 use anyhow::Context;
 use serde::Serialize;
 
-use super::ContentPack;
+use super::{ContentPack, Lang};
 
 /// Every file of `pack` as the folder would hold it: (`conditions/cramps.md`, its text), …,
-/// `site.toml` first. The back office edits these texts and checks them with the same reader
-/// `import` uses.
+/// `site.toml` first, each entry's translations (`conditions/cramps.es.md`) after it. The back
+/// office edits these texts and checks them with the same reader `import` uses.
 pub fn files(pack: &ContentPack) -> anyhow::Result<Vec<(String, String)>> {
     let mut files = vec![("site.toml".to_owned(), to_toml(&pack.site)?)];
-    for c in &pack.conditions {
-        files.push((format!("conditions/{}.md", c.slug), condition_text(c)?));
-    }
-    for m in &pack.medications {
-        files.push((format!("medications/{}.toml", m.slug), to_toml(&m.meta)?));
-    }
-    for t in &pack.testimonials {
-        files.push((format!("testimonials/{}.toml", t.slug), to_toml(&t.meta)?));
+    for (kind, name, text) in entry_files(pack) {
+        files.push((format!("{kind}/{name}"), text?));
     }
     Ok(files)
+}
+
+/// Each entry file as (kind folder, file name, text).
+fn entry_files(
+    pack: &ContentPack,
+) -> impl Iterator<Item = (&'static str, String, anyhow::Result<String>)> + '_ {
+    let conditions = pack.conditions.iter().flat_map(|c| {
+        let english = ("conditions", format!("{}.md", c.slug), condition_text(c));
+        let translated = c.meta.translations.iter().map(move |(lang, t)| {
+            (
+                "conditions",
+                format!("{}.{lang}.md", c.slug),
+                condition_text(t),
+            )
+        });
+        std::iter::once(english).chain(translated)
+    });
+    let medications = pack.medications.iter().flat_map(|m| {
+        let english = (
+            "medications",
+            format!("{}.toml", m.slug),
+            meta_toml(&m.meta),
+        );
+        let translated = m.meta.translations.iter().map(move |(lang, t)| {
+            (
+                "medications",
+                format!("{}.{lang}.toml", m.slug),
+                meta_toml(t),
+            )
+        });
+        std::iter::once(english).chain(translated)
+    });
+    let testimonials = pack.testimonials.iter().flat_map(|t| {
+        let english = (
+            "testimonials",
+            format!("{}.toml", t.slug),
+            testimonial_toml(&t.meta),
+        );
+        let translated = t.meta.translations.iter().map(move |(lang, m)| {
+            (
+                "testimonials",
+                format!("{}.{lang}.toml", t.slug),
+                testimonial_toml(m),
+            )
+        });
+        std::iter::once(english).chain(translated)
+    });
+    conditions.chain(medications).chain(testimonials)
 }
 
 /// One file of `pack` exactly as `files` gives it, without writing the others (the editor opens
@@ -35,49 +77,100 @@ pub fn file(pack: &ContentPack, path: &str) -> anyhow::Result<Option<String>> {
     let Some((folder, name)) = path.split_once('/') else {
         return Ok(None);
     };
-    match (folder, name.rsplit_once('.')) {
-        ("conditions", Some((slug, "md"))) => pack.condition(slug).map(condition_text).transpose(),
-        ("medications", Some((slug, "toml"))) => {
-            pack.medication(slug).map(|m| to_toml(&m.meta)).transpose()
+    let Some((stem, extension)) = name.rsplit_once('.') else {
+        return Ok(None);
+    };
+    let (slug, lang) = match stem.rsplit_once('.') {
+        Some((slug, code)) => match Lang::parse(code) {
+            Some(lang) if lang != Lang::En => (slug, Some(lang)),
+            _ => return Ok(None),
+        },
+        None => (stem, None),
+    };
+    match (folder, extension) {
+        ("conditions", "md") => {
+            let Some(c) = pack.condition(slug) else {
+                return Ok(None);
+            };
+            match lang {
+                None => condition_text(c).map(Some),
+                Some(lang) => c
+                    .meta
+                    .translations
+                    .get(&lang)
+                    .map(condition_text)
+                    .transpose(),
+            }
         }
-        ("testimonials", Some((slug, "toml"))) => {
-            pack.testimonial(slug).map(|t| to_toml(&t.meta)).transpose()
+        ("medications", "toml") => {
+            let Some(m) = pack.medication(slug) else {
+                return Ok(None);
+            };
+            match lang {
+                None => meta_toml(&m.meta).map(Some),
+                Some(lang) => m.meta.translations.get(&lang).map(meta_toml).transpose(),
+            }
+        }
+        ("testimonials", "toml") => {
+            let Some(t) = pack.testimonial(slug) else {
+                return Ok(None);
+            };
+            match lang {
+                None => testimonial_toml(&t.meta).map(Some),
+                Some(lang) => t
+                    .meta
+                    .translations
+                    .get(&lang)
+                    .map(testimonial_toml)
+                    .transpose(),
+            }
         }
         _ => Ok(None),
     }
 }
 
-/// A condition file: TOML front matter between `+++` lines, then the Markdown body.
+/// A condition file: TOML front matter between `+++` lines, then the Markdown body. Its
+/// translations have files of their own.
 pub fn condition_text(condition: &super::Condition) -> anyhow::Result<String> {
-    let front = to_toml(&condition.meta)?;
+    let mut meta = condition.meta.clone();
+    meta.translations.clear();
+    let front = to_toml(&meta)?;
     Ok(format!("+++\n{front}+++\n{}", condition.body))
 }
 
-/// Writes `pack` into `dir` so that the folder mirrors it exactly: every entry is written, and
-/// entry files (`*.md` / `*.toml` in the three entry folders) that are not in `pack` are removed.
-/// Other files, such as a README, are left alone. Returns the number of files written.
+fn meta_toml(meta: &super::MedicationMeta) -> anyhow::Result<String> {
+    let mut meta = meta.clone();
+    meta.translations.clear();
+    to_toml(&meta)
+}
+
+fn testimonial_toml(meta: &super::TestimonialMeta) -> anyhow::Result<String> {
+    let mut meta = meta.clone();
+    meta.translations.clear();
+    to_toml(&meta)
+}
+
+/// Writes `pack` into `dir` so that the folder mirrors it exactly: every entry and translation
+/// is written, and entry files (`*.md` / `*.toml` in the three entry folders) that are not in
+/// `pack` are removed. Other files, such as a README, are left alone. Returns the number of
+/// files written.
 pub fn write_folder(pack: &ContentPack, dir: &Path) -> anyhow::Result<usize> {
     let mut written = 0;
     write(dir, "site.toml", &to_toml(&pack.site)?)?;
     written += 1;
-
-    let conditions = pack
-        .conditions
-        .iter()
-        .map(|c| Ok((format!("{}.md", c.slug), condition_text(c)?)));
-    written += write_kind(dir, "conditions", ".md", conditions)?;
-
-    let medications = pack
-        .medications
-        .iter()
-        .map(|m| Ok((format!("{}.toml", m.slug), to_toml(&m.meta)?)));
-    written += write_kind(dir, "medications", ".toml", medications)?;
-
-    let testimonials = pack
-        .testimonials
-        .iter()
-        .map(|t| Ok((format!("{}.toml", t.slug), to_toml(&t.meta)?)));
-    written += write_kind(dir, "testimonials", ".toml", testimonials)?;
+    let mut by_kind: Vec<(&str, &str, Vec<anyhow::Result<(String, String)>>)> = vec![
+        ("conditions", ".md", Vec::new()),
+        ("medications", ".toml", Vec::new()),
+        ("testimonials", ".toml", Vec::new()),
+    ];
+    for (kind, name, text) in entry_files(pack) {
+        if let Some((_, _, list)) = by_kind.iter_mut().find(|(k, _, _)| *k == kind) {
+            list.push(text.map(|text| (name, text)));
+        }
+    }
+    for (kind, extension, list) in by_kind {
+        written += write_kind(dir, kind, extension, list.into_iter())?;
+    }
     Ok(written)
 }
 

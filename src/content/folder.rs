@@ -9,6 +9,7 @@ use super::condition::{self, Availability, Condition};
 use super::medication::{self, Medication};
 use jiff::civil::Date;
 
+use super::Lang;
 use super::advice::{PageGrade, ProseFile, advise};
 use super::problem::{Problem, Severity, SourceFile, did_you_mean};
 use super::reader::Table;
@@ -16,6 +17,7 @@ use super::refs::{RefKind, Reference};
 use super::site;
 use super::slug::Slug;
 use super::testimonial::{self, Testimonial};
+use super::translation::{self, Pending, Translated};
 use super::{ContentPack, RawFile};
 
 /// The top-level entries a content folder may have.
@@ -30,7 +32,7 @@ pub fn load(root: &str, files: &[RawFile]) -> Result<ContentPack, Vec<Problem>> 
     for file in files {
         loader.add(root, file);
     }
-    loader.finish(root)
+    loader.finish(root).0
 }
 
 /// A folder checked for `pestle check`: the content or its errors, and the advice.
@@ -53,9 +55,8 @@ pub fn check(root: &str, files: &[RawFile], today: Date) -> Checked {
     for file in files {
         loader.add(root, file);
     }
-    let mut warnings = std::mem::take(&mut loader.warnings);
     let prose = std::mem::take(&mut loader.prose);
-    let pack = loader.finish(root);
+    let (pack, mut warnings) = loader.finish(root);
     let Ok(loaded) = &pack else {
         return Checked {
             pack,
@@ -94,6 +95,10 @@ struct Loader {
     known: BTreeMap<&'static str, HashSet<Slug>>,
     /// References to check once everything is read, with the referring file's name and text.
     pending: Vec<(String, String, Vec<Reference>)>,
+    /// Translation files read, checked against their English entries once everything is read.
+    translations: Vec<Pending>,
+    /// Translation files found, by kind, language and slug.
+    translated: HashSet<(&'static str, Lang, Slug)>,
 }
 
 impl Loader {
@@ -153,6 +158,26 @@ impl Loader {
             ));
             return;
         };
+        // `<slug>.es.md` is the Spanish translation of `<slug>.md`.
+        let (stem, lang) = match stem.rsplit_once('.') {
+            Some((base, code)) => match Lang::parse(code).filter(|l| *l != Lang::En) {
+                Some(lang) => (base, lang),
+                None => {
+                    let known: Vec<_> = Lang::TRANSLATED.iter().map(|l| l.code()).collect();
+                    self.problems.push(whole_file(
+                        name.to_owned(),
+                        format!(
+                            "file name: `.{code}` is not a language pestle publishes; a \
+                             translation is named `<slug>.<language>{extension}`, with \
+                             language one of: {}",
+                            known.join(", ")
+                        ),
+                    ));
+                    return;
+                }
+            },
+            None => (stem, Lang::En),
+        };
         let slug = match Slug::parse(stem) {
             Ok(slug) => slug,
             Err(message) => {
@@ -161,6 +186,10 @@ impl Loader {
                 return;
             }
         };
+        if lang != Lang::En {
+            self.add_translation(kind, lang, name, extension, slug, bytes);
+            return;
+        }
         if !self.known.entry(kind).or_default().insert(slug.clone()) {
             self.problems.push(whole_file(
                 name.to_owned(),
@@ -176,7 +205,7 @@ impl Loader {
         match kind {
             "conditions" => {
                 if let Some(condition) = parse_condition(&source, &text, slug.clone(), &mut refs) {
-                    self.conditions.insert(slug, condition);
+                    self.conditions.insert(slug.clone(), condition);
                 }
             }
             "medications" => {
@@ -184,7 +213,7 @@ impl Loader {
                     && let Some(m) =
                         medication::read(slug.clone(), Table::root(&source, 0, &parsed))
                 {
-                    self.medications.insert(slug, m);
+                    self.medications.insert(slug.clone(), m);
                 }
             }
             _ => {
@@ -192,13 +221,98 @@ impl Loader {
                     && let Some(t) =
                         testimonial::read(slug.clone(), Table::root(&source, 0, &parsed))
                 {
-                    self.testimonials.insert(slug, t);
+                    self.testimonials.insert(slug.clone(), t);
                 }
             }
+        }
+        if let Some(line) = translation::print_line(&text)
+            && self.is_translated(kind, &slug)
+        {
+            source.report_at(
+                text.lines().take(line - 1).map(|l| l.len() + 1).sum(),
+                Some("translation_of"),
+                "only a translation (`<slug>.es…`) says what it was translated from; an English \
+                 file has no translation_of",
+            );
         }
         self.absorb(source);
         if !refs.is_empty() {
             self.pending.push((name.to_owned(), text, refs));
+        }
+    }
+
+    /// Whether the English entry read just now set `translation_of`.
+    fn is_translated(&self, kind: &str, slug: &Slug) -> bool {
+        match kind {
+            "conditions" => self
+                .conditions
+                .get(slug)
+                .is_some_and(|c| c.meta.translation_of.is_some()),
+            "medications" => self
+                .medications
+                .get(slug)
+                .is_some_and(|m| m.meta.translation_of.is_some()),
+            _ => self
+                .testimonials
+                .get(slug)
+                .is_some_and(|t| t.meta.translation_of.is_some()),
+        }
+    }
+
+    /// Reads a translation file with its English kind's reader; it is checked against the English
+    /// entry in `finish`. Its prose gets no English advice (drug spelling, reading grade).
+    fn add_translation(
+        &mut self,
+        kind: &'static str,
+        lang: Lang,
+        name: &str,
+        extension: &str,
+        slug: Slug,
+        bytes: &[u8],
+    ) {
+        let key = lang.code();
+        if !self.translated.insert((kind, lang, slug.clone())) {
+            self.problems.push(whole_file(
+                name.to_owned(),
+                format!("duplicate translation of \"{slug}\" in {kind}/"),
+            ));
+            return;
+        }
+        let Some(text) = self.decode(name, bytes) else {
+            return;
+        };
+        let source = SourceFile::new(name.to_owned(), &text).checked_on(self.today);
+        let mut refs = Vec::new();
+        let entry = match kind {
+            "conditions" => {
+                parse_condition(&source, &text, slug.clone(), &mut refs).map(Translated::Condition)
+            }
+            "medications" => parse_toml(&source, &text, 0).and_then(|parsed| {
+                medication::read(slug.clone(), Table::root(&source, 0, &parsed))
+                    .map(Translated::Medication)
+            }),
+            _ => parse_toml(&source, &text, 0).and_then(|parsed| {
+                testimonial::read(slug.clone(), Table::root(&source, 0, &parsed))
+                    .map(Translated::Testimonial)
+            }),
+        };
+        let (problems, _prose) = source.into_parts();
+        let (errors, warnings): (Vec<Problem>, Vec<Problem>) = problems
+            .into_iter()
+            .partition(|p| p.severity == Severity::Error);
+        self.problems.extend(errors);
+        if self.today.is_some() {
+            self.warnings.extend(warnings);
+        }
+        if let Some(entry) = entry {
+            let root = name.strip_suffix(&format!("{kind}/{slug}.{key}{extension}"));
+            self.translations.push(Pending {
+                lang,
+                file: name.to_owned(),
+                english_file: format!("{}{kind}/{slug}{extension}", root.unwrap_or_default()),
+                print_line: translation::print_line(&text),
+                entry,
+            });
         }
     }
 
@@ -244,7 +358,8 @@ impl Loader {
         }
     }
 
-    fn finish(mut self, root: &str) -> Result<ContentPack, Vec<Problem>> {
+    /// The pack or every error, and the warnings (when checking).
+    fn finish(mut self, root: &str) -> (Result<ContentPack, Vec<Problem>>, Vec<Problem>) {
         if !self.site_seen {
             self.problems.push(whole_file(
                 format!("{root}/site.toml"),
@@ -258,18 +373,36 @@ impl Loader {
             }
             self.problems.extend(source.into_problems());
         }
+        let mut warnings = Vec::new();
+        translation::attach(
+            std::mem::take(&mut self.translations),
+            translation::English {
+                conditions: &mut self.conditions,
+                medications: &mut self.medications,
+                testimonials: &mut self.testimonials,
+            },
+            &mut self.problems,
+            &mut warnings,
+        );
+        if self.today.is_some() {
+            self.warnings.extend(warnings);
+        }
+        let warnings = std::mem::take(&mut self.warnings);
         if !self.problems.is_empty() {
             let mut problems = self.problems;
             sort_by_place(&mut problems);
-            return Err(problems);
+            return (Err(problems), warnings);
         }
-        let site = self.site.ok_or_else(Vec::new)?;
-        Ok(ContentPack {
+        let Some(site) = self.site else {
+            return (Err(Vec::new()), warnings);
+        };
+        let pack = Ok(ContentPack {
             site,
             conditions: self.conditions.into_values().collect(),
             medications: self.medications.into_values().collect(),
             testimonials: self.testimonials.into_values().collect(),
-        })
+        });
+        (pack, warnings)
     }
 
     fn check_reference(&self, source: &SourceFile<'_>, reference: &Reference) {

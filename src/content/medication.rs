@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::lang::Lang;
 use super::problem::ProseKind;
 use super::provenance::{self, Review, Source};
 use super::reader::Table;
@@ -21,6 +22,9 @@ pub struct Medication {
 /// Everything in a medication file. Field names are the file format's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MedicationMeta {
+    /// In a translation only: the English version it was made from (`Medication::source_print`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_of: Option<String>,
     /// The generic (nonproprietary) name.
     pub name: String,
     pub status: MedicationStatus,
@@ -44,6 +48,9 @@ pub struct MedicationMeta {
     pub review: Review,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
+    /// This medication in other languages (`<slug>.es.toml`), stored with it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<Lang, MedicationMeta>,
 }
 
 /// What the pharmacy can compound from this ingredient.
@@ -59,6 +66,13 @@ pub struct Compounding {
 }
 
 impl Medication {
+    /// The fingerprint of what a translation translates (`Condition::source_print`).
+    pub fn source_print(&self) -> String {
+        let m = &self.meta;
+        let compounding = m.compounding.as_ref().map(|c| (&c.note, &c.reasons));
+        super::short_print(&(&m.name, &m.class, &m.summary, compounding))
+    }
+
     /// The dosage forms the pharmacy compounds it in (empty when it does not compound it).
     pub fn compounded_forms(&self) -> &[DosageForm] {
         self.meta.compounding.as_ref().map_or(&[], |c| &c.forms)
@@ -69,6 +83,7 @@ impl Medication {
 pub fn read(slug: Slug, mut table: Table<'_, '_>) -> Option<Medication> {
     let file = table.file();
     let before = file.problem_count();
+    let translation_of = table.string("translation_of");
     let name = table.required_string("name");
     let status = table.parsed("status", true, MedicationStatus::parse);
     let schedule = table.parsed("schedule", false, Schedule::parse);
@@ -103,6 +118,7 @@ pub fn read(slug: Slug, mut table: Table<'_, '_>) -> Option<Medication> {
     let non_blank =
         |s: Option<super::reader::At<String>>| s.map(|s| s.value).filter(|s| !s.trim().is_empty());
     let meta = MedicationMeta {
+        translation_of: translation_of.map(|t| t.value),
         name: name?.value,
         status: status?.value,
         schedule: schedule.map(|s| s.value),
@@ -114,6 +130,7 @@ pub fn read(slug: Slug, mut table: Table<'_, '_>) -> Option<Medication> {
         compounding,
         review,
         sources,
+        translations: BTreeMap::new(),
     };
     (file.problem_count() == before).then_some(Medication { slug, meta })
 }

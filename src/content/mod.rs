@@ -6,6 +6,7 @@ mod condition;
 mod export;
 mod folder;
 mod hours;
+mod lang;
 mod medication;
 pub mod messages;
 mod problem;
@@ -16,6 +17,7 @@ mod sections;
 mod site;
 mod slug;
 mod testimonial;
+mod translation;
 mod values;
 mod vocabulary;
 
@@ -30,6 +32,7 @@ pub use condition::{Availability, Condition, ConditionMeta, MedicationLists, Red
 pub use export::{condition_text, file, files, write_folder};
 pub use folder::Checked;
 pub use hours::{OpenStatus, clock, weekday_name};
+pub use lang::Lang;
 pub use medication::{Compounding, Medication, MedicationMeta};
 pub use problem::{Position, Problem, Severity};
 pub use provenance::{Review, Source};
@@ -168,4 +171,12 @@ pub fn fingerprint<T: Serialize>(value: &T) -> String {
     // the next import rewrite the row, never lose data.
     let json = serde_json::to_vec(value).unwrap_or_default();
     hex::encode(Sha256::digest(&json))
+}
+
+/// A short fingerprint people can copy (16 hex digits): what a translation's `translation_of`
+/// holds.
+pub fn short_print<T: Serialize>(value: &T) -> String {
+    let mut print = fingerprint(value);
+    print.truncate(16);
+    print
 }

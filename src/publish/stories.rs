@@ -69,6 +69,8 @@ pub async fn decide_story(
         name: story.name.clone(),
         place: story.place.clone(),
         example: false,
+        translation_of: None,
+        translations: Default::default(),
     })
     .map_err(anyhow::Error::from)?;
     // A new file: it must not exist yet (the story's id is in its name).

@@ -82,6 +82,8 @@ fn empty() -> TestimonialMeta {
         name: String::new(),
         place: String::new(),
         example: false,
+        translation_of: None,
+        translations: Default::default(),
     }
 }
 
@@ -149,6 +151,8 @@ pub async fn submit(
         name: text(&form.name),
         place: text(&form.place),
         example: matches!(form.example, Some(Example::Yes)),
+        translation_of: None,
+        translations: Default::default(),
     };
     let source = toml::to_string(&meta).map_err(anyhow::Error::from)?;
     let applied =
