@@ -53,6 +53,19 @@ export const PAGES = [
   { path: `/updates/unsubscribe/k1:${'0'.repeat(64)}`, status: 200 },
   // A misspelt condition: the 404 page with suggestions.
   { path: '/conditions/leg-cramp', status: 404 },
+  // The Spanish site: every kind of page, a page shown in English with a notice, its 404.
+  { path: '/es', status: 200 },
+  { path: '/es/conditions', status: 200 },
+  { path: '/es/conditions/foot-and-leg-cramps', status: 200 },
+  { path: '/es/conditions/muscle-spasm', status: 200 },
+  { path: '/es/conditions/letter/f', status: 200 },
+  { path: '/es/medications', status: 200 },
+  { path: '/es/medications/magnesium-chloride', status: 200 },
+  { path: '/es/compounding', status: 200 },
+  { path: '/es/locations', status: 200 },
+  { path: '/es/testimonials', status: 200 },
+  { path: '/es/search?q=calambres', status: 200 },
+  { path: '/es/conditions/calambre', status: 404 },
 ];
 
 // e2e/reports/, created on first use (git-ignored).

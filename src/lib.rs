@@ -10,6 +10,8 @@ pub mod clock;
 pub mod config;
 /// The content domain: conditions, medications, testimonials, site; parsing and validation.
 pub mod content;
+/// Interface text in each language of the site (Fluent), built in.
+pub mod i18n;
 /// Counters and gauges for `/metrics` (Prometheus): label values are never patient data.
 pub mod metrics;
 /// Delivering staff notifications from the outbox, with retries.

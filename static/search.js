@@ -3,6 +3,14 @@
 (() => {
   'use strict';
   const DELAY_MS = 120;
+  // The page's language: suggestions come from its pages, in its words.
+  const LANG = document.documentElement.lang === 'es' ? 'es' : 'en';
+  // On an English page, a reader whose browser prefers Spanish is offered the Spanish page (a
+  // suggestion only: nothing is redirected).
+  const hint = document.querySelector('.language-hint');
+  if (hint && (navigator.languages || [navigator.language]).some((l) => /^es\b/i.test(l || ''))) {
+    hint.hidden = false;
+  }
   document.querySelectorAll('form.search').forEach((form) => {
     const input = form.querySelector('input[name="q"]');
     if (!input || !input.id) return;
@@ -10,7 +18,7 @@
     list.id = `${input.id}-suggestions`;
     list.className = 'suggestions';
     list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', 'Suggestions');
+    list.setAttribute('aria-label', LANG === 'es' ? 'Sugerencias' : 'Suggestions');
     list.hidden = true;
     const status = document.createElement('p');
     status.className = 'visually-hidden';
@@ -76,7 +84,7 @@
       pending?.abort();
       pending = new AbortController();
       try {
-        const response = await fetch(`/api/v1/suggest?q=${encodeURIComponent(query)}`, { signal: pending.signal });
+        const response = await fetch(`/api/v1/suggest?q=${encodeURIComponent(query)}&lang=${LANG}`, { signal: pending.signal });
         if (response.ok) show((await response.json()).suggestions);
       } catch {
         // Offline or aborted: the form still works.

@@ -1,4 +1,4 @@
-// Lighthouse (mobile, the default form factor and simulated throttling) on two pages; every
+// Lighthouse (mobile, the default form factor and simulated throttling) on four pages (English and Spanish); every
 // category must score at least 95. Writes reports/lighthouse-<page>.json and the score table to
 // reports/lighthouse-summary.txt, with the audits that cost points under each page.
 import { test, after } from 'node:test';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_URL, CHROMIUM_FLAGS, CHROMIUM_PATH, reportsDir, slug } from '../lib.mjs';
 
-const PAGES = ['/', '/conditions/foot-and-leg-cramps'];
+const PAGES = ['/', '/conditions/foot-and-leg-cramps', '/es', '/es/conditions/foot-and-leg-cramps'];
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 const MIN_SCORE = 95;
 // The locally installed CLI (what `npx lighthouse` resolves to, without npx's install prompt).

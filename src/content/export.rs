@@ -158,7 +158,8 @@ pub fn write_folder(pack: &ContentPack, dir: &Path) -> anyhow::Result<usize> {
     let mut written = 0;
     write(dir, "site.toml", &to_toml(&pack.site)?)?;
     written += 1;
-    let mut by_kind: Vec<(&str, &str, Vec<anyhow::Result<(String, String)>>)> = vec![
+    type Written = Vec<anyhow::Result<(String, String)>>;
+    let mut by_kind: Vec<(&str, &str, Written)> = vec![
         ("conditions", ".md", Vec::new()),
         ("medications", ".toml", Vec::new()),
         ("testimonials", ".toml", Vec::new()),

@@ -14,9 +14,20 @@ pub struct OpenStatus {
     pub open: bool,
     /// "closes at 6 pm", "opens tomorrow at 9 am", "opens Monday at 8:30 am".
     pub detail: String,
+    /// The same change as data, for wording it in another language.
+    pub next: Option<Change>,
     /// The wording holds until this instant: the next opening or closing, or local midnight
     /// (when "tomorrow" becomes "today").
     pub until: Timestamp,
+}
+
+/// The next opening or closing of a location, as `detail` words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Closes(Time),
+    OpensToday(Time),
+    OpensTomorrow(Time),
+    Opens(Weekday, Time),
 }
 
 impl OpenStatus {
@@ -116,6 +127,7 @@ fn status(hours: &WeeklyHours, tz: &TimeZone, now: Timestamp) -> OpenStatus {
             return OpenStatus {
                 open: true,
                 detail: format!("closes at {}", clock(closes)),
+                next: Some(Change::Closes(closes)),
                 until: instant(today, closes),
             };
         }
@@ -123,6 +135,7 @@ fn status(hours: &WeeklyHours, tz: &TimeZone, now: Timestamp) -> OpenStatus {
             return OpenStatus {
                 open: false,
                 detail: format!("opens today at {}", clock(opens)),
+                next: Some(Change::OpensToday(opens)),
                 until: instant(today, opens),
             };
         }
@@ -140,6 +153,11 @@ fn status(hours: &WeeklyHours, tz: &TimeZone, now: Timestamp) -> OpenStatus {
             return OpenStatus {
                 open: false,
                 detail: format!("opens {when} at {}", clock(opens)),
+                next: Some(if ahead == 1 {
+                    Change::OpensTomorrow(opens)
+                } else {
+                    Change::Opens(day.weekday(), opens)
+                }),
                 until: midnight,
             };
         }
@@ -147,6 +165,7 @@ fn status(hours: &WeeklyHours, tz: &TimeZone, now: Timestamp) -> OpenStatus {
     OpenStatus {
         open: false,
         detail: String::new(),
+        next: None,
         until: midnight,
     }
 }

@@ -69,8 +69,14 @@ impl Medication {
     /// The fingerprint of what a translation translates (`Condition::source_print`).
     pub fn source_print(&self) -> String {
         let m = &self.meta;
-        let compounding = m.compounding.as_ref().map(|c| (&c.note, &c.reasons));
-        super::short_print(&(&m.name, &m.class, &m.summary, compounding))
+        let compounding = m
+            .compounding
+            .as_ref()
+            .map(|c| (&c.forms, &c.note, &c.reasons));
+        super::short_print(&(
+            (&m.name, &m.class, &m.summary, compounding),
+            (m.status, m.schedule, &m.brands, &m.commercial_forms),
+        ))
     }
 
     /// The dosage forms the pharmacy compounds it in (empty when it does not compound it).

@@ -2,11 +2,13 @@
 //! folder with precise problems, and written back out by `export`. Depends on nothing above it.
 
 mod advice;
+pub mod collate;
 mod condition;
 mod export;
 mod folder;
 mod hours;
 mod lang;
+mod localized;
 mod medication;
 pub mod messages;
 mod problem;
@@ -31,8 +33,9 @@ pub use advice::{BODY_GRADE, FLAG_GRADE, PageGrade};
 pub use condition::{Availability, Condition, ConditionMeta, MedicationLists, RedFlag};
 pub use export::{condition_text, file, files, write_folder};
 pub use folder::Checked;
-pub use hours::{OpenStatus, clock, weekday_name};
+pub use hours::{Change, OpenStatus, clock, weekday_name};
 pub use lang::Lang;
+pub use localized::{Localized, Notes};
 pub use medication::{Compounding, Medication, MedicationMeta};
 pub use problem::{Position, Problem, Severity};
 pub use provenance::{Review, Source};

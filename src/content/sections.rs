@@ -72,6 +72,8 @@ fn lines(body: &str) -> impl Iterator<Item = (Option<&str>, &str)> {
 /// A URL fragment from a heading: lowercase ASCII words joined by hyphens.
 pub fn anchor(heading: &str) -> String {
     let mut out = String::new();
+    // "Cuándo buscar ayuda" → "cuando-buscar-ayuda" (English headings are unchanged).
+    let heading = super::collate::folded(heading);
     for word in heading
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -1,8 +1,11 @@
 //! The pharmacy itself (`site.toml`): name, tagline, brand colours, the conditions featured on
 //! the home page, and locations with their opening hours.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use super::lang::Lang;
 use super::messages::Messages;
 use super::problem::did_you_mean;
 use super::reader::Table;
@@ -26,6 +29,16 @@ pub struct Site {
     /// The texts and e-mails patients asked for.
     #[serde(default, skip_serializing_if = "Messages::is_default")]
     pub messages: Messages,
+    /// The tagline in other languages (`[taglines] es = "…"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub taglines: BTreeMap<Lang, String>,
+}
+
+impl Site {
+    /// The tagline in `lang`, or the English one when it has none.
+    pub fn tagline_in(&self, lang: Lang) -> &str {
+        self.taglines.get(&lang).unwrap_or(&self.tagline)
+    }
 }
 
 /// The two brand colours. `primary` colours the header, links and buttons; `accent` the "Call
@@ -118,6 +131,26 @@ pub fn read(mut table: Table<'_, '_>, refs: &mut Vec<Reference>) -> Option<Site>
     let default_location = table.parsed("default_location", false, Slug::parse);
     let brand = table.table("brand").map(read_brand);
     let messages = table.table("messages").map(super::messages::read);
+    let mut taglines = BTreeMap::new();
+    if let Some(translated) = table.table("taglines") {
+        let prefix = translated.field("");
+        let file = translated.file();
+        for (code, text) in translated.string_entries() {
+            match Lang::parse(&code.value).filter(|l| *l != Lang::En) {
+                Some(lang) => {
+                    taglines.insert(lang, text.value);
+                }
+                None => file.report_at(
+                    code.offset,
+                    Some(&format!("{prefix}{}", code.value)),
+                    format!(
+                        "not a language pestle translates into; expected one of: {}",
+                        Lang::TRANSLATED.map(Lang::code).join(", ")
+                    ),
+                ),
+            }
+        }
+    }
     for (index, slug) in table
         .parsed_list("featured", Slug::parse)
         .iter()
@@ -173,6 +206,7 @@ pub fn read(mut table: Table<'_, '_>, refs: &mut Vec<Reference>) -> Option<Site>
         featured,
         locations,
         messages: messages.unwrap_or_default(),
+        taglines,
     };
     (file.problem_count() == before).then_some(site)
 }

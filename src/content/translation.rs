@@ -2,9 +2,11 @@
 //! `medications/<slug>.es.toml`, `testimonials/<slug>.es.toml`) with the same structure, its own
 //! `[review]`, and `translation_of` — the English version's `source_print` it was made from.
 //!
-//! What is not words (codes, status, schedule, dosage forms, the medication lists, the warning
-//! signs' levels) always comes from the English entry: a translation that says otherwise is an
-//! error, so a patient reading Spanish is never shown a different drug or urgency. A translation
+//! What is not words always comes from the English entry, so a patient reading Spanish is never
+//! shown a different drug, code or urgency: a translation whose codes, medication lists or
+//! warning-sign levels differ from its page's is an error; a medication's status, schedule,
+//! brands and forms are taken from the English entry whatever the translation says (they are
+//! in its fingerprint, so changing them makes the translation out of date). A translation
 //! made from an older English version still loads (a warning; an error under `--strict`), and
 //! its page says it may be out of date.
 
@@ -139,8 +141,9 @@ pub fn attach(
         }
         let mismatches = match item.entry {
             Translated::Condition(mut translated) => {
-                let original = english.conditions.get_mut(&slug);
-                let original = original.expect("looked up above");
+                let Some(original) = english.conditions.get_mut(&slug) else {
+                    continue; // looked up above
+                };
                 let found = condition_mismatches(original, &mut translated);
                 if found.is_empty() {
                     original.meta.translations.insert(item.lang, translated);
@@ -148,8 +151,9 @@ pub fn attach(
                 found
             }
             Translated::Medication(translated) => {
-                let original = english.medications.get_mut(&slug);
-                let original = original.expect("looked up above");
+                let Some(original) = english.medications.get_mut(&slug) else {
+                    continue; // looked up above
+                };
                 let mut meta = translated.meta;
                 let found = medication_mismatches(&original.meta, &mut meta);
                 if found.is_empty() {
@@ -158,8 +162,9 @@ pub fn attach(
                 found
             }
             Translated::Testimonial(translated) => {
-                let original = english.testimonials.get_mut(&slug);
-                let original = original.expect("looked up above");
+                let Some(original) = english.testimonials.get_mut(&slug) else {
+                    continue; // looked up above
+                };
                 let mut meta = translated.meta;
                 let found = testimonial_mismatches(&original.meta, &mut meta);
                 if found.is_empty() {
@@ -252,44 +257,24 @@ fn medication_mismatches(
     t: &mut MedicationMeta,
 ) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
-    same(&mut found, "status", &english.status, &mut t.status, false);
-    let no_schedule = t.schedule.is_none();
-    same(
-        &mut found,
-        "schedule",
-        &english.schedule,
-        &mut t.schedule,
-        no_schedule,
-    );
     let no_codes = t.codes.is_empty();
     same(&mut found, "codes", &english.codes, &mut t.codes, no_codes);
-    let no_brands = t.brands.is_empty();
-    same(
-        &mut found,
-        "brands",
-        &english.brands,
-        &mut t.brands,
-        no_brands,
-    );
-    let no_forms = t.commercial_forms.is_empty();
-    same(
-        &mut found,
-        "commercial_forms",
-        &english.commercial_forms,
-        &mut t.commercial_forms,
-        no_forms,
-    );
-    let forms = |m: &MedicationMeta| m.compounding.as_ref().map(|c| c.forms.clone());
-    if forms(english) != forms(t) {
-        found.push((
-            "compounding.forms",
-            format!(
-                "differs from the English entry ({:?} here, {:?} there); dosage forms are not \
-                 translated",
-                forms(t).unwrap_or_default(),
-                forms(english).unwrap_or_default()
-            ),
-        ));
+    // How it is sold and made is the English entry's to say: a change there (in the back office,
+    // say) never waits for the translation, and makes it out of date (`source_print` holds
+    // them) until someone checks its words still fit.
+    t.status = english.status;
+    t.schedule = english.schedule;
+    t.brands.clone_from(&english.brands);
+    t.commercial_forms.clone_from(&english.commercial_forms);
+    match (&mut t.compounding, &english.compounding) {
+        (Some(translated), Some(original)) => translated.forms.clone_from(&original.forms),
+        (translated, None) => *translated = None,
+        (None, Some(_)) => found.push((
+            "compounding",
+            "missing: the English entry says what the pharmacy compounds; translate its \
+             [compounding] table"
+                .to_owned(),
+        )),
     }
     found
 }
@@ -300,13 +285,8 @@ fn testimonial_mismatches(
 ) -> Vec<(&'static str, String)> {
     let mut found = Vec::new();
     same(&mut found, "name", &english.name, &mut t.name, false);
-    same(
-        &mut found,
-        "example",
-        &english.example,
-        &mut t.example,
-        false,
-    );
+    // Whether it is an example is the English entry's to say (the back office changes it there).
+    t.example = english.example;
     found
 }
 

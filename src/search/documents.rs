@@ -1,7 +1,7 @@
 //! The text of every condition and medication, field by field, as the index holds it (public
 //! for the benchmark, which indexes the same text in SQLite FTS5 to compare).
 
-use crate::content::{Condition, ContentPack, Medication, RedFlag, sections};
+use crate::content::{Condition, ContentPack, Lang, Medication, RedFlag, sections};
 
 use super::{Entry, Kind};
 
@@ -24,6 +24,35 @@ pub fn documents(pack: &ContentPack) -> Vec<Document> {
     let conditions = pack.conditions.iter().map(|c| condition_document(pack, c));
     let medications = pack.medications.iter().map(medication_document);
     conditions.chain(medications).collect()
+}
+
+/// The text of every condition and medication in `lang`: `localized` is the content in that
+/// language, `english` the content as written, whose medication names and brands are added to
+/// each medication's names (a patient reading Spanish may type "ibuprofen" as well as
+/// "ibuprofeno"). Hits link to the language's pages.
+pub fn documents_in(english: &ContentPack, localized: &ContentPack, lang: Lang) -> Vec<Document> {
+    let mut all = documents(localized);
+    for document in &mut all {
+        document.entry.url = lang.path(&document.entry.url);
+        if document.entry.kind == Kind::Medication
+            && let Some(m) = english.medication(&document.entry.slug)
+        {
+            document.names = format!("{}. {}", document.names, m.meta.name);
+        }
+        if document.entry.kind == Kind::Condition
+            && let Some(c) = english.condition(&document.entry.slug)
+        {
+            let names: Vec<&str> = c
+                .meta
+                .medications
+                .all()
+                .filter_map(|(_, slug)| english.medication(slug.as_str()))
+                .map(|m| m.meta.name.as_str())
+                .collect();
+            document.drugs = format!("{} {}", document.drugs, names.join(" "));
+        }
+    }
+    all
 }
 
 /// One condition's text, as the index holds it.
@@ -74,7 +103,7 @@ fn medication_document(medication: &Medication) -> Document {
 
 /// The plain text a hit's snippet is cut from: summary, then body. Made again from the pack
 /// for each hit rather than kept for every page: at 10,000 conditions that copy was 40 MB.
-pub fn snippet_text(pack: &ContentPack, entry: &Entry) -> String {
+pub fn snippet_text(pack: &ContentPack, lang: Lang, entry: &Entry) -> String {
     match entry.kind {
         Kind::Condition => pack
             .condition(&entry.slug)
@@ -84,8 +113,12 @@ pub fn snippet_text(pack: &ContentPack, entry: &Entry) -> String {
                 if meta.also_called.is_empty() {
                     format!("{} {body}", meta.summary)
                 } else {
+                    let also = match lang {
+                        Lang::En => "Also called:",
+                        Lang::Es => "También llamado:",
+                    };
                     format!(
-                        "{} Also called: {}. {body}",
+                        "{} {also} {}. {body}",
                         meta.summary,
                         meta.also_called.join(", ")
                     )

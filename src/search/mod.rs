@@ -12,7 +12,7 @@ mod documents;
 mod update;
 mod words;
 
-pub use documents::{Document, documents};
+pub use documents::{Document, documents, documents_in};
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -33,7 +33,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
-use crate::content::ContentPack;
+use crate::content::{ContentPack, Lang};
 use words::{Vocabulary, Words, is_stop_word};
 pub use words::{allowed_edits, split};
 
@@ -112,6 +112,8 @@ impl Fields {
 pub struct SearchIndex {
     /// The content indexed: hits' snippets are cut from it.
     pack: Arc<ContentPack>,
+    /// The language of `pack`: how words are stemmed, how snippets are worded.
+    lang: Lang,
     /// Shared with the indexes updated from this one (`update.rs`).
     index: Index,
     _reader: IndexReader,
@@ -170,10 +172,30 @@ impl Parts {
 impl SearchIndex {
     /// Indexes every condition and medication of `pack`.
     pub fn build(pack: Arc<ContentPack>) -> anyhow::Result<Self> {
+        let documents = documents(&pack);
+        Self::build_from(pack, documents, Lang::En)
+    }
+
+    /// Indexes `localized`, the content in `lang` (`english` as written), with `lang`'s
+    /// stemming, accents ignored.
+    pub fn build_in(
+        english: &ContentPack,
+        localized: Arc<ContentPack>,
+        lang: Lang,
+    ) -> anyhow::Result<Self> {
+        let documents = documents_in(english, &localized, lang);
+        Self::build_from(localized, documents, lang)
+    }
+
+    fn build_from(
+        pack: Arc<ContentPack>,
+        documents: Vec<Document>,
+        lang: Lang,
+    ) -> anyhow::Result<Self> {
         let mut schema = Schema::builder();
         let text = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer("en_stem")
+                .set_tokenizer(tokenizer_name(lang))
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Fields {
@@ -185,22 +207,24 @@ impl SearchIndex {
             drugs: schema.add_text_field("drugs", text),
         };
         let index = Index::create_in_ram(schema.build());
+        index.tokenizers().register("es_stem", spanish_analyzer());
         // One thread, one commit: small catalogs index in milliseconds, 10,000 conditions in
         // about a second (docs/BENCHMARKS.md).
         let mut writer = index
             .writer_with_num_threads::<TantivyDocument>(1, 100_000_000)
             .context("cannot start the search index writer")?;
         let mut parts = Parts::default();
-        for document in documents(&pack) {
+        for document in documents {
             parts.add(&mut writer, fields, document)?;
         }
         writer.commit().context("cannot commit the search index")?;
-        Self::open(pack, index, fields, parts)
+        Self::open(pack, lang, index, fields, parts)
     }
 
     /// The searchable index once `parts` are committed to `index`.
     fn open(
         pack: Arc<ContentPack>,
+        lang: Lang,
         index: Index,
         fields: Fields,
         parts: Parts,
@@ -215,6 +239,7 @@ impl SearchIndex {
             .context("the stemming tokenizer is missing")?;
         Ok(Self {
             pack,
+            lang,
             index,
             searcher: reader.searcher(),
             _reader: reader,
@@ -261,7 +286,8 @@ impl SearchIndex {
             let Some(entry) = self.entry(address)? else {
                 continue;
             };
-            let mut snippet = snippets.snippet(&documents::snippet_text(&self.pack, entry));
+            let mut snippet =
+                snippets.snippet(&documents::snippet_text(&self.pack, self.lang, entry));
             snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
             let (snippet_html, text) = if snippet.is_empty() {
                 let summary = htmlescape_minimal(&entry.summary);
@@ -330,7 +356,7 @@ impl SearchIndex {
         let words: Vec<&String> = all
             .iter()
             .filter(|w| w.chars().count() > 1 || all.len() == 1)
-            .filter(|w| !is_stop_word(w) || all.len() == 1)
+            .filter(|w| !is_stop_word(w, self.lang) || all.len() == 1)
             .take(MAX_WORDS)
             .collect();
         let mut plan = Plan::default();
@@ -451,4 +477,27 @@ fn htmlescape_minimal(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// The tokenizer each language's text fields use.
+fn tokenizer_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en_stem",
+        Lang::Es => "es_stem",
+    }
+}
+
+/// Spanish words as the index holds them: lower case, accents dropped (patients often type
+/// "migrana" for "migraña" on a phone), then the Snowball Spanish stemmer ("calambres" and
+/// "calambre" are one word).
+fn spanish_analyzer() -> TextAnalyzer {
+    use tantivy::tokenizer::{
+        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    };
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::Spanish))
+        .build()
 }

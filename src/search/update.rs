@@ -37,6 +37,10 @@ impl SearchIndex {
     /// The index of `pack`, from this one (the index of an earlier snapshot) when only a few
     /// conditions differ, else built anew.
     pub fn updated(&self, pack: Arc<ContentPack>) -> anyhow::Result<Self> {
+        if self.lang != crate::content::Lang::En {
+            // Translated indexes are built from the English pack too: always anew.
+            anyhow::bail!("only the English index is updated in place");
+        }
         match changes(&self.pack, &pack) {
             Some(changes)
                 if changes.gone.len() + changes.new.len() <= MAX_CHANGED
@@ -103,7 +107,14 @@ impl SearchIndex {
         writer.commit().context("cannot commit the search index")?;
         // Words of removed text stay known until the next full build: a suggestion may then
         // name a word no page has, which finds nothing, rather than missing one.
-        Self::open(pack.clone(), self.index.clone(), self.fields, parts).map(Some)
+        Self::open(
+            pack.clone(),
+            self.lang,
+            self.index.clone(),
+            self.fields,
+            parts,
+        )
+        .map(Some)
     }
 }
 

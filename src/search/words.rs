@@ -20,8 +20,19 @@ const STOP_WORDS: &[&str] = &[
     "i", "if", "in", "is", "it", "my", "of", "on", "or", "the", "to", "what", "when", "with",
 ];
 
-pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+/// Spanish words that say nothing about a page ("dolor de cabeza": "de"), accents as typed
+/// or not.
+const SPANISH_STOP_WORDS: &[&str] = &[
+    "a", "al", "como", "con", "cuando", "de", "del", "e", "el", "en", "es", "la", "las", "lo",
+    "los", "me", "mi", "mis", "o", "para", "por", "que", "qué", "se", "si", "sin", "su", "sus",
+    "tengo", "u", "un", "una", "y",
+];
+
+pub fn is_stop_word(word: &str, lang: crate::content::Lang) -> bool {
+    match lang {
+        crate::content::Lang::En => STOP_WORDS.contains(&word),
+        crate::content::Lang::Es => SPANISH_STOP_WORDS.contains(&word),
+    }
 }
 
 /// Lower-case words of a text: runs of letters and digits (apostrophes dropped).

@@ -58,11 +58,11 @@ async fn search(
     State(state): State<AppState>,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let query = match query {
-        Ok(Query(query)) => query.text(),
+    let (query, lang) = match query {
+        Ok(Query(query)) => (query.text(), query.lang()),
         Err(rejection) => return Ok(bad_query(&rejection)),
     };
-    let index = page.site.search_index()?;
+    let index = page.site.search_index_in(lang)?;
     let outcome = if query.is_empty() {
         Default::default()
     } else {
@@ -93,11 +93,11 @@ async fn suggest(
     page: PageRequest,
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    let query = match query {
-        Ok(Query(query)) => query.text(),
+    let (query, lang) = match query {
+        Ok(Query(query)) => (query.text(), query.lang()),
         Err(rejection) => return Ok(bad_query(&rejection)),
     };
-    let index = page.site.search_index()?;
+    let index = page.site.search_index_in(lang)?;
     let outcome = if query.chars().count() < 2 {
         Default::default()
     } else {

@@ -24,12 +24,48 @@ pub struct Snapshot {
     pub search: Option<Arc<SearchIndex>>,
     /// When each condition and medication last changed (`Store::content_modified`).
     pub modified: Arc<std::collections::HashMap<String, i64>>,
+    /// `pack` in each translated language (`Lang::TRANSLATED`), made with it.
+    pub translated: Vec<Arc<Translated>>,
+}
+
+/// The content in one translated language, and its search index.
+#[derive(Debug)]
+pub struct Translated {
+    pub content: crate::content::Localized,
+    pub search: Option<Arc<SearchIndex>>,
 }
 
 impl Snapshot {
     /// The published content; a database with none yet has no public pages (404).
     pub fn published(&self) -> Result<&ContentPack, crate::web::AppError> {
         self.pack.as_deref().ok_or(crate::web::AppError::NotFound)
+    }
+
+    /// The published content in a translated language (`None` for English or before any
+    /// import).
+    pub fn in_language(&self, lang: crate::content::Lang) -> Option<&Translated> {
+        self.translated
+            .iter()
+            .find(|t| t.content.lang == lang)
+            .map(|t| t.as_ref())
+    }
+
+    /// Each translated language's view of `pack` and its search index (CPU work: callers are
+    /// on the blocking pool).
+    pub fn translate(pack: Option<&ContentPack>) -> anyhow::Result<Vec<Arc<Translated>>> {
+        let Some(pack) = pack else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for lang in crate::content::Lang::TRANSLATED {
+            let content = pack.localized(lang);
+            let search = SearchIndex::build_in(pack, Arc::new(content.pack.clone()), lang)?;
+            out.push(Arc::new(Translated {
+                content,
+                search: Some(Arc::new(search)),
+            }));
+        }
+        Ok(out)
     }
 }
 
@@ -148,6 +184,10 @@ async fn read(store: &dyn Store, previous: Option<Arc<SearchIndex>>) -> anyhow::
         }
         None => None,
     };
+    let for_translation = pack.clone();
+    let translated =
+        tokio::task::spawn_blocking(move || Snapshot::translate(for_translation.as_deref()))
+            .await??;
     tracing::info!(
         version,
         conditions = pack.as_ref().map_or(0, |p| p.conditions.len()),
@@ -160,5 +200,6 @@ async fn read(store: &dyn Store, previous: Option<Arc<SearchIndex>>) -> anyhow::
         pack,
         search,
         modified,
+        translated,
     })
 }

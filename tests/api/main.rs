@@ -34,6 +34,7 @@ mod requests;
 mod search;
 mod server;
 mod sign_in;
+mod spanish;
 mod staff;
 mod status_page;
 mod store_contract;

@@ -244,9 +244,9 @@ async fn a_reviewed_page_names_its_reviewer_on_the_page_and_in_json_ld() {
     )
     .await;
     let html = app.page("/conditions/foot-and-leg-cramps").await;
-    assert!(
-        html.contains("Reviewed by Dana Whitfield, PharmD on 2026-10-01; next review 2027-10-01.")
-    );
+    assert!(html.contains(
+        "Reviewed by Dana Whitfield, PharmD on October 1, 2026; next review October 1, 2027."
+    ));
     assert!(!html.contains("not yet reviewed"));
     let page = &json_ld(&html)[0];
     assert_eq!(page["reviewedBy"]["name"], "Dana Whitfield, PharmD");
@@ -578,7 +578,7 @@ async fn sitemap_lists_every_page_with_absolute_urls() {
     let pack = sample_pack();
     assert_eq!(
         xml.matches("<url>").count(),
-        6 + pack.conditions.len() + pack.medications.len()
+        6 + pack.conditions.len() + pack.medications.len() + spanish_pages(&pack)
     );
     for condition in &pack.conditions {
         assert!(xml.contains(&format!(
@@ -656,4 +656,19 @@ pub(crate) async fn import_and_wait(app: &TestApp, pack: &ContentPack, path: &st
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("{needle:?} never appeared on {path}");
+}
+
+/// The Spanish pages a sitemap lists: the six fixed pages and each translated entry.
+fn spanish_pages(pack: &ContentPack) -> usize {
+    let es = pestle::content::Lang::Es;
+    6 + pack
+        .conditions
+        .iter()
+        .filter(|c| c.meta.translations.contains_key(&es))
+        .count()
+        + pack
+            .medications
+            .iter()
+            .filter(|m| m.meta.translations.contains_key(&es))
+            .count()
 }

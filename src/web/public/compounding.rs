@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use askama::Template;
 use axum::response::Response;
 
-use crate::content::{Condition, DosageForm, Medication};
+use crate::content::{Condition, DosageForm, Lang, Medication};
+use crate::i18n;
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
@@ -27,11 +28,12 @@ struct Row<'a> {
 }
 
 pub async fn show(page: PageRequest) -> Response {
-    page.html(render).await
+    let lang = page.lang;
+    page.html(move |site| render(site, lang)).await
 }
 
-pub fn render(site: &Rendered) -> Result<String, AppError> {
-    let pack = site.pack()?;
+pub fn render(site: &Rendered, lang: Lang) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
     let compounded: Vec<&Medication> = pack
         .medications
         .iter()
@@ -59,13 +61,15 @@ pub fn render(site: &Rendered) -> Result<String, AppError> {
         })
         .collect();
     let meta = Meta::new(
-        "Compounding",
-        format!(
-            "Medicines {} compounds to a prescriber's order, and the forms we make them in.",
-            pack.site.name
+        i18n::text(lang, "compounding-title"),
+        i18n::format(
+            lang,
+            "compounding-description",
+            &[("pharmacy", (&pack.site.name).into())],
         ),
         "/compounding",
     )
+    .lang(lang)
     .section("compounding");
     let page = CompoundingPage {
         layout: site.layout(meta)?,

@@ -7,7 +7,7 @@ use axum::response::Response;
 
 use super::schema;
 use crate::content::{
-    Condition, ContentPack, Medication, RedFlag, RedFlagLevel, Review, Source, Testimonial,
+    Condition, ContentPack, Lang, Medication, RedFlag, RedFlagLevel, Review, Source, Testimonial,
     sections,
 };
 use crate::web::AppError;
@@ -39,38 +39,30 @@ struct SectionView {
     html: String,
 }
 
-/// What a patient should do for each level, in plain words (shown with the level's name, so
-/// urgency is never conveyed by colour alone).
-pub fn instruction(level: &RedFlagLevel) -> &'static str {
-    match level {
-        RedFlagLevel::Emergency => "Call 911 now.",
-        RedFlagLevel::Urgent => "See a doctor today.",
-        RedFlagLevel::Routine => "Mention it to your doctor.",
-    }
-}
+// What a patient should do for each level, in plain words (`urgency.html` shows it with the
+// level's name, so urgency is never conveyed by colour alone).
+pub use crate::web::render::{instruction_key, level_key};
 
-pub fn level_name(level: &RedFlagLevel) -> &'static str {
-    match level {
-        RedFlagLevel::Emergency => "Emergency",
-        RedFlagLevel::Urgent => "Urgent",
-        RedFlagLevel::Routine => "Routine",
-    }
+pub fn is_emergency(level: &RedFlagLevel) -> bool {
+    *level == RedFlagLevel::Emergency
 }
 
 pub async fn show(page: PageRequest, Path(slug): Path<String>) -> Response {
-    page.html(move |site| render(site, &slug)).await
+    let lang = page.lang;
+    page.html(move |site| render(site, lang, &slug)).await
 }
 
-pub fn render(site: &Rendered, slug: &str) -> Result<String, AppError> {
-    let pack = site.pack()?;
+pub fn render(site: &Rendered, lang: Lang, slug: &str) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
     let condition = pack.condition(slug).ok_or(AppError::NotFound)?;
-    Ok(view(site, pack, condition)?
+    Ok(view(site, lang, pack, condition)?
         .render()
         .map_err(anyhow::Error::from)?)
 }
 
 fn view<'a>(
     site: &'a Rendered,
+    lang: Lang,
     pack: &'a ContentPack,
     condition: &'a Condition,
 ) -> Result<ConditionPage<'a>, AppError> {
@@ -87,14 +79,19 @@ fn view<'a>(
         condition.meta.summary.clone(),
         format!("/conditions/{}", condition.slug),
     )
+    .lang(lang)
+    .entry(site.notes(lang), "conditions", condition.slug.as_str())
     .section("conditions")
     .article()
-    .json_ld(schema::script(&schema::condition(site, pack, condition)));
+    .json_ld(schema::script(&schema::condition(
+        site, lang, pack, condition,
+    )));
     Ok(ConditionPage {
         layout: site.layout(meta)?,
         condition,
         category_href: super::conditions::category_href(
             pack,
+            lang,
             condition.meta.category.as_deref().unwrap_or_default(),
         ),
         review: &condition.meta.review,

@@ -11,7 +11,9 @@ use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
 
-use crate::content::{Condition, ContentPack, anchor};
+use crate::content::collate::{alphabet, initial, sort_key};
+use crate::content::{Condition, ContentPack, Lang, anchor};
+use crate::i18n;
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, PageRequest, Planned, Rendered};
 
@@ -57,86 +59,84 @@ pub fn split(pack: &ContentPack) -> bool {
 }
 
 /// Conditions by category name (sorted); those without one under "Other".
-pub fn categories(pack: &ContentPack) -> BTreeMap<String, Vec<&Condition>> {
+pub fn categories(pack: &ContentPack, lang: Lang) -> BTreeMap<String, Vec<&Condition>> {
     let mut map: BTreeMap<String, Vec<&Condition>> = BTreeMap::new();
     for condition in &pack.conditions {
         let name = condition
             .meta
             .category
             .clone()
-            .unwrap_or_else(|| "Other".to_owned());
+            .unwrap_or_else(|| i18n::text(lang, "category-other"));
         map.entry(name).or_default().push(condition);
     }
     for list in map.values_mut() {
-        sort(list);
+        sort(list, lang);
     }
     map
 }
 
-/// Where a category's conditions are listed.
-pub fn category_href(pack: &ContentPack, name: &str) -> String {
+/// Where a category's conditions are listed, in `lang`.
+pub fn category_href(pack: &ContentPack, lang: Lang, name: &str) -> String {
     if split(pack) {
-        Part::Category(anchor(name)).path()
+        Part::Category(anchor(name)).path(lang)
     } else {
-        format!("/conditions#category-{}", anchor(name))
+        format!("{}#category-{}", lang.path("/conditions"), anchor(name))
     }
 }
 
-/// The letter a title files under: its first ASCII letter, or `#` for anything else.
-fn letter(title: &str) -> char {
-    title
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .filter(char::is_ascii_uppercase)
-        .unwrap_or('#')
-}
-
-/// A letter as its page's path has it: `a` … `z`, and `0-9` for the rest.
+/// A letter as its page's path has it: `a` … `z`, `nn` for Ñ, and `0-9` for the rest.
 fn letter_segment(letter: char) -> String {
-    if letter == '#' {
-        "0-9".to_owned()
-    } else {
-        letter.to_ascii_lowercase().to_string()
+    match letter {
+        '#' => "0-9".to_owned(),
+        'Ñ' => "nn".to_owned(),
+        _ => letter.to_ascii_lowercase().to_string(),
     }
 }
 
 /// The fragment id of a letter's list on the one-page A–Z.
 fn letter_anchor(letter: char) -> String {
-    if letter == '#' {
-        "letter-0-9".to_owned()
-    } else {
-        format!("letter-{letter}")
+    match letter {
+        '#' => "letter-0-9".to_owned(),
+        'Ñ' => "letter-NN".to_owned(),
+        _ => format!("letter-{letter}"),
     }
 }
 
-fn by_letter(pack: &ContentPack) -> BTreeMap<char, Vec<&Condition>> {
+/// Conditions under each first letter, letters in the alphabet's order (`#` last), each list
+/// in the language's order.
+fn by_letter(pack: &ContentPack, lang: Lang) -> Vec<(char, Vec<&Condition>)> {
     let mut map: BTreeMap<char, Vec<&Condition>> = BTreeMap::new();
     for condition in &pack.conditions {
-        map.entry(letter(&condition.meta.title))
+        map.entry(initial(&condition.meta.title, lang))
             .or_default()
             .push(condition);
     }
-    for list in map.values_mut() {
-        sort(list);
+    let mut out = Vec::new();
+    for letter in alphabet(lang).into_iter().chain(['#']) {
+        if let Some(mut list) = map.remove(&letter) {
+            sort(&mut list, lang);
+            out.push((letter, list));
+        }
     }
-    map
+    out
 }
 
-fn sort(list: &mut [&Condition]) {
-    list.sort_by_cached_key(|c| c.meta.title.to_lowercase());
+fn sort(list: &mut [&Condition], lang: Lang) {
+    list.sort_by_cached_key(|c| sort_key(&c.meta.title, lang));
 }
 
-/// A to Z, then `#` when a title starts with anything else, each linked when used.
-fn letters(pack: &ContentPack, used: &BTreeMap<char, Vec<&Condition>>) -> Vec<LetterLink> {
+/// The alphabet, then `#` when a title starts with anything else, each linked when used.
+fn letters(pack: &ContentPack, lang: Lang, used: &[(char, Vec<&Condition>)]) -> Vec<LetterLink> {
     let split = split(pack);
-    ('A'..='Z')
-        .chain(used.contains_key(&'#').then_some('#'))
+    let has = |letter: char| used.iter().any(|(l, _)| *l == letter);
+    alphabet(lang)
+        .into_iter()
+        .chain(has('#').then_some('#'))
         .map(|label| LetterLink {
             label,
-            href: used.contains_key(&label).then(|| {
+            href: has(label).then(|| {
                 if split {
-                    Part::Letter(letter_segment(label)).path()
+                    Part::Letter(letter_segment(label)).path(lang)
                 } else {
                     format!("#{}", letter_anchor(label))
                 }
@@ -146,31 +146,36 @@ fn letters(pack: &ContentPack, used: &BTreeMap<char, Vec<&Condition>>) -> Vec<Le
 }
 
 pub async fn index(page: PageRequest) -> Response {
-    page.html(render).await
+    let lang = page.lang;
+    page.html(move |site| render(site, lang)).await
 }
 
-pub fn render(site: &Rendered) -> Result<String, AppError> {
-    let pack = site.pack()?;
-    let by_letter = by_letter(pack);
+pub fn render(site: &Rendered, lang: Lang) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
+    let by_letter = by_letter(pack, lang);
     let meta = Meta::new(
-        "Conditions A–Z",
-        format!(
-            "{} health conditions explained by {}: causes, warning signs, treatment and medicines.",
-            pack.conditions.len(),
-            pack.site.name
+        i18n::text(lang, "conditions-title"),
+        i18n::format(
+            lang,
+            "conditions-description",
+            &[
+                ("count", pack.conditions.len().into()),
+                ("pharmacy", (&pack.site.name).into()),
+            ],
         ),
         "/conditions",
     )
+    .lang(lang)
     .section("conditions");
     let split = split(pack);
-    let categories = categories(pack);
+    let categories = categories(pack, lang);
     let page = ConditionsPage {
         layout: site.layout(meta)?,
-        letters: letters(pack, &by_letter),
+        letters: letters(pack, lang, &by_letter),
         category_links: if split {
             categories
                 .iter()
-                .map(|(name, list)| (category_href(pack, name), name.clone(), list.len()))
+                .map(|(name, list)| (category_href(pack, lang, name), name.clone(), list.len()))
                 .collect()
         } else {
             Vec::new()
@@ -197,64 +202,75 @@ pub fn render(site: &Rendered) -> Result<String, AppError> {
     Ok(page.render().map_err(anyhow::Error::from)?)
 }
 
-pub async fn letter_page(page: PageRequest, Path(segment): Path<String>) -> Response {
-    page.html(move |site| render_letter(site, &segment)).await
-}
-
-pub async fn category_page(page: PageRequest, Path(segment): Path<String>) -> Response {
-    page.html(move |site| render_category(site, &segment)).await
-}
-
 /// `/conditions/letter/{segment}`: the conditions filed under one letter (404 for a letter
 /// none starts with).
-pub fn render_letter(site: &Rendered, segment: &str) -> Result<String, AppError> {
-    let pack = site.pack()?;
-    let mut by_letter = by_letter(pack);
-    let letters = letters(pack, &by_letter);
-    let label = by_letter
-        .keys()
-        .copied()
-        .find(|&l| letter_segment(l) == segment)
-        .ok_or(AppError::NotFound)?;
-    let conditions = by_letter.remove(&label).unwrap_or_default();
-    let heading = if label == '#' {
-        "Conditions starting with a number or symbol".to_owned()
-    } else {
-        format!("Conditions starting with {label}")
-    };
-    let path = Part::Letter(segment.to_owned()).path();
-    render_part(site, heading, path, letters, conditions)
+pub async fn letter_page(page: PageRequest, Path(segment): Path<String>) -> Response {
+    let lang = page.lang;
+    page.html(move |site| render_letter(site, lang, &segment))
+        .await
 }
 
 /// `/conditions/category/{segment}`: one category's conditions (404 for an unknown one).
-pub fn render_category(site: &Rendered, segment: &str) -> Result<String, AppError> {
-    let pack = site.pack()?;
-    let (name, conditions) = categories(pack)
+pub async fn category_page(page: PageRequest, Path(segment): Path<String>) -> Response {
+    let lang = page.lang;
+    page.html(move |site| render_category(site, lang, &segment))
+        .await
+}
+
+pub fn render_letter(site: &Rendered, lang: Lang, segment: &str) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
+    let mut by_letter = by_letter(pack, lang);
+    let letters = letters(pack, lang, &by_letter);
+    let at = by_letter
+        .iter()
+        .position(|(l, _)| letter_segment(*l) == segment)
+        .ok_or(AppError::NotFound)?;
+    let (label, conditions) = by_letter.swap_remove(at);
+    let heading = if label == '#' {
+        i18n::text(lang, "conditions-number")
+    } else {
+        let label = label.to_string();
+        i18n::format(lang, "conditions-letter", &[("letter", (&label).into())])
+    };
+    // The path in English: `Meta::lang` puts it under /es.
+    let path = Part::Letter(segment.to_owned()).path(Lang::En);
+    render_part(site, lang, heading, path, letters, conditions)
+}
+
+pub fn render_category(site: &Rendered, lang: Lang, segment: &str) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
+    let (name, conditions) = categories(pack, lang)
         .into_iter()
         .find(|(name, _)| anchor(name) == segment)
         .ok_or(AppError::NotFound)?;
-    let letters = letters(pack, &by_letter(pack));
-    let path = Part::Category(segment.to_owned()).path();
-    render_part(site, name, path, letters, conditions)
+    let letters = letters(pack, lang, &by_letter(pack, lang));
+    let path = Part::Category(segment.to_owned()).path(Lang::En);
+    render_part(site, lang, name, path, letters, conditions)
 }
 
 fn render_part<'a>(
     site: &'a Rendered,
+    lang: Lang,
     heading: String,
     path: String,
     letters: Vec<LetterLink>,
     conditions: Vec<&'a Condition>,
 ) -> Result<String, AppError> {
-    let pack = site.pack()?;
+    let pack = site.pack_in(lang)?;
     let meta = Meta::new(
         &heading,
-        format!(
-            "{heading}: {} health conditions explained by {}.",
-            conditions.len(),
-            pack.site.name
+        i18n::format(
+            lang,
+            "conditions-part-description",
+            &[
+                ("heading", (&heading).into()),
+                ("count", conditions.len().into()),
+                ("pharmacy", (&pack.site.name).into()),
+            ],
         ),
         &path,
     )
+    .lang(lang)
     .section("conditions");
     let page = PartPage {
         layout: site.layout(meta)?,
@@ -274,52 +290,55 @@ pub enum Part {
 }
 
 impl Part {
-    pub fn path(&self) -> String {
+    pub fn path(&self, lang: Lang) -> String {
         match self {
-            Self::Letter(segment) => format!("/conditions/letter/{segment}"),
-            Self::Category(segment) => format!("/conditions/category/{segment}"),
+            Self::Letter(segment) => lang.path(&format!("/conditions/letter/{segment}")),
+            Self::Category(segment) => lang.path(&format!("/conditions/category/{segment}")),
         }
     }
 
-    pub fn render(&self, site: &Rendered) -> Result<String, AppError> {
+    pub fn render(&self, site: &Rendered, lang: Lang) -> Result<String, AppError> {
         match self {
-            Self::Letter(segment) => render_letter(site, segment),
-            Self::Category(segment) => render_category(site, segment),
+            Self::Letter(segment) => render_letter(site, lang, segment),
+            Self::Category(segment) => render_category(site, lang, segment),
         }
     }
 }
 
-/// The letter and category pages a split library links (none on one page), for the warm-up
-/// and the sitemap.
-pub fn parts(pack: &ContentPack) -> Vec<Part> {
+/// The letter and category pages a split library links in `lang` (none on one page), for the
+/// warm-up and the sitemap. `pack` is the content in `lang`.
+pub fn parts(pack: &ContentPack, lang: Lang) -> Vec<Part> {
     if !split(pack) {
         return Vec::new();
     }
-    let letters = by_letter(pack)
-        .into_keys()
-        .map(|l| Part::Letter(letter_segment(l)));
-    let categories = categories(pack)
+    let letters = by_letter(pack, lang)
+        .into_iter()
+        .map(|(l, _)| Part::Letter(letter_segment(l)));
+    let categories = categories(pack, lang)
         .into_keys()
         .map(|name| Part::Category(anchor(&name)));
     letters.chain(categories).collect()
 }
 
-/// The warm-up's entries for the letter and category pages.
-pub fn planned_parts(pack: &ContentPack) -> impl Iterator<Item = Planned> {
-    parts(pack)
+/// The warm-up's entries for the letter and category pages in `lang`.
+pub fn planned_parts(pack: &ContentPack, lang: Lang) -> impl Iterator<Item = Planned> + use<> {
+    parts(pack, lang)
         .into_iter()
-        .map(|part| Planned::html(part.path(), move |site| part.render(site)))
+        .map(move |part| Planned::html(part.path(lang), move |site| part.render(site, lang)))
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::content::{Lang, collate::initial};
+
     #[test]
     fn titles_file_under_their_first_letter() {
-        assert_eq!(super::letter("Foot & Leg Cramps"), 'F');
-        assert_eq!(super::letter("“Quoted” title"), 'Q');
-        assert_eq!(super::letter("Ölfleck"), '#');
-        assert_eq!(super::letter("3-day fever"), '#');
+        assert_eq!(initial("Foot & Leg Cramps", Lang::En), 'F');
+        assert_eq!(initial("“Quoted” title", Lang::En), 'Q');
+        assert_eq!(initial("Ölfleck", Lang::En), '#');
+        assert_eq!(initial("3-day fever", Lang::En), '#');
         assert_eq!(super::letter_segment('#'), "0-9");
         assert_eq!(super::letter_segment('Q'), "q");
+        assert_eq!(super::letter_segment('Ñ'), "nn");
     }
 }

@@ -5,7 +5,8 @@ use askama::Template;
 use axum::response::Response;
 
 use super::schema;
-use crate::content::Condition;
+use crate::content::{Condition, Lang};
+use crate::i18n;
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
@@ -13,10 +14,12 @@ use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 #[template(path = "home.html")]
 struct HomePage<'a> {
     layout: Layout<'a>,
-    categories: Vec<(String, String)>,
+    /// Name, number of conditions, link.
+    categories: Vec<(String, usize, String)>,
     featured: Vec<&'a Condition>,
     condition_count: usize,
     compounded_count: usize,
+    tagline: &'a str,
     search_id: &'static str,
     search_value: &'static str,
 }
@@ -25,11 +28,13 @@ struct HomePage<'a> {
 const FEATURED_DEFAULT: usize = 6;
 
 pub async fn show(page: PageRequest) -> Response {
-    page.html(render).await
+    let lang = page.lang;
+    page.html(move |site| render(site, lang)).await
 }
 
-pub fn render(site: &Rendered) -> Result<String, AppError> {
-    let pack = site.pack()?;
+pub fn render(site: &Rendered, lang: Lang) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
+    let tagline = pack.site.tagline_in(lang);
     let mut featured: Vec<&Condition> = pack
         .site
         .featured
@@ -39,24 +44,24 @@ pub fn render(site: &Rendered) -> Result<String, AppError> {
     if featured.is_empty() {
         featured = pack.conditions.iter().take(FEATURED_DEFAULT).collect();
     }
-    let meta = Meta::new(
-        pack.site.tagline.clone(),
-        format!(
-            "{} {} Health conditions explained, medicines we compound, and how to reach us.",
-            pack.site.name, pack.site.tagline
-        ),
-        "/",
-    )
-    .json_ld(schema::script(&schema::pharmacies(site, pack)));
+    let description = i18n::format(
+        lang,
+        "home-description",
+        &[
+            ("pharmacy", (&pack.site.name).into()),
+            ("tagline", tagline.into()),
+        ],
+    );
+    let meta = Meta::new(tagline, description, "/")
+        .lang(lang)
+        .json_ld(schema::script(&schema::pharmacies(site, pack)));
     let page = HomePage {
         layout: site.layout(meta)?,
-        categories: super::conditions::categories(pack)
+        categories: super::conditions::categories(pack, lang)
             .into_iter()
             .map(|(name, list)| {
-                (
-                    format!("{name} ({})", list.len()),
-                    super::conditions::category_href(pack, &name),
-                )
+                let href = super::conditions::category_href(pack, lang, &name);
+                (name, list.len(), href)
             })
             .collect(),
         featured,
@@ -66,6 +71,7 @@ pub fn render(site: &Rendered) -> Result<String, AppError> {
             .iter()
             .filter(|m| !m.compounded_forms().is_empty())
             .count(),
+        tagline,
         search_id: "search-home",
         search_value: "",
     };

@@ -4,7 +4,8 @@ use askama::Template;
 use axum::response::Response;
 
 use super::schema;
-use crate::content::{DayHours, clock};
+use crate::content::Lang;
+use crate::i18n;
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
@@ -15,27 +16,23 @@ struct LocationsPage<'a> {
 }
 
 /// "9 am – 6 pm" or "Closed", for the hours table.
-pub fn hours_text(hours: &DayHours) -> String {
-    match hours {
-        DayHours::Closed => "Closed".to_owned(),
-        DayHours::Open { opens, closes } => format!("{} – {}", clock(*opens), clock(*closes)),
-    }
-}
-
 pub async fn show(page: PageRequest) -> Response {
-    page.html(render).await
+    let lang = page.lang;
+    page.html(move |site| render(site, lang)).await
 }
 
-pub fn render(site: &Rendered) -> Result<String, AppError> {
-    let pack = site.pack()?;
+pub fn render(site: &Rendered, lang: Lang) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
     let meta = Meta::new(
-        "Locations and hours",
-        format!(
-            "Addresses, phone numbers and opening hours of {}.",
-            pack.site.name
+        i18n::text(lang, "locations-title"),
+        i18n::format(
+            lang,
+            "locations-description",
+            &[("pharmacy", (&pack.site.name).into())],
         ),
         "/locations",
     )
+    .lang(lang)
     .section("locations")
     .json_ld(schema::script(&schema::pharmacies(site, pack)));
     let page = LocationsPage {

@@ -6,7 +6,8 @@ use axum::extract::Path;
 use axum::response::Response;
 
 use super::schema;
-use crate::content::{Condition, Medication, MedicationStatus, Review, Source};
+use crate::content::{Condition, Lang, Medication, MedicationStatus, Review, Source};
+use crate::i18n;
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
@@ -29,54 +30,62 @@ struct MedicationsPage<'a> {
 }
 
 /// How a patient gets it, in plain words.
-pub fn status_words(medication: &Medication) -> String {
-    match (medication.meta.status, medication.meta.schedule) {
-        (MedicationStatus::OverTheCounter, _) => "Over-the-counter".to_owned(),
-        (MedicationStatus::Supplement, _) => "Supplement (no prescription needed)".to_owned(),
-        (MedicationStatus::Prescription, _) => "Prescription only".to_owned(),
+pub fn status_words(medication: &Medication, lang: Lang) -> String {
+    let key = match (medication.meta.status, medication.meta.schedule) {
+        (MedicationStatus::OverTheCounter, _) => "status-over-the-counter",
+        (MedicationStatus::Supplement, _) => "status-supplement",
+        (MedicationStatus::Prescription, _) => "status-prescription",
         (MedicationStatus::Controlled, Some(schedule)) => {
-            format!("Prescription only — controlled substance, Schedule {schedule}")
+            let schedule = schedule.to_string();
+            return i18n::format(
+                lang,
+                "status-controlled-schedule",
+                &[("schedule", (&schedule).into())],
+            );
         }
-        (MedicationStatus::Controlled, None) => {
-            "Prescription only — controlled substance".to_owned()
-        }
-    }
+        (MedicationStatus::Controlled, None) => "status-controlled",
+    };
+    i18n::text(lang, key)
 }
 
 pub async fn index(page: PageRequest) -> Response {
-    page.html(render_index).await
+    let lang = page.lang;
+    page.html(move |site| render_index(site, lang)).await
 }
 
-pub fn render_index(site: &Rendered) -> Result<String, AppError> {
-    let pack = site.pack()?;
+pub fn render_index(site: &Rendered, lang: Lang) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
     let meta = Meta::new(
-        "Medications",
-        format!(
-            "Medicines {} stocks and compounds, with whether each needs a prescription.",
-            pack.site.name
+        i18n::text(lang, "medications-title"),
+        i18n::format(
+            lang,
+            "medications-description",
+            &[("pharmacy", (&pack.site.name).into())],
         ),
         "/medications",
     )
+    .lang(lang)
     .section("medications");
     let page = MedicationsPage {
         layout: site.layout(meta)?,
         medications: pack
             .medications
             .iter()
-            .map(|m| (m, status_words(m)))
+            .map(|m| (m, status_words(m, lang)))
             .collect(),
     };
     Ok(page.render().map_err(anyhow::Error::from)?)
 }
 
 pub async fn show(page: PageRequest, Path(slug): Path<String>) -> Response {
-    page.html(move |site| render(site, &slug)).await
+    let lang = page.lang;
+    page.html(move |site| render(site, lang, &slug)).await
 }
 
-pub fn render(site: &Rendered, slug: &str) -> Result<String, AppError> {
-    let pack = site.pack()?;
+pub fn render(site: &Rendered, lang: Lang, slug: &str) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
     let medication = pack.medication(slug).ok_or(AppError::NotFound)?;
-    let status = status_words(medication);
+    let status = status_words(medication, lang);
     let description = match &medication.meta.summary {
         Some(summary) => format!("{}: {status}. {summary}", medication.meta.name),
         None => format!("{}: {status}.", medication.meta.name),
@@ -86,8 +95,10 @@ pub fn render(site: &Rendered, slug: &str) -> Result<String, AppError> {
         description,
         format!("/medications/{}", medication.slug),
     )
+    .lang(lang)
+    .entry(site.notes(lang), "medications", medication.slug.as_str())
     .section("medications")
-    .json_ld(schema::script(&schema::medication(site, medication)));
+    .json_ld(schema::script(&schema::medication(site, lang, medication)));
     let page = MedicationPage {
         layout: site.layout(meta)?,
         medication,

@@ -21,29 +21,40 @@ use axum::routing::get;
 
 use super::AppState;
 use super::render::{PageRequest, Planned, Rendered};
+use crate::content::Lang;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::show))
-        .route("/conditions", get(conditions::index))
-        .route("/conditions/{slug}", get(condition::show))
-        .route("/conditions/letter/{letter}", get(conditions::letter_page))
-        .route(
-            "/conditions/category/{category}",
-            get(conditions::category_page),
-        )
-        .route("/medications", get(medication::index))
-        .route("/medications/{slug}", get(medication::show))
-        .route("/compounding", get(compounding::show))
-        .route("/locations", get(locations::show))
-        .route("/testimonials", get(testimonials::show))
+    let mut router = Router::new();
+    // Every page in every language: `/conditions` and `/es/conditions` reach the same handler,
+    // which takes the language from the path (`PageRequest::lang`).
+    for lang in Lang::ALL {
+        let at = |path: &str| lang.path(path);
+        router = router
+            .route(&at("/"), get(home::show))
+            .route(&at("/conditions"), get(conditions::index))
+            .route(&at("/conditions/{slug}"), get(condition::show))
+            .route(
+                &at("/conditions/letter/{letter}"),
+                get(conditions::letter_page),
+            )
+            .route(
+                &at("/conditions/category/{category}"),
+                get(conditions::category_page),
+            )
+            .route(&at("/medications"), get(medication::index))
+            .route(&at("/medications/{slug}"), get(medication::show))
+            .route(&at("/compounding"), get(compounding::show))
+            .route(&at("/locations"), get(locations::show))
+            .route(&at("/testimonials"), get(testimonials::show))
+            .route(&at("/search"), get(search::show));
+    }
+    router
         .route(
             "/testimonials/share",
             get(share::show)
                 .post(share::submit)
                 .layer(axum::extract::DefaultBodyLimit::max(16 * 1024)),
         )
-        .route("/search", get(search::show))
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/sitemaps/{file}", get(seo::sitemap_part))
         .route("/robots.txt", get(seo::robots))
@@ -53,36 +64,57 @@ pub fn router() -> Router<AppState> {
 
 /// Every cached public page of a set, in the order the warm-up renders them: the pages most
 /// visits start from (and the largest: A–Z, sitemap) first, then a large library's letter and
-/// category pages, each medication (a catalog is small), then each condition. Paths and renderers are the handlers' own, so a warmed page is the page a
-/// request would have rendered.
+/// category pages, each medication (a catalog is small), then each condition — English first,
+/// then each translation. Paths and renderers are the handlers' own, so a warmed page is the
+/// page a request would have rendered.
 pub fn plan(site: &Rendered) -> Vec<Planned> {
-    let Ok(pack) = site.pack() else {
+    let Ok(english) = site.pack() else {
         return Vec::new();
     };
-    let mut plan = vec![
-        Planned::html("/", home::render),
-        Planned::html("/conditions", conditions::render),
-        Planned::html("/search", search::render_empty),
-        Planned::text("/sitemap.xml", seo::SITEMAP, seo::sitemap_xml),
-        Planned::html("/medications", medication::render_index),
-        Planned::html("/compounding", compounding::render),
-        Planned::html("/locations", locations::render),
-        Planned::html("/testimonials", testimonials::render),
-        Planned::text("/robots.txt", seo::ROBOTS, seo::robots_txt),
-    ];
-    plan.extend(conditions::planned_parts(pack));
-    plan.extend(pack.medications.iter().map(|m| {
-        let slug = m.slug.to_string();
-        Planned::html(format!("/medications/{slug}"), move |site| {
-            medication::render(site, &slug)
-        })
-    }));
-    plan.extend(pack.conditions.iter().map(|c| {
-        let slug = c.slug.to_string();
-        Planned::html(format!("/conditions/{slug}"), move |site| {
-            condition::render(site, &slug)
-        })
-    }));
+    let mut plan = vec![Planned::text(
+        "/sitemap.xml",
+        seo::SITEMAP,
+        seo::sitemap_xml,
+    )];
+    for lang in Lang::ALL {
+        let at = |path: &str| lang.path(path);
+        plan.extend([
+            Planned::html(at("/"), move |site| home::render(site, lang)),
+            Planned::html(at("/conditions"), move |site| {
+                conditions::render(site, lang)
+            }),
+            Planned::html(at("/search"), move |site| search::render_empty(site, lang)),
+            Planned::html(at("/medications"), move |site| {
+                medication::render_index(site, lang)
+            }),
+            Planned::html(at("/compounding"), move |site| {
+                compounding::render(site, lang)
+            }),
+            Planned::html(at("/locations"), move |site| locations::render(site, lang)),
+            Planned::html(at("/testimonials"), move |site| {
+                testimonials::render(site, lang)
+            }),
+        ]);
+        if lang == Lang::En {
+            plan.push(Planned::text("/robots.txt", seo::ROBOTS, seo::robots_txt));
+        }
+        let Ok(pack) = site.pack_in(lang) else {
+            continue;
+        };
+        plan.extend(conditions::planned_parts(pack, lang));
+        plan.extend(english.medications.iter().map(|m| {
+            let slug = m.slug.to_string();
+            Planned::html(at(&format!("/medications/{slug}")), move |site| {
+                medication::render(site, lang, &slug)
+            })
+        }));
+        plan.extend(english.conditions.iter().map(|c| {
+            let slug = c.slug.to_string();
+            Planned::html(at(&format!("/conditions/{slug}")), move |site| {
+                condition::render(site, lang, &slug)
+            })
+        }));
+    }
     plan
 }
 

@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde_json::{Value, json};
 
 use crate::content::{
-    Code, Condition, ContentPack, DayHours, Location, Medication, MedicationStatus, Section,
+    Code, Condition, ContentPack, DayHours, Lang, Location, Medication, MedicationStatus, Section,
     sections,
 };
 use crate::web::render::Rendered;
@@ -20,8 +20,14 @@ pub fn script(value: &Value) -> String {
         .replace('&', "\\u0026")
 }
 
-pub fn condition(site: &Rendered, pack: &ContentPack, condition: &Condition) -> Value {
+/// `condition`'s page in `lang` (`pack` is the content in that language).
+pub fn condition(site: &Rendered, lang: Lang, pack: &ContentPack, condition: &Condition) -> Value {
     let body = sections(&condition.body);
+    // The sections the lists are read from, as the page's language heads them.
+    let headings = match lang {
+        Lang::En => ["Symptoms", "Risk factors", "Treatment"],
+        Lang::Es => ["Síntomas", "Factores de riesgo", "Tratamiento"],
+    };
     let listed = |heading: &str, kind: &str| -> Vec<Value> {
         section(&body, heading)
             .map(|s| list_items(&s.markdown))
@@ -38,7 +44,7 @@ pub fn condition(site: &Rendered, pack: &ContentPack, condition: &Condition) -> 
         .all()
         .filter(|(_, slug)| seen.insert(*slug))
         .filter_map(|(_, slug)| pack.medication(slug.as_str()))
-        .map(|m| json!({ "@type": "Drug", "name": m.meta.name, "url": site.url(&format!("/medications/{}", m.slug)) }))
+        .map(|m| json!({ "@type": "Drug", "name": m.meta.name, "url": site.url(&lang.path(&format!("/medications/{}", m.slug))) }))
         .collect();
     let mut about = json!({
         "@type": "MedicalCondition",
@@ -49,9 +55,9 @@ pub fn condition(site: &Rendered, pack: &ContentPack, condition: &Condition) -> 
     // than claim an empty list.
     let lists = [
         ("code", condition.meta.codes.iter().map(code).collect()),
-        ("signOrSymptom", listed("Symptoms", "MedicalSignOrSymptom")),
-        ("riskFactor", listed("Risk factors", "MedicalRiskFactor")),
-        ("possibleTreatment", listed("Treatment", "MedicalTherapy")),
+        ("signOrSymptom", listed(headings[0], "MedicalSignOrSymptom")),
+        ("riskFactor", listed(headings[1], "MedicalRiskFactor")),
+        ("possibleTreatment", listed(headings[2], "MedicalTherapy")),
         ("drug", drugs),
     ];
     for (key, list) in lists {
@@ -67,7 +73,8 @@ pub fn condition(site: &Rendered, pack: &ContentPack, condition: &Condition) -> 
         "@type": "MedicalWebPage",
         "name": condition.meta.title,
         "description": condition.meta.summary,
-        "url": site.url(&format!("/conditions/{}", condition.slug)),
+        "url": site.url(&lang.path(&format!("/conditions/{}", condition.slug))),
+        "inLanguage": lang.code(),
         "about": about,
         "publisher": { "@type": "Pharmacy", "name": pack.site.name },
     });
@@ -81,7 +88,7 @@ pub fn condition(site: &Rendered, pack: &ContentPack, condition: &Condition) -> 
     page
 }
 
-pub fn medication(site: &Rendered, medication: &Medication) -> Value {
+pub fn medication(site: &Rendered, lang: Lang, medication: &Medication) -> Value {
     let status = match medication.meta.status {
         MedicationStatus::OverTheCounter | MedicationStatus::Supplement => "OTC",
         MedicationStatus::Prescription | MedicationStatus::Controlled => "PrescriptionOnly",
@@ -92,7 +99,7 @@ pub fn medication(site: &Rendered, medication: &Medication) -> Value {
         "name": medication.meta.name,
         "nonProprietaryName": medication.meta.name,
         "prescriptionStatus": format!("https://schema.org/{status}"),
-        "url": site.url(&format!("/medications/{}", medication.slug)),
+        "url": site.url(&lang.path(&format!("/medications/{}", medication.slug))),
         "code": medication.meta.codes.iter().map(code).collect::<Vec<_>>(),
     });
     if !medication.meta.brands.is_empty() {

@@ -11,6 +11,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::content::Lang;
+use crate::i18n;
 use crate::search::{Entry, Hit, MAX_QUERY_CHARS, split};
 use crate::store::Store;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
@@ -37,6 +39,9 @@ struct SearchPage<'a> {
 #[serde(default)]
 pub struct SearchQuery {
     q: String,
+    /// The API's language (`en`, `es`; an unknown one is a 400): which pages to search. A page
+    /// takes its language from its path instead.
+    lang: Option<Lang>,
 }
 
 impl SearchQuery {
@@ -44,12 +49,17 @@ impl SearchQuery {
     pub fn text(&self) -> String {
         self.q.trim().chars().take(MAX_QUERY_CHARS).collect()
     }
+
+    /// The language asked for, English when none.
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or(Lang::En)
+    }
 }
 
-/// `/search?q=…` for a query, for links.
-pub fn search_href(query: &str) -> String {
+/// `/search?q=…` (or `/es/search?q=…`) for a query, for links.
+pub fn search_href(lang: Lang, query: &str) -> String {
     let encoded: String = url::form_urlencoded::byte_serialize(query.as_bytes()).collect();
-    format!("/search?q={encoded}")
+    format!("{}?q={encoded}", lang.path("/search"))
 }
 
 /// Counts a search that found nothing, in the background: the page does not wait for it, and a
@@ -83,21 +93,27 @@ pub async fn show(
         );
     };
     let query = query.text();
+    let lang = page.lang;
     if query.is_empty() {
         // The same for everyone: kept and compressed like any page.
-        return page.html(render_empty).await;
+        return page.html(move |site| render_empty(site, lang)).await;
     }
-    page.dynamic(|site| render(site, query, |query| record_miss(state.store(), query)))
+    page.dynamic(|site| render(site, lang, query, |query| record_miss(state.store(), query)))
 }
 
 /// The search page before anything was asked.
-pub fn render_empty(site: &Rendered) -> Result<String, AppError> {
-    render(site, String::new(), |_| {})
+pub fn render_empty(site: &Rendered, lang: Lang) -> Result<String, AppError> {
+    render(site, lang, String::new(), |_| {})
 }
 
 /// The results page for `query`; `missed` hears of a query that found nothing.
-fn render(site: &Rendered, query: String, missed: impl FnOnce(&str)) -> Result<String, AppError> {
-    let index = site.search_index()?;
+fn render(
+    site: &Rendered,
+    lang: Lang,
+    query: String,
+    missed: impl FnOnce(&str),
+) -> Result<String, AppError> {
+    let index = site.search_index_in(lang)?;
     let outcome = if query.is_empty() {
         Default::default()
     } else {
@@ -109,10 +125,16 @@ fn render(site: &Rendered, query: String, missed: impl FnOnce(&str)) -> Result<S
     } else {
         Vec::new()
     };
-    let meta = Meta::new("Search", "Search conditions and medicines.", "/search").noindex();
+    let meta = Meta::new(
+        i18n::text(lang, "search-title"),
+        i18n::text(lang, "search-description"),
+        "/search",
+    )
+    .lang(lang)
+    .noindex();
     let page = SearchPage {
         layout: site.layout(meta)?,
-        did_you_mean: outcome.did_you_mean.map(|q| (search_href(&q), q)),
+        did_you_mean: outcome.did_you_mean.map(|q| (search_href(lang, &q), q)),
         hits: outcome.hits,
         closest,
         search_id: "search-page",

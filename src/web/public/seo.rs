@@ -3,6 +3,7 @@
 use axum::extract::Path;
 use axum::response::Response;
 
+use crate::content::Lang;
 use crate::web::AppError;
 use crate::web::render::{PageRequest, Rendered};
 
@@ -33,31 +34,43 @@ pub fn sitemap_xml(site: &Rendered) -> Result<String, AppError> {
     sitemap_with(site, URLS_PER_FILE)
 }
 
-/// Every public page worth finding.
+/// Every public page worth finding, in every language: a translated language lists the pages
+/// it has translations of (a page shown in English there has the English page as canonical).
 fn paths(site: &Rendered) -> Result<Vec<String>, AppError> {
-    let pack = site.pack()?;
-    let mut paths: Vec<String> = [
-        "/",
-        "/conditions",
-        "/medications",
-        "/compounding",
-        "/locations",
-        "/testimonials",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    paths.extend(super::conditions::parts(pack).iter().map(|p| p.path()));
-    paths.extend(
-        pack.conditions
-            .iter()
-            .map(|c| format!("/conditions/{}", c.slug)),
-    );
-    paths.extend(
-        pack.medications
-            .iter()
-            .map(|m| format!("/medications/{}", m.slug)),
-    );
+    let mut paths = Vec::new();
+    for lang in Lang::ALL {
+        let pack = site.pack_in(lang)?;
+        let notes = site.notes(lang);
+        paths.extend(
+            [
+                "/",
+                "/conditions",
+                "/medications",
+                "/compounding",
+                "/locations",
+                "/testimonials",
+            ]
+            .into_iter()
+            .map(|path| lang.path(path)),
+        );
+        paths.extend(
+            super::conditions::parts(pack, lang)
+                .iter()
+                .map(|p| p.path(lang)),
+        );
+        paths.extend(
+            pack.conditions
+                .iter()
+                .filter(|c| !notes.in_english("conditions", c.slug.as_str()))
+                .map(|c| lang.path(&format!("/conditions/{}", c.slug))),
+        );
+        paths.extend(
+            pack.medications
+                .iter()
+                .filter(|m| !notes.in_english("medications", m.slug.as_str()))
+                .map(|m| lang.path(&format!("/medications/{}", m.slug))),
+        );
+    }
     Ok(paths)
 }
 

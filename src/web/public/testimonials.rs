@@ -3,7 +3,8 @@
 use askama::Template;
 use axum::response::Response;
 
-use crate::content::{Condition, Testimonial};
+use crate::content::{Condition, Lang, Testimonial};
+use crate::i18n;
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, PageRequest, Rendered};
 
@@ -18,16 +19,22 @@ struct TestimonialsPage<'a> {
 }
 
 pub async fn show(page: PageRequest) -> Response {
-    page.html(render).await
+    let lang = page.lang;
+    page.html(move |site| render(site, lang)).await
 }
 
-pub fn render(site: &Rendered) -> Result<String, AppError> {
-    let pack = site.pack()?;
+pub fn render(site: &Rendered, lang: Lang) -> Result<String, AppError> {
+    let pack = site.pack_in(lang)?;
     let meta = Meta::new(
-        "What patients say",
-        format!("Patients of {} in their own words.", pack.site.name),
+        i18n::text(lang, "testimonials-title"),
+        i18n::format(
+            lang,
+            "testimonials-description",
+            &[("pharmacy", (&pack.site.name).into())],
+        ),
         "/testimonials",
-    );
+    )
+    .lang(lang);
     let testimonials = pack
         .testimonials
         .iter()

@@ -26,13 +26,13 @@ use jiff::{Timestamp, ToSpan};
 use tokio::sync::Notify;
 
 pub use assets::Branding;
-pub use layout::{Layout, LocationView, Meta};
+pub use layout::{Layout, LocationView, Meta, instruction_key, level_key};
 pub use page::{Caching, Page};
 pub use warm::{Plan, Planned};
 
 use super::AppError;
 use super::cache::{ContentCache, Snapshot};
-use crate::content::{Brand, ContentPack, Location, OpenStatus};
+use crate::content::{Brand, ContentPack, Lang, Location, Notes, OpenStatus};
 
 /// Hands out the current rendered set, replacing it when it has gone stale.
 #[derive(Clone)]
@@ -215,6 +215,14 @@ impl Rendered {
         self.snapshot.search.as_deref().ok_or(AppError::NotFound)
     }
 
+    /// The search index of this content in `lang`.
+    pub fn search_index_in(&self, lang: Lang) -> Result<&crate::search::SearchIndex, AppError> {
+        match self.snapshot.in_language(lang) {
+            Some(translated) => translated.search.as_deref().ok_or(AppError::NotFound),
+            None => self.search_index(),
+        }
+    }
+
     /// An absolute URL for a path on this site.
     pub fn url(&self, path: &str) -> String {
         self.public_url
@@ -233,23 +241,63 @@ impl Rendered {
         self.statuses.get(index)
     }
 
-    /// The frame every page shares, around the page's own `meta`.
+    /// The frame every page shares, around the page's own `meta` (in `meta.lang`).
     pub fn layout<'a>(&'a self, meta: Meta) -> Result<Layout<'a>, AppError> {
         let pack = self.pack()?;
         let view = |location: &'a Location| -> Option<LocationView<'a>> {
             self.status(location)
                 .map(|status| LocationView { location, status })
         };
+        let lang = meta.lang;
+        let other = if lang == Lang::En { Lang::Es } else { Lang::En };
+        let (canonical, alternates) = if meta.english_only {
+            (self.url(&meta.path), Vec::new())
+        } else {
+            let alternates = Lang::ALL
+                .into_iter()
+                .map(|l| (l.code(), self.url(&l.path(&meta.path))))
+                .chain([("x-default", self.url(&meta.path))])
+                .collect();
+            (self.url(&lang.path(&meta.path)), alternates)
+        };
+        let other_is_english = meta
+            .entry
+            .as_ref()
+            .is_some_and(|(kind, slug)| self.notes(other).in_english(kind, slug));
         Ok(Layout {
+            other_is_english,
             site: &pack.site,
             css: self.assets.css_href(),
             logo: self.assets.logo_href(),
             script: self.assets.script_href(),
             locations: pack.site.locations.iter().filter_map(view).collect(),
             call: pack.site.main_location().and_then(view),
-            canonical: self.url(&meta.path),
+            canonical,
+            switch_href: other.path(&meta.path),
+            alternates,
+            prefix: lang.prefix(),
+            lang,
+            other,
+            notes: self.notes(lang),
             meta,
         })
+    }
+
+    /// The published content in `lang`: translated entries where there are translations.
+    pub fn pack_in(&self, lang: Lang) -> Result<&ContentPack, AppError> {
+        match self.snapshot.in_language(lang) {
+            Some(translated) => Ok(&translated.content.pack),
+            None => self.pack(),
+        }
+    }
+
+    /// Which entries `pack_in(lang)` shows in English or from an older English version.
+    pub fn notes(&self, lang: Lang) -> &Notes {
+        static NONE: std::sync::LazyLock<Notes> = std::sync::LazyLock::new(Notes::default);
+        match self.snapshot.in_language(lang) {
+            Some(translated) => &translated.content.notes,
+            None => &NONE,
+        }
     }
 
     /// A fingerprinted asset by file name, or the favicon.
@@ -262,6 +310,8 @@ impl Rendered {
 /// that decide the response (`Accept-Encoding`, `If-None-Match`).
 pub struct PageRequest {
     pub site: Arc<Rendered>,
+    /// The language of the page asked for (`/es/…` is Spanish).
+    pub lang: Lang,
     path: String,
     headers: HeaderMap,
 }
@@ -282,6 +332,7 @@ where
         }
         Ok(Self {
             site: Renderer::from_ref(state).current(),
+            lang: Lang::of_path(parts.uri.path()).0,
             path: parts.uri.path().to_owned(),
             headers,
         })
@@ -371,6 +422,7 @@ pub(crate) mod tests {
             pack: Some(Arc::new(ContentPack::sample().unwrap())),
             search: None,
             modified: Arc::default(),
+            translated: Vec::new(),
         });
         let url = url::Url::parse("http://localhost:8080/").unwrap();
         let assets = Arc::new(assets::Assets::build(
@@ -399,6 +451,7 @@ pub(crate) mod tests {
         headers.insert(header::ACCEPT_ENCODING, encodings.parse().unwrap());
         PageRequest {
             site: site.clone(),
+            lang: Lang::En,
             path: path.to_owned(),
             headers,
         }

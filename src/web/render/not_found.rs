@@ -6,7 +6,8 @@
 use askama::Template;
 
 use super::{Layout, Meta, Rendered};
-use crate::content::{Condition, ContentPack};
+use crate::content::{Condition, ContentPack, Lang};
+use crate::i18n;
 use crate::web::AppError;
 
 #[derive(Template)]
@@ -23,13 +24,15 @@ const ALIKE: f64 = 0.8;
 const MAX_SUGGESTIONS: usize = 3;
 
 pub fn render(site: &Rendered, path: &str) -> Result<String, AppError> {
-    let pack = site.pack()?;
+    let (lang, english_path) = Lang::of_path(path);
+    let pack = site.pack_in(lang)?;
     let words = words_of(path);
     let meta = Meta::new(
-        "Page not found",
-        "We could not find that page.",
-        path.to_owned(),
+        i18n::text(lang, "not-found-title"),
+        i18n::text(lang, "not-found-description"),
+        english_path.to_owned(),
     )
+    .lang(lang)
     .noindex();
     let page = NotFoundPage {
         layout: site.layout(meta)?,

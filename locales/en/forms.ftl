@@ -1,0 +1,1 @@
+# Request forms (issue 17 step 2).
