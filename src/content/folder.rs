@@ -3,20 +3,19 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use toml::de::DeTable;
-
-use super::condition::{self, Availability, Condition};
-use super::medication::{self, Medication};
+use super::condition::{Availability, Condition};
+use super::medication::Medication;
 use jiff::civil::Date;
 
 use super::Lang;
 use super::advice::{PageGrade, ProseFile, advise};
+use super::entry_file::{parse_toml, read_entry};
 use super::problem::{Problem, Severity, SourceFile, did_you_mean};
 use super::reader::Table;
 use super::refs::{RefKind, Reference};
 use super::site;
 use super::slug::Slug;
-use super::testimonial::{self, Testimonial};
+use super::testimonial::Testimonial;
 use super::translation::{self, Pending, Translated};
 use super::{ContentPack, RawFile};
 
@@ -202,28 +201,17 @@ impl Loader {
         };
         let source = SourceFile::new(name.to_owned(), &text).checked_on(self.today);
         let mut refs = Vec::new();
-        match kind {
-            "conditions" => {
-                if let Some(condition) = parse_condition(&source, &text, slug.clone(), &mut refs) {
-                    self.conditions.insert(slug.clone(), condition);
-                }
+        match read_entry(kind, &source, &text, slug.clone(), &mut refs) {
+            Some(Translated::Condition(c)) => {
+                self.conditions.insert(slug.clone(), c);
             }
-            "medications" => {
-                if let Some(parsed) = parse_toml(&source, &text, 0)
-                    && let Some(m) =
-                        medication::read(slug.clone(), Table::root(&source, 0, &parsed))
-                {
-                    self.medications.insert(slug.clone(), m);
-                }
+            Some(Translated::Medication(m)) => {
+                self.medications.insert(slug.clone(), m);
             }
-            _ => {
-                if let Some(parsed) = parse_toml(&source, &text, 0)
-                    && let Some(t) =
-                        testimonial::read(slug.clone(), Table::root(&source, 0, &parsed))
-                {
-                    self.testimonials.insert(slug.clone(), t);
-                }
+            Some(Translated::Testimonial(t)) => {
+                self.testimonials.insert(slug.clone(), t);
             }
+            None => {}
         }
         if let Some(line) = translation::print_line(&text)
             && self.is_translated(kind, &slug)
@@ -282,20 +270,7 @@ impl Loader {
             return;
         };
         let source = SourceFile::new(name.to_owned(), &text).checked_on(self.today);
-        let mut refs = Vec::new();
-        let entry = match kind {
-            "conditions" => {
-                parse_condition(&source, &text, slug.clone(), &mut refs).map(Translated::Condition)
-            }
-            "medications" => parse_toml(&source, &text, 0).and_then(|parsed| {
-                medication::read(slug.clone(), Table::root(&source, 0, &parsed))
-                    .map(Translated::Medication)
-            }),
-            _ => parse_toml(&source, &text, 0).and_then(|parsed| {
-                testimonial::read(slug.clone(), Table::root(&source, 0, &parsed))
-                    .map(Translated::Testimonial)
-            }),
-        };
+        let entry = read_entry(kind, &source, &text, slug.clone(), &mut Vec::new());
         let (problems, _prose) = source.into_parts();
         let (errors, warnings): (Vec<Problem>, Vec<Problem>) = problems
             .into_iter()
@@ -469,64 +444,4 @@ fn whole_file(file: String, message: String) -> Problem {
         field: None,
         message,
     }
-}
-
-/// Parses TOML that starts at byte `base` of the file, reporting a syntax error with its place.
-fn parse_toml<'t>(
-    source: &SourceFile<'_>,
-    text: &'t str,
-    base: usize,
-) -> Option<toml::Spanned<DeTable<'t>>> {
-    let toml_text = &text[base..];
-    match DeTable::parse(toml_text) {
-        Ok(table) => Some(table),
-        Err(error) => {
-            let offset = base + error.span().map_or(0, |s| s.start);
-            let message = error.message().trim().replace('\n', " ");
-            source.report_at(offset, None, format!("broken TOML: {message}"));
-            None
-        }
-    }
-}
-
-/// Splits `+++` front matter from the body and reads both.
-fn parse_condition(
-    source: &SourceFile<'_>,
-    text: &str,
-    slug: Slug,
-    refs: &mut Vec<Reference>,
-) -> Option<Condition> {
-    let Some(after_open) = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
-    else {
-        source.report_at(
-            0,
-            None,
-            "expected TOML front matter: the first line must be exactly +++",
-        );
-        return None;
-    };
-    let start = text.len() - after_open.len();
-    let mut offset = start;
-    let mut close = None;
-    for line in after_open.split_inclusive('\n') {
-        if line.trim_end_matches(['\r', '\n']) == "+++" {
-            close = Some((offset, offset + line.len()));
-            break;
-        }
-        offset += line.len();
-    }
-    let Some((toml_end, body_start)) = close else {
-        source.report_at(
-            0,
-            None,
-            "the front matter is not closed: add a line with exactly +++ after it",
-        );
-        return None;
-    };
-    let front = &text[..toml_end];
-    let parsed = parse_toml(source, front, start)?;
-    let table = Table::root(source, start, &parsed);
-    condition::read(slug, table, &text[body_start..], body_start, refs)
 }

@@ -4,6 +4,7 @@
 mod advice;
 pub mod collate;
 mod condition;
+mod entry_file;
 mod export;
 mod folder;
 mod hours;

@@ -31,6 +31,7 @@ pub struct Pending {
     pub entry: Translated,
 }
 
+/// An entry file as read: a translation, or (in `folder.rs`) an English entry.
 pub enum Translated {
     Condition(Condition),
     Medication(Medication),

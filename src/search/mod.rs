@@ -9,6 +9,7 @@
 //! known words (`words::allowed_edits`); the last word also matches words it begins.
 
 mod documents;
+mod language;
 mod update;
 mod words;
 
@@ -34,6 +35,7 @@ use tantivy::{
 };
 
 use crate::content::{ContentPack, Lang};
+use language::{spanish_analyzer, tokenizer_name};
 use words::{Vocabulary, Words, is_stop_word};
 pub use words::{allowed_edits, split};
 
@@ -477,27 +479,4 @@ fn htmlescape_minimal(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The tokenizer each language's text fields use.
-fn tokenizer_name(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en_stem",
-        Lang::Es => "es_stem",
-    }
-}
-
-/// Spanish words as the index holds them: lower case, accents dropped (patients often type
-/// "migrana" for "migraña" on a phone), then the Snowball Spanish stemmer ("calambres" and
-/// "calambre" are one word).
-fn spanish_analyzer() -> TextAnalyzer {
-    use tantivy::tokenizer::{
-        AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    };
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::Spanish))
-        .build()
 }
