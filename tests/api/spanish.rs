@@ -125,6 +125,13 @@ async fn a_page_without_a_translation_is_shown_in_english_with_a_notice() {
     assert!(html.contains(
         "<link rel=\"canonical\" href=\"http://localhost:8080/conditions/muscle-spasm\">"
     ));
+    // Neither address names the other as its translation.
+    let (_, english) = text(&app, "/conditions/muscle-spasm").await;
+    assert!(
+        !english.contains("hreflang=\"es\" href="),
+        "no Spanish alternate"
+    );
+    assert!(!html.contains("rel=\"alternate\""));
     let (_, list) = text(&app, "/es/conditions").await;
     assert!(list.contains("<a href=\"/es/conditions/muscle-spasm\" lang=\"en\">"));
     let (_, sitemap) = text(&app, "/sitemap.xml").await;

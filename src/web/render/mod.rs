@@ -250,8 +250,16 @@ impl Rendered {
         };
         let lang = meta.lang;
         let other = if lang == Lang::En { Lang::Es } else { Lang::En };
+        let other_is_english = meta
+            .entry
+            .as_ref()
+            .is_some_and(|(kind, slug)| self.notes(other).in_english(kind, slug));
+        // A page in one language only names no alternates: its Spanish address shows the English
+        // words, with the English page as canonical.
         let (canonical, alternates) = if meta.english_only {
             (self.url(&meta.path), Vec::new())
+        } else if other_is_english {
+            (self.url(&lang.path(&meta.path)), Vec::new())
         } else {
             let alternates = Lang::ALL
                 .into_iter()
@@ -260,10 +268,6 @@ impl Rendered {
                 .collect();
             (self.url(&lang.path(&meta.path)), alternates)
         };
-        let other_is_english = meta
-            .entry
-            .as_ref()
-            .is_some_and(|(kind, slug)| self.notes(other).in_english(kind, slug));
         Ok(Layout {
             other_is_english,
             site: &pack.site,
