@@ -72,6 +72,9 @@ async fn every_spanish_page_is_in_spanish_with_its_alternates() {
             assert!(html.contains("hreflang=\"x-default\""), "{es}");
         }
     }
+    let response = app.get("/es/").await;
+    assert_eq!(response.status().as_u16(), 308, "/es/ as typed goes to /es");
+    assert_eq!(response.headers()["location"], "/es");
     // The English pages name their Spanish twin, and the JSON-LD says which language it is in.
     let (_, english) = text(&app, "/conditions/migraine").await;
     assert!(english.contains(

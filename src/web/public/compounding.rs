@@ -34,9 +34,8 @@ pub async fn show(page: PageRequest) -> Response {
 
 pub fn render(site: &Rendered, lang: Lang) -> Result<String, AppError> {
     let pack = site.pack_in(lang)?;
-    let compounded: Vec<&Medication> = pack
-        .medications
-        .iter()
+    let compounded: Vec<&Medication> = super::medication::alphabetical(&pack.medications, lang)
+        .into_iter()
         .filter(|m| !m.compounded_forms().is_empty())
         .collect();
     let forms: Vec<DosageForm> = compounded

@@ -48,6 +48,14 @@ pub fn status_words(medication: &Medication, lang: Lang) -> String {
     i18n::text(lang, key)
 }
 
+/// Medications in `lang`'s alphabetical order of their names (in Spanish, "óxido de zinc" under
+/// O, not where its English slug would put it).
+pub fn alphabetical(medications: &[Medication], lang: Lang) -> Vec<&Medication> {
+    let mut list: Vec<&Medication> = medications.iter().collect();
+    list.sort_by_cached_key(|m| crate::content::collate::sort_key(&m.meta.name, lang));
+    list
+}
+
 pub async fn index(page: PageRequest) -> Response {
     let lang = page.lang;
     page.html(move |site| render_index(site, lang)).await
@@ -68,9 +76,8 @@ pub fn render_index(site: &Rendered, lang: Lang) -> Result<String, AppError> {
     .section("medications");
     let page = MedicationsPage {
         layout: site.layout(meta)?,
-        medications: pack
-            .medications
-            .iter()
+        medications: alphabetical(&pack.medications, lang)
+            .into_iter()
             .map(|m| (m, status_words(m, lang)))
             .collect(),
     };

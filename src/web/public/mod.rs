@@ -49,6 +49,11 @@ pub fn router() -> Router<AppState> {
             .route(&at("/search"), get(search::show));
     }
     router
+        // As people type it: the Spanish home page is `/es`.
+        .route(
+            "/es/",
+            get(|| async { axum::response::Redirect::permanent("/es") }),
+        )
         .route(
             "/testimonials/share",
             get(share::show)
