@@ -18,6 +18,7 @@ mod records;
 mod rows;
 mod sql_store;
 mod sqlite_files;
+mod upkeep;
 
 pub(crate) use sqlite_files::create_private_folder as private_folder;
 mod staff;
@@ -52,6 +53,7 @@ pub use staff::{
     AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
     RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
+pub use upkeep::Upkeep;
 pub use values::{RequestStatus, RevisionState, StoryStatus};
 
 /// Errors from storage. The web layer turns these into a generic 500; the CLI prints them.
@@ -137,7 +139,7 @@ pub enum ImportMode {
 
 /// Everything pestle keeps. One implementation per database; the same contract tests run on each.
 #[async_trait]
-pub trait Store: Outreach + Send + Sync + fmt::Debug + 'static {
+pub trait Store: Outreach + Upkeep + Send + Sync + fmt::Debug + 'static {
     /// "sqlite" or "postgres", for logs.
     fn backend(&self) -> &'static str;
 
@@ -395,36 +397,6 @@ pub trait Store: Outreach + Send + Sync + fmt::Debug + 'static {
 
     /// One revision by id.
     async fn revision(&self, id: i64) -> StoreResult<Option<Revision>>;
-
-    /// New requests created before `before` that staff have not been reminded about (oldest first).
-    async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>>;
-
-    /// Marks a request reminded and queues the reminder on `channels`, in one transaction.
-    async fn remind(
-        &self,
-        reference: &str,
-        message: &str,
-        channels: &[String],
-        now: i64,
-    ) -> StoreResult<()>;
-
-    /// Empties the sealed contents of requests closed before `closed_before`, keeping their metadata; the references purged. One transaction.
-    async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>>;
-
-    /// Keeps an experience shared through the public form, pending moderation.
-    async fn share_story(&self, story: &NewSharedStory) -> StoreResult<()>;
-
-    /// Shared experiences with `status` (pending, approved or rejected), oldest first.
-    async fn shared_stories(&self, status: StoryStatus) -> StoreResult<Vec<SharedStory>>;
-
-    /// Approves or rejects a pending shared experience; `None` if it is not pending.
-    async fn decide_story(
-        &self,
-        id: i64,
-        status: StoryStatus,
-        by: &str,
-        at: i64,
-    ) -> StoreResult<Option<SharedStory>>;
 
     /// A store on the same database for use on the calling Tokio runtime: a database
     /// connection belongs to the runtime that opened it, and each HTTP thread runs its own

@@ -19,9 +19,9 @@ use super::rows::{RequestRow, Rows};
 use super::staff_rows::StaffRows;
 use super::{
     AuditEntry, AuditFilter, Followup, ImportMode, ImportReport, NewAuditEntry, NewNotification,
-    NewRequest, NewRequestEvent, NewRevision, NewSharedStory, Notification, Operations,
-    RequestEvent, RequestFilter, RequestSummary, Revision, Schema, SharedStory, Store, StoreResult,
-    StoredRequest, StoryStatus, now_millis,
+    NewRequest, NewRequestEvent, NewRevision, Notification, Operations, RequestEvent,
+    RequestFilter, RequestSummary, Revision, Schema, SharedStory, Store, StoreResult,
+    StoredRequest, now_millis,
 };
 use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
@@ -446,52 +446,6 @@ where
 
     async fn revision(&self, id: i64) -> StoreResult<Option<Revision>> {
         Staff::<B>::revision(&mut *self.read().await?, id).await
-    }
-
-    async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>> {
-        Staff::<B>::reminder_candidates(&mut *self.read().await?, before).await
-    }
-
-    async fn remind(
-        &self,
-        reference: &str,
-        message: &str,
-        channels: &[String],
-        now: i64,
-    ) -> StoreResult<()> {
-        let mut w = self.write().await?;
-        Staff::<B>::remind(&mut w.tx, reference, message, channels, now).await?;
-        w.commit().await
-    }
-
-    async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>> {
-        let mut w = self.write().await?;
-        let purged = Staff::<B>::purge_closed(&mut w.tx, closed_before, now).await?;
-        w.commit().await?;
-        Ok(purged)
-    }
-
-    async fn share_story(&self, story: &NewSharedStory) -> StoreResult<()> {
-        let mut w = self.write().await?;
-        Staff::<B>::share_story(&mut w.tx, story).await?;
-        w.commit().await
-    }
-
-    async fn shared_stories(&self, status: StoryStatus) -> StoreResult<Vec<SharedStory>> {
-        Staff::<B>::shared_stories(&mut *self.read().await?, status).await
-    }
-
-    async fn decide_story(
-        &self,
-        id: i64,
-        status: StoryStatus,
-        by: &str,
-        at: i64,
-    ) -> StoreResult<Option<SharedStory>> {
-        let mut w = self.write().await?;
-        let decided = Staff::<B>::decide_story(&mut w.tx, id, status, by, at).await?;
-        w.commit().await?;
-        Ok(decided)
     }
 
     fn for_this_runtime(&self) -> Arc<dyn Store> {
