@@ -80,6 +80,7 @@ results-count = { $count ->
 kind-condition = condition
 kind-medication = medication
 did-you-mean = Did you mean
+did-you-mean-heading = Did you mean
 
 review-none = Sample content — not yet reviewed by a pharmacist.
 reviewed-by = Reviewed by { $by }.

@@ -92,6 +92,7 @@ results-count = { $count ->
 kind-condition = enfermedad
 kind-medication = medicamento
 did-you-mean = ¿Quiso decir
+did-you-mean-heading = ¿Quiso decir…?
 
 review-none = Contenido de ejemplo: todavía no lo ha revisado un farmacéutico.
 reviewed-by = Revisado por { $by }.

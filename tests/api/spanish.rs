@@ -89,6 +89,29 @@ async fn every_spanish_page_is_in_spanish_with_its_alternates() {
 }
 
 #[tokio::test]
+async fn every_link_on_a_spanish_page_leads_somewhere() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let mut links = HashSet::new();
+    // The 404 page's language switch leads to the English 404, as it should.
+    for path in PAGES.iter().filter(|p| !p.contains("no-such-page")) {
+        let (_, html) = text(&app, &spanish(path)).await;
+        for (at, _) in html.match_indices(" href=\"/") {
+            let rest = &html[at + 7..];
+            let href = &rest[..rest.find('"').unwrap()];
+            let href = href.split('#').next().unwrap().replace("&#38;", "&");
+            if !href.is_empty() {
+                links.insert(href);
+            }
+        }
+    }
+    assert!(links.len() > 50, "{links:?}");
+    for link in &links {
+        let status = app.get(link).await.status().as_u16();
+        assert_eq!(status, 200, "{link}");
+    }
+}
+
+#[tokio::test]
 async fn no_english_is_left_on_a_spanish_page() {
     let app = spawn_app(Backend::Sqlite).await;
     let allowed = data_values(&sample_pack());
