@@ -33,7 +33,12 @@ if replaced != 1:
     sys.exit(f"gen-content.py: expected one `featured = [...]` line in {site_toml}")
 open(site_toml, "w").write(site)
 
-meds = sorted(f[:-5] for f in os.listdir(os.path.join(root, "medications")))
+# English entries only: `<slug>.es.toml` is a translation, not a medication of its own.
+def entries(folder):
+    return sorted(f[:-5] for f in os.listdir(os.path.join(root, folder)) if f.count(".") == 1)
+
+
+meds = entries("medications")
 status = {}
 compounded = set()
 for m in meds:
@@ -44,7 +49,7 @@ for m in meds:
 otc = [m for m in meds if status[m] in ("over-the-counter", "supplement")]
 rx = [m for m in meds if status[m] in ("prescription", "controlled")]
 comp = sorted(compounded)
-testimonials = sorted(f[:-5] for f in os.listdir(os.path.join(root, "testimonials")))
+testimonials = entries("testimonials")
 words = ("muscle pain skin nerve cramp swelling night rest water cream doctor pharmacist "
          "treatment blood walk sleep heat cold stretch joint mild sharp often sometimes").split()
 

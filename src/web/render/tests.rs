@@ -97,3 +97,48 @@ async fn a_page_that_does_not_exist_is_not_kept() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(site.kept("/conditions/nope").is_none());
 }
+
+#[test]
+fn open_now_wording_in_each_language() {
+    use crate::content::{Change, Lang, OpenStatus};
+    use jiff::civil::{Weekday, time};
+    let status = |next| OpenStatus {
+        open: false,
+        detail: String::new(),
+        next: Some(next),
+        until: Timestamp::UNIX_EPOCH,
+    };
+    let said = |lang, next| super::layout::open_detail(lang, &status(next));
+    assert_eq!(
+        said(Lang::En, Change::Closes(time(18, 0, 0, 0))),
+        "closes at 6 pm"
+    );
+    assert_eq!(
+        said(Lang::Es, Change::Closes(time(18, 0, 0, 0))),
+        "cierra a las 6 p. m."
+    );
+    assert_eq!(
+        said(Lang::Es, Change::Closes(time(13, 0, 0, 0))),
+        "cierra a la 1 p. m."
+    );
+    assert_eq!(
+        said(Lang::Es, Change::OpensTomorrow(time(8, 30, 0, 0))),
+        "abre mañana a las 8:30 a. m."
+    );
+    assert_eq!(
+        said(Lang::Es, Change::Opens(Weekday::Monday, time(9, 0, 0, 0))),
+        "abre el lunes a las 9 a. m."
+    );
+    assert_eq!(
+        said(Lang::En, Change::Opens(Weekday::Monday, time(9, 0, 0, 0))),
+        "opens Monday at 9 am"
+    );
+    assert_eq!(
+        super::layout::date(Lang::Es, jiff::civil::date(2026, 1, 15)),
+        "15 de enero de 2026"
+    );
+    assert_eq!(
+        super::layout::date(Lang::En, jiff::civil::date(2026, 1, 15)),
+        "January 15, 2026"
+    );
+}
