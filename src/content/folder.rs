@@ -77,6 +77,14 @@ fn sort_by_place(problems: &mut [Problem]) {
     problems.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
 }
 
+/// Whether a file's prose gets the English advice (drug spelling, reading grade): a
+/// translation's does not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Advice {
+    English,
+    None,
+}
+
 #[derive(Default)]
 struct Loader {
     /// Set when checking (not only loading): dated rules run and prose is kept for the advice.
@@ -116,7 +124,7 @@ impl Loader {
                     if let Some(parsed) = parse_toml(&source, &text, 0) {
                         self.site = site::read(Table::root(&source, 0, &parsed), &mut refs);
                     }
-                    self.absorb(source);
+                    self.absorb(source, Advice::English);
                     if !refs.is_empty() {
                         self.pending.push((name, text, refs));
                     }
@@ -223,7 +231,7 @@ impl Loader {
                  file has no translation_of",
             );
         }
-        self.absorb(source);
+        self.absorb(source, Advice::English);
         if !refs.is_empty() {
             self.pending.push((name.to_owned(), text, refs));
         }
@@ -271,28 +279,22 @@ impl Loader {
         };
         let source = SourceFile::new(name.to_owned(), &text).checked_on(self.today);
         let entry = read_entry(kind, &source, &text, slug.clone(), &mut Vec::new());
-        let (problems, _prose) = source.into_parts();
-        let (errors, warnings): (Vec<Problem>, Vec<Problem>) = problems
-            .into_iter()
-            .partition(|p| p.severity == Severity::Error);
-        self.problems.extend(errors);
-        if self.today.is_some() {
-            self.warnings.extend(warnings);
-        }
+        let print_line = translation::print_line(&text);
+        self.absorb(source, Advice::None);
         if let Some(entry) = entry {
             let root = name.strip_suffix(&format!("{kind}/{slug}.{key}{extension}"));
             self.translations.push(Pending {
                 lang,
                 file: name.to_owned(),
                 english_file: format!("{}{kind}/{slug}{extension}", root.unwrap_or_default()),
-                print_line: translation::print_line(&text),
+                print_line,
                 entry,
             });
         }
     }
 
     /// Takes a read file's errors, and (when checking) its warnings and prose.
-    fn absorb(&mut self, source: SourceFile<'_>) {
+    fn absorb(&mut self, source: SourceFile<'_>, advice: Advice) {
         let (name, text) = (source.name.clone(), source.text.to_owned());
         let (problems, prose) = source.into_parts();
         let (errors, warnings): (Vec<Problem>, Vec<Problem>) = problems
@@ -301,7 +303,7 @@ impl Loader {
         self.problems.extend(errors);
         if self.today.is_some() {
             self.warnings.extend(warnings);
-            if !prose.is_empty() {
+            if advice == Advice::English && !prose.is_empty() {
                 self.prose.push(ProseFile { name, text, prose });
             }
         }
