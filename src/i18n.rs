@@ -142,6 +142,94 @@ pub fn format(lang: Lang, key: &str, args: &[(&str, Arg<'_>)]) -> String {
     formatted.into_owned()
 }
 
+/// A message not yet in any language: its key and arguments, worded where it is shown (a
+/// form's error is made by the domain, which knows no language, and read on a page that does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    key: &'static str,
+    args: Vec<(&'static str, Value)>,
+}
+
+/// An argument of a `Message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Str(String),
+    Num(i64),
+    /// Another message's key, worded in the same language ("Your name" in "… must be 100
+    /// characters or fewer").
+    Text(&'static str),
+}
+
+impl Message {
+    pub fn new(key: &'static str) -> Self {
+        Self {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// With words (what was typed: it is escaped where it is shown).
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, Value::Str(value.into())));
+        self
+    }
+
+    /// With a number (plurals choose by it).
+    pub fn num(mut self, name: &'static str, value: usize) -> Self {
+        let value = i64::try_from(value).unwrap_or(i64::MAX);
+        self.args.push((name, Value::Num(value)));
+        self
+    }
+
+    /// With another message, worded in the same language.
+    pub fn text(mut self, name: &'static str, key: &'static str) -> Self {
+        self.args.push((name, Value::Text(key)));
+        self
+    }
+
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    /// The words in `lang`.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        let nested: Vec<String> = self
+            .args
+            .iter()
+            .map(|(_, value)| match value {
+                Value::Text(key) => text(lang, key),
+                _ => String::new(),
+            })
+            .collect();
+        let args: Vec<(&str, Arg<'_>)> = self
+            .args
+            .iter()
+            .zip(&nested)
+            .map(|((name, value), worded)| {
+                let arg = match value {
+                    Value::Str(s) => Arg::Str(s),
+                    Value::Num(n) => Arg::Num(*n),
+                    Value::Text(_) => Arg::Str(worded),
+                };
+                (*name, arg)
+            })
+            .collect();
+        format(lang, self.key, &args)
+    }
+
+    /// The words in English (tests, and the staff side, which is in English).
+    pub fn english(&self) -> String {
+        self.in_lang(Lang::En)
+    }
+}
+
+/// Whether `key` is a message in every language.
+pub fn has(key: &str) -> bool {
+    Lang::ALL
+        .into_iter()
+        .all(|lang| TEXTS.bundle(lang).has_message(key))
+}
+
 /// Every message id of `lang`'s files (for the tests that compare languages and usages).
 pub fn keys(lang: Lang) -> Vec<String> {
     let mut keys = Vec::new();

@@ -70,6 +70,14 @@ impl Lang {
             Lang::Es => "Español",
         }
     }
+
+    /// The language's name in English, as the (English) back office shows it.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Spanish",
+        }
+    }
 }
 
 impl std::fmt::Display for Lang {

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Lang;
 use super::reader::Table;
 
 /// What a template may name.
@@ -13,14 +14,47 @@ pub const PLACEHOLDERS: [&str; 5] = ["pharmacy", "reference", "location", "phone
 /// One text message stays within two SMS segments (with "Reply STOP to opt out" added).
 const MAX_LEN: usize = 240;
 
+/// The three templates in each language: `[messages]` is English, `[messages.es]` Spanish (for
+/// requests sent from a Spanish page).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Messages {
+    /// Written as `[messages]` itself, as before there was a second language.
+    #[serde(flatten)]
+    pub en: Templates,
+    pub es: Templates,
+}
+
+impl Default for Messages {
+    fn default() -> Self {
+        Self {
+            en: Templates::default(),
+            es: Templates::spanish(),
+        }
+    }
+}
+
+impl Messages {
+    pub fn is_default(&self) -> bool {
+        self == &Self::default()
+    }
+
+    pub fn in_lang(&self, lang: Lang) -> &Templates {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Es => &self.es,
+        }
+    }
+}
+
+/// One language's templates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Templates {
     pub ready: String,
     pub need_to_talk: String,
     pub cannot_fill: String,
 }
 
-impl Default for Messages {
+impl Default for Templates {
     fn default() -> Self {
         Self {
             ready: "{pharmacy}: your request {reference} is ready at {location}. Details: {link}"
@@ -35,9 +69,21 @@ impl Default for Messages {
     }
 }
 
-impl Messages {
-    pub fn is_default(&self) -> bool {
-        self == &Self::default()
+impl Templates {
+    /// Worded without accented letters outside the GSM 7-bit alphabet (á, í, ó, ú): one such
+    /// letter makes a whole text UCS-2, with 70 characters a segment instead of 160.
+    fn spanish() -> Self {
+        Self {
+            ready: "{pharmacy}: su solicitud {reference} ya se puede recoger en {location}. \
+                    Detalles: {link}"
+                .to_owned(),
+            need_to_talk: "{pharmacy}: necesitamos hablar con usted sobre la solicitud \
+                           {reference}. Llame a {location} al {phone}. Detalles: {link}"
+                .to_owned(),
+            cannot_fill: "{pharmacy}: no pudimos completar la solicitud {reference}. Llame a \
+                          {location} al {phone}. Detalles: {link}"
+                .to_owned(),
+        }
     }
 }
 
@@ -127,20 +173,28 @@ pub fn check(template: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads `[messages]`: each template optional (the default stands in), each checked.
+/// Reads `[messages]` and `[messages.es]`: each template optional (the default stands in), each
+/// checked.
 pub fn read(mut table: Table<'_, '_>) -> Messages {
     let mut messages = Messages::default();
+    if let Some(spanish) = table.table("es") {
+        read_templates(spanish, &mut messages.es);
+    }
+    read_templates(table, &mut messages.en);
+    messages
+}
+
+fn read_templates(mut table: Table<'_, '_>, templates: &mut Templates) {
     for (key, slot) in [
-        ("ready", &mut messages.ready),
-        ("need_to_talk", &mut messages.need_to_talk),
-        ("cannot_fill", &mut messages.cannot_fill),
+        ("ready", &mut templates.ready),
+        ("need_to_talk", &mut templates.need_to_talk),
+        ("cannot_fill", &mut templates.cannot_fill),
     ] {
         if let Some(text) = table.parsed(key, false, |raw| check(raw).map(|()| raw.to_owned())) {
             *slot = text.value;
         }
     }
     table.finish();
-    messages
 }
 
 #[cfg(test)]
@@ -149,14 +203,17 @@ mod tests {
 
     #[test]
     fn the_defaults_pass_their_own_check_and_fill_in() {
-        let messages = Messages::default();
-        for template in [
-            &messages.ready,
-            &messages.need_to_talk,
-            &messages.cannot_fill,
-        ] {
-            check(template).unwrap();
+        let all = Messages::default();
+        for messages in [&all.en, &all.es] {
+            for template in [
+                &messages.ready,
+                &messages.need_to_talk,
+                &messages.cannot_fill,
+            ] {
+                check(template).unwrap();
+            }
         }
+        let messages = &all.en;
         let values = Values {
             pharmacy: "Willow",
             reference: "R-7KQ3-9M",

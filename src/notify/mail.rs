@@ -9,6 +9,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::sms::Sent;
 use super::{SEND_TIMEOUT, back_office_link};
+use crate::content::Lang;
+use crate::i18n::{self, Arg};
 use crate::store::Notification;
 
 /// Where staff notifications and patients' e-mails go.
@@ -123,7 +125,7 @@ impl Mailer {
     /// The mail server's own words are not kept: its reply can quote the address.
     pub(super) async fn send_to_patient(
         &self,
-        to: &str,
+        to: (&str, Lang),
         notification: &Notification,
         unsubscribe: &str,
     ) -> Sent {
@@ -147,9 +149,10 @@ impl Mailer {
         }
     }
 
+    /// In the patient's language `lang` (the words were made in it when the message was queued).
     fn build_for_patient(
         &self,
-        to: &str,
+        (to, lang): (&str, Lang),
         notification: &Notification,
         unsubscribe: &str,
     ) -> anyhow::Result<Message> {
@@ -163,15 +166,24 @@ impl Mailer {
             .message_id(Some(self.message_id(notification)))
             .from(self.from.clone())
             .to(to)
-            .subject(format!("Your request {}", notification.reference))
+            .subject(i18n::format(
+                lang,
+                "mail-subject",
+                &[("reference", Arg::from(&notification.reference))],
+            ))
             .raw_header(header("List-Unsubscribe", format!("<{unsubscribe}>"))?)
             .raw_header(header(
                 "List-Unsubscribe-Post",
                 "List-Unsubscribe=One-Click".to_owned(),
             )?)
             .body(format!(
-                "{}\n\nTo stop these e-mails: {unsubscribe}\n",
-                notification.message
+                "{}\n\n{}\n",
+                notification.message,
+                i18n::format(
+                    lang,
+                    "mail-unsubscribe",
+                    &[("link", Arg::from(unsubscribe))]
+                )
             ))
             .context("cannot build the e-mail")
     }

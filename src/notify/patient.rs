@@ -66,6 +66,7 @@ pub(super) async fn deliver(courier: &Courier, notification: &Notification, now:
             // A missing data key may come back (a restored key file): try again later.
             Err(error) => return Outcome::Retry(format!("cannot open the contact: {error:#}")),
         };
+    let lang = contact.lang;
     let (kind, address) = match notification.channel.as_str() {
         SMS => ("sms", contact.sms),
         PATIENT_EMAIL => ("email", contact.email),
@@ -105,7 +106,7 @@ pub(super) async fn deliver(courier: &Courier, notification: &Notification, now:
             .join(&format!("updates/unsubscribe/{token}"))
             .map_or_else(|_| String::new(), String::from);
         match mailer
-            .send_to_patient(&address, notification, &unsubscribe)
+            .send_to_patient((&address, lang), notification, &unsubscribe)
             .await
         {
             super::sms::Sent::Accepted => Outcome::Sent,

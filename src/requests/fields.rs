@@ -1,25 +1,29 @@
 //! The validated values a request form holds. Each `parse` takes what the patient typed and
 //! returns the value or the sentence to show next to the field: what to enter, with an example.
+//! The sentence is a `Message` (`locales/*/forms.ftl`), worded in the page's language.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// What went wrong with one field, in words for the patient.
+use crate::i18n::Message;
+
+/// What went wrong with one field, for the patient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The form field's `name` (and the id of its input, for the error summary's link).
     pub field: &'static str,
-    pub message: String,
+    pub message: Message,
 }
 
 /// Any Unicode is accepted and kept verbatim, spaces included (staff see exactly what was
-/// typed); only length is limited.
-fn bounded(raw: &str, max: usize, what: &str) -> Result<String, String> {
+/// typed); only length is limited. `what` is the message naming the field ("Your name").
+fn bounded(raw: &str, max: usize, what: &'static str) -> Result<String, Message> {
     let count = raw.chars().count();
     if count > max {
-        return Err(format!(
-            "{what} must be {max} characters or fewer (this is {count})"
-        ));
+        return Err(Message::new("error-too-long")
+            .text("what", what)
+            .num("max", max)
+            .num("count", count));
     }
     Ok(raw.to_owned())
 }
@@ -31,10 +35,10 @@ pub struct PersonName(String);
 impl PersonName {
     pub const MAX: usize = 100;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let text = bounded(raw, Self::MAX, "Your name")?;
+    pub fn parse(raw: &str) -> Result<Self, Message> {
+        let text = bounded(raw, Self::MAX, "what-name")?;
         if text.trim().is_empty() {
-            return Err("Enter your full name".to_owned());
+            return Err(Message::new("error-name"));
         }
         Ok(Self(text))
     }
@@ -49,8 +53,8 @@ impl PersonName {
 pub struct Phone(String);
 
 impl Phone {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let message = || "Enter a phone number with 10 digits, like 310 555 0134".to_owned();
+    pub fn parse(raw: &str) -> Result<Self, Message> {
+        let message = || Message::new("error-phone");
         if raw.trim().is_empty() {
             return Err(message());
         }
@@ -91,11 +95,11 @@ pub struct DateOfBirth(Date);
 impl DateOfBirth {
     /// Accepts `YYYY-MM-DD` (what a date input sends), `MM/DD/YYYY` (what people type) and
     /// `MMDDYYYY` (what a phone's number pad can type: it has no `/`).
-    pub fn parse(raw: &str, today: Date) -> Result<Self, String> {
-        let message = || "Enter your date of birth, like 03/14/1980".to_owned();
+    pub fn parse(raw: &str, today: Date) -> Result<Self, Message> {
+        let message = || Message::new("error-birth");
         let raw = raw.trim();
         // Each part must fit its type: a month of 257 is refused, not wrapped to January.
-        let date_of = |m: &str, d: &str, y: &str| -> Result<Date, String> {
+        let date_of = |m: &str, d: &str, y: &str| -> Result<Date, Message> {
             let part = |s: &str| s.trim().parse::<i8>().map_err(|_| message());
             let year = y.trim().parse::<i16>().map_err(|_| message())?;
             Date::new(year, part(m)?, part(d)?).map_err(|_| message())
@@ -109,10 +113,10 @@ impl DateOfBirth {
             raw.parse::<Date>().map_err(|_| message())?
         };
         if date > today {
-            return Err("Date of birth must be in the past".to_owned());
+            return Err(Message::new("error-birth-future"));
         }
         if date.year() < 1900 {
-            return Err("Check the year of birth".to_owned());
+            return Err(Message::new("error-birth-year"));
         }
         Ok(Self(date))
     }
@@ -130,23 +134,20 @@ impl RxNumbers {
     pub const MAX: usize = 20;
 
     /// Numbers separated by commas, spaces or new lines; each 4–20 letters, digits or dashes.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Message> {
         let numbers: Vec<String> = raw
             .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
             .filter(|n| !n.is_empty())
             .map(str::to_owned)
             .collect();
         if numbers.is_empty() {
-            return Err("Enter at least one prescription number, like 6012345".to_owned());
+            return Err(Message::new("error-rx-none"));
         }
         if numbers.len() > Self::MAX {
-            return Err(format!(
-                "Enter up to {} prescription numbers; call us for more",
-                Self::MAX
-            ));
+            return Err(Message::new("error-rx-many").num("max", Self::MAX));
         }
-        if let Some(problem) = numbers.iter().find_map(|n| rx_number_problem(n)) {
-            return Err(problem);
+        if let Some(number) = numbers.iter().find(|n| !is_rx_number(n)) {
+            return Err(Message::new("error-rx-number").with("number", shown(number)));
         }
         Ok(Self(numbers))
     }
@@ -156,19 +157,17 @@ impl RxNumbers {
     }
 }
 
-/// Why `number` is not a prescription number (4–20 letters, digits or dashes), if it is not.
-fn rx_number_problem(number: &str) -> Option<String> {
-    let fits = (4..=20).contains(&number.chars().count())
+/// Whether `number` reads as a prescription number: 4–20 letters, digits or dashes.
+fn is_rx_number(number: &str) -> bool {
+    (4..=20).contains(&number.chars().count())
         && number
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
-    (!fits).then(|| {
-        let shown: String = number.chars().take(24).collect();
-        format!(
-            "“{shown}” does not look like a prescription number: use the 4 to 20 letters and \
-             digits printed on the label, like 6012345"
-        )
-    })
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// What an error quotes of a typed value: its start.
+fn shown(typed: &str) -> String {
+    typed.chars().take(24).collect()
 }
 
 /// One medicine to transfer: its name as the patient knows it, and its prescription number
@@ -189,32 +188,37 @@ impl Medicines {
     pub const MAX_NAME: usize = 200;
 
     /// `rows` holds (name, prescription number) as typed, blank rows included.
-    pub fn parse(rows: &[(&str, &str)]) -> Result<Self, String> {
+    pub fn parse(rows: &[(&str, &str)]) -> Result<Self, Message> {
         let mut medicines = Vec::new();
         for (at, (name, rx)) in rows.iter().enumerate() {
             let row = at + 1;
             let rx = rx.trim();
             if name.trim().is_empty() {
                 if !rx.is_empty() {
-                    return Err(format!(
-                        "Medicine {row}: enter its name as well as its prescription number"
-                    ));
+                    return Err(Message::new("error-medicine-rx-only").num("row", row));
                 }
                 continue;
             }
-            let name = bounded(name, Self::MAX_NAME, &format!("Medicine {row}'s name"))?;
-            if let Some(problem) = (!rx.is_empty()).then(|| rx_number_problem(rx)).flatten() {
-                return Err(format!("Medicine {row}: {problem}"));
+            let count = name.chars().count();
+            if count > Self::MAX_NAME {
+                return Err(Message::new("error-medicine-too-long")
+                    .num("row", row)
+                    .num("max", Self::MAX_NAME)
+                    .num("count", count));
             }
+            if !rx.is_empty() && !is_rx_number(rx) {
+                return Err(Message::new("error-medicine-rx")
+                    .num("row", row)
+                    .with("number", shown(rx)));
+            }
+            let name = (*name).to_owned();
             medicines.push(Medicine {
                 name,
                 rx: (!rx.is_empty()).then(|| rx.to_owned()),
             });
         }
         if medicines.is_empty() {
-            return Err(
-                "Enter at least one medicine to transfer, like “baclofen 10 mg”".to_owned(),
-            );
+            return Err(Message::new("error-medicine-none"));
         }
         Ok(Self(medicines))
     }
@@ -229,15 +233,21 @@ impl Medicines {
 pub struct Note(String);
 
 impl Note {
-    pub fn parse(raw: &str, max: usize, what: &str) -> Result<Self, String> {
+    /// `what` is the message naming the field, for the error when it is too long.
+    pub fn parse(raw: &str, max: usize, what: &'static str) -> Result<Self, Message> {
         bounded(raw, max, what).map(Self)
     }
 
-    /// Required free text.
-    pub fn required(raw: &str, max: usize, what: &str, missing: &str) -> Result<Self, String> {
+    /// Required free text: `missing` is the message when it is empty.
+    pub fn required(
+        raw: &str,
+        max: usize,
+        what: &'static str,
+        missing: &'static str,
+    ) -> Result<Self, Message> {
         let note = Self::parse(raw, max, what)?;
         if note.0.trim().is_empty() {
-            return Err(missing.to_owned());
+            return Err(Message::new(missing));
         }
         Ok(note)
     }
@@ -247,26 +257,33 @@ impl Note {
     }
 }
 
-/// Declares a closed set of choices for a radio group or select: `(value, label)` pairs.
+/// Declares a closed set of choices for a radio group or select: `(value, message key)` pairs,
+/// and the message shown when none (or an unknown one) is chosen.
 macro_rules! choice {
-    ($(#[$doc:meta])* $name:ident, $missing:literal, { $($variant:ident => $value:literal, $label:literal;)+ }) => {
+    ($(#[$doc:meta])* $name:ident, $missing:literal, { $($variant:ident => $value:literal, $key:literal;)+ }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }
 
         impl $name {
-            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($value, $label)),+];
+            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$(($value, $key)),+];
 
-            pub fn parse(raw: &str) -> Result<Self, String> {
+            pub fn parse(raw: &str) -> Result<Self, Message> {
                 match raw.trim() {
                     $($value => Ok(Self::$variant),)+
-                    _ => Err($missing.to_owned()),
+                    _ => Err(Message::new($missing)),
                 }
             }
 
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
+            /// The message that names this choice.
+            pub fn key(self) -> &'static str {
+                match self { $(Self::$variant => $key),+ }
+            }
+
+            /// The choice in English, as staff read it.
+            pub fn label(self) -> String {
+                crate::i18n::text(crate::content::Lang::En, self.key())
             }
         }
     };
@@ -274,48 +291,48 @@ macro_rules! choice {
 
 choice!(
     /// When a call-back suits the patient.
-    BestTime, "Choose when we should call you", {
-        Morning => "morning", "Morning";
-        Afternoon => "afternoon", "Afternoon";
-        Evening => "evening", "Early evening";
-        Anytime => "anytime", "Any time we are open";
+    BestTime, "error-best-time", {
+        Morning => "morning", "best-time-morning";
+        Afternoon => "afternoon", "best-time-afternoon";
+        Evening => "evening", "best-time-evening";
+        Anytime => "anytime", "best-time-anytime";
     }
 );
 
 choice!(
     /// What a call-back is about.
-    Topic, "Choose what your call is about", {
-        General => "general", "A general question";
-        Refill => "refill", "A refill";
-        Compounding => "compounding", "A compounded medicine";
-        Other => "other", "Something else";
+    Topic, "error-topic", {
+        General => "general", "topic-general";
+        Refill => "refill", "topic-refill";
+        Compounding => "compounding", "topic-compounding";
+        Other => "other", "topic-other";
     }
 );
 
 choice!(
     /// How a refill reaches the patient.
-    Fulfilment, "Choose pickup or delivery", {
-        Pickup => "pickup", "I will pick it up";
-        Delivery => "delivery", "Please deliver it";
+    Fulfilment, "error-fulfilment", {
+        Pickup => "pickup", "fulfilment-pickup";
+        Delivery => "delivery", "fulfilment-delivery";
     }
 );
 
 choice!(
     /// Whether a transfer includes controlled substances, and which schedule.
-    Controlled, "Tell us whether any of the medicines is a controlled substance", {
-        No => "no", "No";
-        ScheduleIIIToV => "schedule-3-5", "Yes, Schedule III, IV or V";
-        ScheduleII => "schedule-2", "Yes, Schedule II (for example oxycodone, or ADHD stimulants)";
-        Unsure => "unsure", "I am not sure";
+    Controlled, "error-controlled", {
+        No => "no", "controlled-no";
+        ScheduleIIIToV => "schedule-3-5", "controlled-schedule-3-5";
+        ScheduleII => "schedule-2", "controlled-schedule-2";
+        Unsure => "unsure", "controlled-unsure";
     }
 );
 
 choice!(
     /// Who is asking about a compounded medicine.
-    Asker, "Tell us who is asking", {
-        Patient => "patient", "The patient";
-        Prescriber => "prescriber", "A prescriber";
-        Caregiver => "caregiver", "A caregiver or family member";
+    Asker, "error-asker", {
+        Patient => "patient", "asker-patient";
+        Prescriber => "prescriber", "asker-prescriber";
+        Caregiver => "caregiver", "asker-caregiver";
     }
 );
 
@@ -339,7 +356,7 @@ mod tests {
         );
         for bad in ["", "555-0134", "310 555 01345", "310-555-O134", "call me"] {
             assert_eq!(
-                Phone::parse(bad).unwrap_err(),
+                Phone::parse(bad).unwrap_err().english(),
                 "Enter a phone number with 10 digits, like 310 555 0134",
                 "{bad:?}"
             );
@@ -366,16 +383,19 @@ mod tests {
         assert!(
             DateOfBirth::parse("yesterday", today())
                 .unwrap_err()
+                .english()
                 .contains("like 03/14/1980")
         );
         assert!(
             DateOfBirth::parse("2027-01-01", today())
                 .unwrap_err()
+                .english()
                 .contains("past")
         );
         assert!(
             DateOfBirth::parse("1850-01-01", today())
                 .unwrap_err()
+                .english()
                 .contains("year")
         );
     }
@@ -384,8 +404,18 @@ mod tests {
     fn prescription_numbers_split_and_check_each() {
         let numbers = RxNumbers::parse("6012345, 6012346\n RX-778899").unwrap();
         assert_eq!(numbers.numbers(), ["6012345", "6012346", "RX-778899"]);
-        assert!(RxNumbers::parse("  ").unwrap_err().contains("at least one"));
-        assert!(RxNumbers::parse("12").unwrap_err().contains("“12”"));
+        assert!(
+            RxNumbers::parse("  ")
+                .unwrap_err()
+                .english()
+                .contains("at least one")
+        );
+        assert!(
+            RxNumbers::parse("12")
+                .unwrap_err()
+                .english()
+                .contains("“12”")
+        );
         assert!(RxNumbers::parse("60123<b>").is_err());
     }
 
@@ -396,7 +426,10 @@ mod tests {
             "  Zoë O'Brien-李  ",
             "kept verbatim"
         );
-        assert_eq!(PersonName::parse(" ").unwrap_err(), "Enter your full name");
+        assert_eq!(
+            PersonName::parse(" ").unwrap_err().english(),
+            "Enter your full name"
+        );
         let medicines = Medicines::parse(&[
             ("", ""),
             ("baclofen 10 mg", " 7734251 "),
@@ -409,21 +442,26 @@ mod tests {
         assert!(
             Medicines::parse(&[("", ""), ("", "")])
                 .unwrap_err()
+                .english()
                 .starts_with("Enter at least one medicine")
         );
         assert_eq!(
-            Medicines::parse(&[("x", ""), ("", "7734251")]).unwrap_err(),
+            Medicines::parse(&[("x", ""), ("", "7734251")])
+                .unwrap_err()
+                .english(),
             "Medicine 2: enter its name as well as its prescription number"
         );
         assert!(
             Medicines::parse(&[("x", "12")])
                 .unwrap_err()
+                .english()
                 .starts_with("Medicine 1: “12” does not look like")
         );
         let long = "x".repeat(101);
         assert!(
             PersonName::parse(&long)
                 .unwrap_err()
+                .english()
                 .contains("100 characters or fewer (this is 101)")
         );
     }
@@ -435,7 +473,7 @@ mod tests {
             Controlled::ScheduleII
         );
         assert_eq!(
-            Topic::parse("nonsense").unwrap_err(),
+            Topic::parse("nonsense").unwrap_err().english(),
             "Choose what your call is about"
         );
         assert_eq!(BestTime::OPTIONS.len(), 4);

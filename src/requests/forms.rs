@@ -131,8 +131,8 @@ impl Request {
             } => vec![
                 ("Name", name.as_str().to_owned()),
                 ("Phone", phone.display()),
-                ("Best time to call", best_time.label().to_owned()),
-                ("About", topic.label().to_owned()),
+                ("Best time to call", best_time.label()),
+                ("About", topic.label()),
                 ("Message", message.as_str().to_owned()),
             ],
             Self::Refill {
@@ -147,7 +147,7 @@ impl Request {
                 ("Date of birth", date(date_of_birth)),
                 ("Phone", phone.display()),
                 ("Prescription numbers", prescriptions.numbers().join(", ")),
-                ("Pickup or delivery", fulfilment.label().to_owned()),
+                ("Pickup or delivery", fulfilment.label()),
                 ("Notes", notes.as_str().to_owned()),
             ],
             Self::Transfer {
@@ -173,7 +173,7 @@ impl Request {
                     );
                     answers.push(("Medicine", format!("{} ({rx})", medicine.name)));
                 }
-                answers.push(("Controlled substance", controlled.label().to_owned()));
+                answers.push(("Controlled substance", controlled.label()));
                 answers
             }
             Self::Compounding {
@@ -185,7 +185,7 @@ impl Request {
                 strength,
                 message,
             } => vec![
-                ("Asking", asker.label().to_owned()),
+                ("Asking", asker.label()),
                 ("Name", name.as_str().to_owned()),
                 ("Phone", phone.display()),
                 ("Ingredients", ingredients.as_str().to_owned()),

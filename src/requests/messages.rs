@@ -3,40 +3,50 @@
 //! fill). Made from the pharmacy's templates (`content::messages`), so what a message can hold
 //! is fixed there: pharmacy, reference, location, its phone, the status page's link.
 
-use crate::content::Site;
 use crate::content::messages::{Values, fill};
+use crate::content::{Lang, Site};
+use crate::i18n;
 use crate::notify::{PATIENT_EMAIL, SMS};
 use crate::store::{NewPatientMessage, RequestStanding, RequestStatus};
 
-/// What every text ends with (carriers expect it; the provider's STOP handling backs it up).
-pub const STOP_LINE: &str = "Reply STOP to opt out.";
+/// What every text ends with, in `lang` (carriers expect it; the provider's STOP handling backs
+/// it up, and STOP is the word in every language).
+pub fn stop_line(lang: Lang) -> String {
+    i18n::text(lang, "text-stop")
+}
 
-/// The status page for `reference`: the reference only, never anything the patient typed.
-pub fn status_link(public_url: &url::Url, reference: &str) -> String {
+/// The status page for `reference` in `lang`: the reference only, never anything the patient
+/// typed.
+pub fn status_link(public_url: &url::Url, reference: &str, lang: Lang) -> String {
+    let path = lang.path("/requests/status");
     public_url
-        .join(&format!("requests/status?reference={reference}"))
+        .join(&format!(
+            "{}?reference={reference}",
+            path.trim_start_matches('/')
+        ))
         .map_or_else(|_| String::new(), String::from)
 }
 
-/// The e-mail's words for `status` (a text adds `STOP_LINE`); `None` for a status patients are
-/// not messaged about, or an unknown location.
+/// The e-mail's words for `status` in `lang` (a text adds `stop_line`); `None` for a status
+/// patients are not messaged about, or an unknown location.
 pub fn compose(
-    site: &Site,
+    (site, lang): (&Site, Lang),
     status: RequestStatus,
     (reference, location): (&str, &str),
     public_url: &url::Url,
 ) -> Option<String> {
+    let templates = site.messages.in_lang(lang);
     let template = match status {
-        RequestStatus::Ready => &site.messages.ready,
-        RequestStatus::NeedToTalk => &site.messages.need_to_talk,
-        RequestStatus::CannotFill => &site.messages.cannot_fill,
+        RequestStatus::Ready => &templates.ready,
+        RequestStatus::NeedToTalk => &templates.need_to_talk,
+        RequestStatus::CannotFill => &templates.cannot_fill,
         _ => return None,
     };
     let place = site
         .locations
         .iter()
         .find(|l| l.slug.as_str() == location)?;
-    let link = status_link(public_url, reference);
+    let link = status_link(public_url, reference, lang);
     let phone = place.phone.to_string();
     Some(fill(
         template,
@@ -50,9 +60,14 @@ pub fn compose(
     ))
 }
 
-/// The text's words: the e-mail's and `STOP_LINE`.
-pub fn as_text(words: &str) -> String {
-    format!("{words} {STOP_LINE}")
+/// The text's words: the e-mail's and the stop line.
+pub fn as_text(words: &str, lang: Lang) -> String {
+    format!("{words} {}", stop_line(lang))
+}
+
+/// The language `standing`'s patient wrote in (English for a value this version does not know).
+pub fn lang_of(standing: &RequestStanding) -> Lang {
+    Lang::parse(&standing.lang).unwrap_or(Lang::En)
 }
 
 /// The messages telling `standing`'s patient about `status`, on each channel they asked for.
@@ -63,7 +78,13 @@ pub fn for_status(
     public_url: &url::Url,
     now: i64,
 ) -> Vec<NewPatientMessage> {
-    let Some(words) = compose(site, status, (reference, &standing.location), public_url) else {
+    let lang = lang_of(standing);
+    let Some(words) = compose(
+        (site, lang),
+        status,
+        (reference, &standing.location),
+        public_url,
+    ) else {
         return Vec::new();
     };
     let time_zone = site
@@ -75,7 +96,7 @@ pub fn for_status(
     if standing.text_updates {
         messages.push(NewPatientMessage {
             channel: SMS.to_owned(),
-            text: as_text(&words),
+            text: as_text(&words, lang),
             announces: status,
             time_zone,
             due_at: now,

@@ -21,6 +21,7 @@ pub use reference::Reference;
 pub use seal::{DataKeys, Sealed};
 pub use updates::{Contact, Updates};
 
+use crate::content::Lang;
 use crate::staff::audit::{Actor, Entry};
 use crate::store::{Followup, NewNotification, NewRequest, Store, StoreError, StoredRequest};
 
@@ -35,12 +36,14 @@ fn context(reference: &str, kind: &str) -> Vec<u8> {
 /// Seals `request` and stores it with its notification, committed before this returns.
 /// `location_name` goes into the staff notification, which holds no patient data; it is queued
 /// once for each of `channels`. Beside it: the status page's fact, digested, and — sealed with
-/// the same key — where the `updates` the patient asked for go.
+/// the same key — where the `updates` the patient asked for go. `lang` is the language of the
+/// page it was sent from: the patient's messages are in it.
 pub async fn submit(
     store: &dyn Store,
     keys: &DataKeys,
     (request, updates): (&Request, &Updates),
     (location, location_name): (&str, &str),
+    lang: Lang,
     channels: &[String],
     now_ms: i64,
 ) -> anyhow::Result<Reference> {
@@ -49,7 +52,7 @@ pub async fn submit(
     for _ in 0..REFERENCE_ATTEMPTS {
         let reference = Reference::generate();
         let sealed = keys.seal(&plaintext, &context(reference.as_str(), kind.slug()))?;
-        let contact_sealed = match Contact::new(request, updates) {
+        let contact_sealed = match Contact::new(request, updates, lang) {
             Some(contact) => {
                 let plain = serde_json::to_vec(&contact).context("cannot serialise a contact")?;
                 let sealed_contact = keys.seal(&plain, &Contact::context(reference.as_str()))?;
@@ -78,6 +81,7 @@ pub async fn submit(
             created_at: now_ms,
             key_id: sealed.key_id,
             sealed: sealed.blob,
+            lang: lang.code().to_owned(),
         };
         let notification = NewNotification {
             message: format!("New {} {reference} at {location_name}", kind.noun()),

@@ -13,6 +13,7 @@ use super::fields::{
 };
 use super::forms::{Kind, MAX_NOTE, MAX_SHORT, Request};
 use crate::content::Site;
+use crate::i18n::Message;
 
 /// One request form as posted.
 pub trait RequestForm: DeserializeOwned + Default + Send + 'static {
@@ -105,7 +106,7 @@ struct Problems(Vec<FieldError>);
 
 impl Problems {
     /// Keeps a parsed value, or records its error against `field`.
-    fn check<T>(&mut self, field: &'static str, parsed: Result<T, String>) -> Option<T> {
+    fn check<T>(&mut self, field: &'static str, parsed: Result<T, Message>) -> Option<T> {
         parsed
             .map_err(|message| self.0.push(FieldError { field, message }))
             .ok()
@@ -118,7 +119,7 @@ impl Problems {
             .iter()
             .find(|l| l.slug.as_str() == raw.trim())
             .map(|l| l.slug.to_string())
-            .ok_or_else(|| "Choose the pharmacy location".to_owned());
+            .ok_or_else(|| Message::new("error-location"));
         self.check("location", found)
     }
 
@@ -134,7 +135,7 @@ impl Problems {
     }
 }
 
-fn note(raw: &str, what: &str) -> Result<Note, String> {
+fn note(raw: &str, what: &'static str) -> Result<Note, Message> {
     Note::parse(raw, MAX_NOTE, what)
 }
 
@@ -159,7 +160,7 @@ impl RequestForm for CallbackForm {
         let phone = problems.check("phone", Phone::parse(&self.phone));
         let best_time = problems.check("best_time", BestTime::parse(&self.best_time));
         let topic = problems.check("topic", Topic::parse(&self.topic));
-        let message = problems.check("message", note(&self.message, "Your message"));
+        let message = problems.check("message", note(&self.message, "what-message"));
         let location = problems.location(site, &self.location);
         let request = || {
             Some(Request::Callback {
@@ -200,7 +201,7 @@ impl RequestForm for RefillForm {
         let phone = problems.check("phone", Phone::parse(&self.phone));
         let prescriptions = problems.check("prescriptions", RxNumbers::parse(&self.prescriptions));
         let fulfilment = problems.check("fulfilment", Fulfilment::parse(&self.fulfilment));
-        let notes = problems.check("notes", note(&self.notes, "Your notes"));
+        let notes = problems.check("notes", note(&self.notes, "what-notes"));
         let location = problems.location(site, &self.location);
         let request = || {
             Some(Request::Refill {
@@ -269,15 +270,14 @@ impl RequestForm for TransferForm {
             Note::required(
                 &self.current_pharmacy,
                 MAX_SHORT,
-                "The pharmacy's name",
-                "Enter the name of the pharmacy that has your prescriptions now",
+                "what-pharmacy",
+                "error-current-pharmacy",
             ),
         );
         let current_pharmacy_phone = problems.check(
             "current_pharmacy_phone",
-            Phone::parse(&self.current_pharmacy_phone).map_err(|_| {
-                "Enter that pharmacy's phone number with 10 digits, like 310 555 0134".to_owned()
-            }),
+            Phone::parse(&self.current_pharmacy_phone)
+                .map_err(|_| Message::new("error-current-pharmacy-phone")),
         );
         let medications = problems.check("medications", Medicines::parse(&self.rows()));
         let controlled = problems.check("controlled", Controlled::parse(&self.controlled));
@@ -316,7 +316,7 @@ impl RequestForm for CompoundingForm {
 
     fn parse(&self, site: &Site, _today: Date) -> Result<(Request, String), Vec<FieldError>> {
         let mut problems = Problems::default();
-        let short = |raw: &str, what: &str| Note::parse(raw, MAX_SHORT, what);
+        let short = |raw: &str, what: &'static str| Note::parse(raw, MAX_SHORT, what);
         let asker = problems.check("asker", Asker::parse(&self.asker));
         let name = problems.check("name", PersonName::parse(&self.name));
         let phone = problems.check("phone", Phone::parse(&self.phone));
@@ -325,13 +325,13 @@ impl RequestForm for CompoundingForm {
             Note::required(
                 &self.ingredients,
                 MAX_SHORT,
-                "The ingredients",
-                "Enter the medicine or ingredients you are asking about",
+                "what-ingredients",
+                "error-ingredients",
             ),
         );
-        let dosage_form = problems.check("dosage_form", short(&self.dosage_form, "The form"));
-        let strength = problems.check("strength", short(&self.strength, "The strength"));
-        let message = problems.check("message", note(&self.message, "Your message"));
+        let dosage_form = problems.check("dosage_form", short(&self.dosage_form, "what-form"));
+        let strength = problems.check("strength", short(&self.strength, "what-strength"));
+        let message = problems.check("message", note(&self.message, "what-message"));
         let location = problems.location(site, &self.location);
         let request = || {
             Some(Request::Compounding {

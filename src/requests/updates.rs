@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::fields::{FieldError, Phone};
 use super::forms::Request;
+use crate::content::Lang;
+use crate::i18n::Message;
 use crate::staff::Email;
 
 /// The label of the keyed digests of status-page facts (`DataKeys::digest`).
@@ -54,20 +56,18 @@ impl UpdatesForm {
             (true, true) => {
                 return Err(FieldError {
                     field: "email",
-                    message: "Enter the e-mail address we should write to, or untick \"E-mail me\""
-                        .to_owned(),
+                    message: Message::new("error-email-missing"),
                 });
             }
             (false, false) => {
                 return Err(FieldError {
                     field: "email",
-                    message: "Tick \"E-mail me\" to get e-mails, or leave the address empty"
-                        .to_owned(),
+                    message: Message::new("error-email-unticked"),
                 });
             }
-            (true, false) => Some(Email::parse(&self.email).map_err(|message| FieldError {
+            (true, false) => Some(Email::parse(&self.email).map_err(|_| FieldError {
                 field: "email",
-                message,
+                message: Message::new("error-email"),
             })?),
             (false, true) => None,
         };
@@ -78,19 +78,29 @@ impl UpdatesForm {
     }
 }
 
-/// Where a request's updates go: sealed with the request's key, opened only to send one.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a request's updates go, and in which language: sealed with the request's key, opened
+/// only to send one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     /// E.164, "+13105550134".
     pub sms: Option<String>,
     pub email: Option<String>,
+    /// The language of the page the request was sent from (contacts sealed before there was a
+    /// choice are English).
+    #[serde(default = "english")]
+    pub lang: Lang,
+}
+
+fn english() -> Lang {
+    Lang::En
 }
 
 impl Contact {
-    pub fn new(request: &Request, updates: &Updates) -> Option<Self> {
+    pub fn new(request: &Request, updates: &Updates, lang: Lang) -> Option<Self> {
         let contact = Self {
             sms: updates.text.then(|| e164(request.phone())),
             email: updates.email.as_ref().map(|e| e.as_str().to_owned()),
+            lang,
         };
         (contact.sms.is_some() || contact.email.is_some()).then_some(contact)
     }
@@ -148,7 +158,7 @@ mod tests {
             phone: Phone::parse("(310) 555-0134").unwrap(),
             best_time: BestTime::Morning,
             topic: Topic::Refill,
-            message: Note::parse("", 10, "x").unwrap(),
+            message: Note::parse("", 10, "what-message").unwrap(),
         }
     }
 
@@ -168,12 +178,13 @@ mod tests {
         assert_eq!(both.email.unwrap().as_str(), "ana@example.com");
         for (ticked, address, says) in [
             ("yes", "", "Enter the e-mail address"),
-            ("", "ana@example.com", "Tick \"E-mail me\""),
+            ("", "ana@example.com", "Tick “E-mail me”"),
             ("yes", "not an address", "Enter an e-mail address"),
         ] {
             let error = form("", ticked, address).parse().unwrap_err();
             assert_eq!(error.field, "email");
-            assert!(error.message.contains(says), "{}", error.message);
+            let words = error.message.english();
+            assert!(words.contains(says), "{words}");
         }
     }
 
@@ -183,10 +194,17 @@ mod tests {
             text: true,
             email: None,
         };
-        let contact = Contact::new(&callback(), &text_only).unwrap();
+        let contact = Contact::new(&callback(), &text_only, Lang::Es).unwrap();
         assert_eq!(contact.sms.as_deref(), Some("+13105550134"));
         assert_eq!(contact.email, None);
-        assert_eq!(Contact::new(&callback(), &Updates::default()), None);
+        assert_eq!(contact.lang, Lang::Es);
+        assert_eq!(
+            Contact::new(&callback(), &Updates::default(), Lang::En),
+            None
+        );
+        let sealed_earlier: Contact =
+            serde_json::from_str(r#"{"sms":null,"email":"a@b.c"}"#).unwrap();
+        assert_eq!(sealed_earlier.lang, Lang::En);
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct RequestStanding {
     pub fact_digest: Option<String>,
     pub text_updates: bool,
     pub email_updates: bool,
+    /// "en" or "es": the language the patient's messages are in.
+    pub lang: String,
 }
 
 from_row!(RequestStanding {
@@ -43,7 +45,8 @@ from_row!(RequestStanding {
     updated_at,
     fact_digest,
     text_updates,
-    email_updates
+    email_updates,
+    lang
 });
 
 /// A message to a patient, queued with the status change it tells of (one per channel).

@@ -32,7 +32,7 @@ where
     async fn standing(&self, reference: &str) -> StoreResult<Option<RequestStanding>> {
         Ok(sqlx::query_as(
             "SELECT kind, location, status, created_at, updated_at, fact_digest, text_updates, \
-             email_updates FROM requests WHERE reference = $1",
+             email_updates, lang FROM requests WHERE reference = $1",
         )
         .bind(reference.to_owned())
         .fetch_optional(&mut *self.read().await?)

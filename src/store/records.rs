@@ -16,6 +16,9 @@ pub struct NewRequest {
     pub key_id: String,
     /// Nonce and ciphertext.
     pub sealed: Vec<u8>,
+    /// "en" or "es": the language of the page it was sent from, which the patient's
+    /// confirmation, status page and messages are in.
+    pub lang: String,
 }
 
 /// A stored request, as read back.

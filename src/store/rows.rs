@@ -18,7 +18,8 @@ use super::{StoreError, StoreResult, decode};
 /// The bounds are written once here rather than on every function.
 pub struct Rows<DB>(PhantomData<DB>);
 
-/// A `requests` row: reference, kind, location, created_at, key_id, sealed, status.
+/// A `requests` row: reference, kind, location, created_at, key_id, sealed, status,
+/// assigned_to, lang.
 pub(super) type RequestRow = (
     String,
     String,
@@ -28,6 +29,7 @@ pub(super) type RequestRow = (
     Vec<u8>,
     String,
     Option<String>,
+    String,
 );
 
 impl<DB> Rows<DB>
@@ -233,8 +235,8 @@ where
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO requests (reference, kind, location, created_at, key_id, sealed, \
-             fact_digest, text_updates, email_updates, contact_sealed) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             fact_digest, text_updates, email_updates, contact_sealed, lang) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(request.reference.clone())
         .bind(request.kind.clone())
@@ -246,6 +248,7 @@ where
         .bind(followup.text)
         .bind(followup.email)
         .bind(followup.contact_sealed.clone())
+        .bind(request.lang.clone())
         .execute(&mut *conn)
         .await
         .map_err(|error| match &error {
@@ -269,14 +272,14 @@ where
         reference: &str,
     ) -> StoreResult<Option<StoredRequest>> {
         let row: Option<RequestRow> = sqlx::query_as(
-            "SELECT reference, kind, location, created_at, key_id, sealed, status, assigned_to \
-             FROM requests WHERE reference = $1",
+            "SELECT reference, kind, location, created_at, key_id, sealed, status, assigned_to, \
+             lang FROM requests WHERE reference = $1",
         )
         .bind(reference.to_owned())
         .fetch_optional(&mut *conn)
         .await?;
         row.map(
-            |(reference, kind, location, created_at, key_id, sealed, status, assigned_to)| {
+            |(reference, kind, location, created_at, key_id, sealed, status, assigned_to, lang)| {
                 let status =
                     RequestStatus::try_from(status).map_err(|error| StoreError::Corrupt {
                         what: format!("request {reference}"),
@@ -290,6 +293,7 @@ where
                         created_at,
                         key_id,
                         sealed,
+                        lang,
                     },
                     status,
                     assigned_to,

@@ -50,6 +50,8 @@ pub struct RequestSummary {
     pub created_at: i64,
     pub updated_at: Option<i64>,
     pub assigned_to: Option<String>,
+    /// "en" or "es": the language the patient wrote in.
+    pub lang: String,
 }
 
 /// Which requests to list, newest first. Empty strings match everything.
@@ -170,7 +172,8 @@ from_row!(RequestSummary {
     status: via String,
     created_at,
     updated_at,
-    assigned_to
+    assigned_to,
+    lang
 });
 from_row!(RequestEvent {
     id,

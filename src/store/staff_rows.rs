@@ -151,8 +151,8 @@ where
         filter: &RequestFilter,
     ) -> StoreResult<Vec<RequestSummary>> {
         Ok(sqlx::query_as(
-            "SELECT reference, kind, location, status, created_at, updated_at, assigned_to \
-             FROM requests WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR status = $2) \
+            "SELECT reference, kind, location, status, created_at, updated_at, assigned_to, \
+             lang FROM requests WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR status = $2) \
              AND ($3 = '' OR location = $3) AND ($4 = 0 OR created_at < $4) \
              AND created_at >= $5 ORDER BY created_at DESC, id DESC LIMIT $6",
         )
@@ -251,8 +251,8 @@ where
         before: i64,
     ) -> StoreResult<Vec<RequestSummary>> {
         Ok(sqlx::query_as(
-            "SELECT reference, kind, location, status, created_at, updated_at, assigned_to \
-             FROM requests WHERE status = 'new' AND renotified_at IS NULL AND created_at < $1 \
+            "SELECT reference, kind, location, status, created_at, updated_at, assigned_to, \
+             lang FROM requests WHERE status = 'new' AND renotified_at IS NULL AND created_at < $1 \
              ORDER BY created_at LIMIT 200",
         )
         .bind(before)

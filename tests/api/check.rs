@@ -315,12 +315,32 @@ fn a_message_template_naming_anything_but_its_placeholders_is_reported_in_site_t
         .replace("{name}, your {medication}", "request {reference}");
     site.bytes = text.into_bytes();
     let pack = ContentPack::from_files("content", &files).unwrap();
+    let defaults = pestle::content::messages::Messages::default();
     assert_eq!(
-        pack.site.messages.ready,
+        pack.site.messages.en.ready,
         "{pharmacy}: request {reference} is ready: {link}"
     );
+    assert_eq!(pack.site.messages.en.need_to_talk, defaults.en.need_to_talk);
     assert_eq!(
-        pack.site.messages.need_to_talk,
-        pestle::content::messages::Messages::default().need_to_talk
+        pack.site.messages.es, defaults.es,
+        "Spanish defaults stand in"
     );
+
+    // The Spanish templates, `[messages.es]`, are checked the same way and named so.
+    let site = files.iter_mut().find(|f| f.path == "site.toml").unwrap();
+    let mut text = String::from_utf8(site.bytes.clone()).unwrap();
+    text.push_str("\n[messages.es]\nready = \"{pharmacy}: {name}: {link}\"\n");
+    site.bytes = text.into_bytes();
+    let problems = ContentPack::from_files("content", &files).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field.as_deref(), Some("messages.es.ready"));
+    assert!(problems[0].message.contains("unknown placeholder {name}"));
+    let site = files.iter_mut().find(|f| f.path == "site.toml").unwrap();
+    let text = String::from_utf8(site.bytes.clone())
+        .unwrap()
+        .replace("{pharmacy}: {name}: {link}", "Lista {reference}: {link}");
+    site.bytes = text.into_bytes();
+    let pack = ContentPack::from_files("content", &files).unwrap();
+    assert_eq!(pack.site.messages.es.ready, "Lista {reference}: {link}");
+    assert_eq!(pack.site.messages.es.cannot_fill, defaults.es.cannot_fill);
 }

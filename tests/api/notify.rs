@@ -35,7 +35,7 @@ async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_eac
             phone: Phone::parse("213 555 0181").unwrap(),
             best_time: BestTime::Morning,
             topic: Topic::Refill,
-            message: Note::parse(&format!("message {i}"), 100, "x").unwrap(),
+            message: Note::parse(&format!("message {i}"), 100, "what-message").unwrap(),
         };
         let now = jiff::Timestamp::now().as_millisecond();
         let reference = requests::submit(
@@ -43,6 +43,7 @@ async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_eac
             &keys,
             (&request, &requests::Updates::default()),
             ("denver", "Denver Highlands"),
+            pestle::content::Lang::En,
             &["email".to_owned(), "webhook".to_owned()],
             now,
         )

@@ -190,6 +190,7 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
         created_at: 1,
         key_id: "k1".to_owned(),
         sealed: vec![1, 2, 3],
+        lang: "es".to_owned(),
     };
     let notification = NewNotification {
         message: "New refill request".to_owned(),
@@ -202,6 +203,9 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
         .unwrap();
     let stored = store.find_request("R-TEST-01").await.unwrap().unwrap();
     assert_eq!(stored.status, RequestStatus::New);
+    assert_eq!(stored.request, request, "kept as written, its language too");
+    let standing = store.standing("R-TEST-01").await.unwrap().unwrap();
+    assert_eq!(standing.lang, "es");
     store
         .add_request_event(&NewRequestEvent {
             reference: "R-TEST-01".to_owned(),
@@ -220,6 +224,7 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
     let found = store.request_summaries(&closed).await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].status, RequestStatus::CannotFill);
+    assert_eq!(found[0].lang, "es");
     let open = RequestFilter {
         status: Some(RequestStatus::New),
         limit: 10,

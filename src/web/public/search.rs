@@ -86,10 +86,9 @@ pub async fn show(
 ) -> Response {
     let Ok(Query(query)) = query else {
         return crate::web::requests::problem(
-            &page.site,
+            (&page.site, page.lang),
             StatusCode::BAD_REQUEST,
-            "Search could not run",
-            "This search address is not one we can read. Please type your search again.",
+            "problem-search",
         );
     };
     let query = query.text();

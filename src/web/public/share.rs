@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::i18n::Message;
 use crate::requests::FieldError;
 use crate::store::NewSharedStory;
 use crate::web::render::{Layout, Meta, PageRequest};
@@ -52,11 +53,12 @@ struct SharePage<'a> {
 }
 
 impl SharePage<'_> {
-    fn error(&self, field: &str) -> Option<&str> {
+    /// The page is in English (`/testimonials/share` has no Spanish twin yet).
+    fn error(&self, field: &str) -> Option<String> {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+            .map(|e| e.message.english())
     }
 }
 
@@ -143,45 +145,30 @@ fn check(form: &ShareForm, now_ms: i64) -> Result<NewSharedStory, Vec<FieldError
     let place = form.place.trim();
     let quote = form.quote.trim();
     let mut errors = Vec::new();
-    let mut bounded = |field: &'static str, value: &str, min: usize, max: usize, what: &str| {
-        let count = value.chars().count();
-        if count < min.max(1) {
-            errors.push(FieldError {
-                field,
-                message: what.to_owned(),
-            });
-        } else if count > max {
-            errors.push(FieldError {
-                field,
-                message: format!("Keep it to {max} characters or fewer (this is {count})"),
-            });
-        }
-    };
-    bounded(
-        "name",
-        name,
-        1,
-        MAX_NAME,
-        "Enter the name to show, like “Clair C.”",
-    );
-    bounded(
-        "place",
-        place,
-        1,
-        MAX_PLACE,
-        "Enter your town, like “Pasadena”",
-    );
-    bounded(
-        "quote",
-        quote,
-        MIN_QUOTE,
-        MAX_QUOTE,
-        "Write a sentence or two about your experience (at least 20 characters)",
-    );
+    let mut bounded =
+        |field: &'static str, value: &str, min: usize, max: usize, missing: &'static str| {
+            let count = value.chars().count();
+            if count < min.max(1) {
+                errors.push(FieldError {
+                    field,
+                    message: Message::new(missing),
+                });
+            } else if count > max {
+                errors.push(FieldError {
+                    field,
+                    message: Message::new("share-error-long")
+                        .num("max", max)
+                        .num("count", count),
+                });
+            }
+        };
+    bounded("name", name, 1, MAX_NAME, "share-error-name");
+    bounded("place", place, 1, MAX_PLACE, "share-error-place");
+    bounded("quote", quote, MIN_QUOTE, MAX_QUOTE, "share-error-quote");
     if form.consent.trim() != "yes" {
         errors.push(FieldError {
             field: "consent",
-            message: "Tick the box to let us publish it, or leave this page".to_owned(),
+            message: Message::new("share-error-consent"),
         });
     }
     if errors.is_empty() {

@@ -26,7 +26,9 @@ use jiff::{Timestamp, ToSpan};
 use tokio::sync::Notify;
 
 pub use assets::Branding;
-pub use layout::{Layout, LocationView, Meta, instruction_key, level_key};
+pub use layout::{
+    Layout, LocationView, Meta, clock as clock_in, instruction_key, level_key, open_detail,
+};
 pub use page::{Caching, Page};
 pub use warm::{Plan, Planned};
 

@@ -4,6 +4,8 @@
 use askama::Template;
 
 use super::spec::{self, Input, Question};
+use crate::content::Lang;
+use crate::i18n;
 use crate::requests::{self, FieldError, Kind};
 use crate::web::AppError;
 use crate::web::render::{Layout, Meta, Rendered};
@@ -13,9 +15,10 @@ use crate::web::render::{Layout, Meta, Rendered};
 struct FormPage<'a> {
     layout: Layout<'a>,
     kind: &'static str,
-    title: &'static str,
-    lead: &'static str,
-    errors: Vec<FieldError>,
+    title: String,
+    lead: String,
+    /// (field, message) in the page's language.
+    errors: Vec<(&'static str, String)>,
     fields: Vec<FieldView>,
     /// "Text me" / "E-mail me", when a channel is configured.
     updates: Option<UpdatesView>,
@@ -26,16 +29,18 @@ struct FormPage<'a> {
 struct UpdatesView {
     text: bool,
     email: bool,
-    text_label: &'static str,
+    text_label: String,
     text_checked: bool,
     email_checked: bool,
     email_value: String,
     email_error: Option<String>,
 }
 
-/// One question with what the patient typed and its error.
+/// One question with what the patient typed and its error, worded in the page's language.
 struct FieldView {
     question: Question,
+    label: String,
+    hint: String,
     value: String,
     error: Option<String>,
     /// For radios and locations: (value, label, checked).
@@ -53,10 +58,12 @@ struct MedicineRow {
     rx_id: String,
     name: String,
     rx: String,
+    label: String,
+    rx_label: String,
 }
 
 impl MedicineRow {
-    fn all<'v>(typed: &dyn Fn(&str) -> &'v str) -> Vec<Self> {
+    fn all<'v>(lang: Lang, typed: &dyn Fn(&str) -> &'v str) -> Vec<Self> {
         (1..=requests::fields::Medicines::ROWS)
             .map(|number| {
                 let name_field = requests::posted::medicine_field(number);
@@ -71,8 +78,16 @@ impl MedicineRow {
                         format!("medications-rx-{number}"),
                     )
                 };
+                let label = if number == 1 {
+                    "field-medicine"
+                } else {
+                    "field-medicine-optional"
+                };
+                let row = [("row", i18n::Arg::from(number))];
                 Self {
                     number,
+                    label: i18n::format(lang, label, &row),
+                    rx_label: i18n::format(lang, "field-medicine-rx", &row),
                     name: typed(&name_field).to_owned(),
                     rx: typed(&rx_field).to_owned(),
                     name_field,
@@ -111,7 +126,7 @@ impl FieldView {
     /// `aria-describedby`: the hint and the error, when present.
     fn described_by(&self) -> String {
         let mut ids = Vec::new();
-        if !self.question.hint.is_empty() {
+        if !self.hint.is_empty() {
             ids.push(format!("{}-hint", self.question.name));
         }
         if self.error.is_some() {
@@ -121,9 +136,10 @@ impl FieldView {
     }
 }
 
-/// The form for `kind`, showing what was `typed` in each field and `errors`, with the CSRF `token`.
+/// The form for `kind` in `lang`, showing what was `typed` in each field and `errors`, with
+/// the CSRF `token`.
 pub(super) fn form_page<'v>(
-    site: &Rendered,
+    (site, lang): (&Rendered, Lang),
     kind: Kind,
     typed: &dyn Fn(&str) -> &'v str,
     errors: Vec<FieldError>,
@@ -131,6 +147,18 @@ pub(super) fn form_page<'v>(
 ) -> Result<String, AppError> {
     let pack = site.pack()?;
     let (title, lead) = spec::heading(kind);
+    let (title, lead) = (i18n::text(lang, title), i18n::text(lang, lead));
+    let word = |key: &str| {
+        if key.is_empty() {
+            String::new()
+        } else {
+            i18n::text(lang, key)
+        }
+    };
+    let errors: Vec<(&'static str, String)> = errors
+        .iter()
+        .map(|e| (e.field, e.message.in_lang(lang)))
+        .collect();
     let default_location = pack.site.main_location().map(|l| l.slug.to_string());
     let fields = spec::questions(kind)
         .iter()
@@ -142,7 +170,7 @@ pub(super) fn form_page<'v>(
             let options: Vec<(String, String, bool)> = match question.input {
                 Input::Radios(options) => options
                     .iter()
-                    .map(|(v, label)| ((*v).to_owned(), (*label).to_owned(), *v == value))
+                    .map(|(v, label)| ((*v).to_owned(), word(label), *v == value))
                     .collect(),
                 Input::Location => pack
                     .site
@@ -163,10 +191,12 @@ pub(super) fn form_page<'v>(
             FieldView {
                 error: errors
                     .iter()
-                    .find(|e| e.field == question.name)
-                    .map(|e| e.message.clone()),
+                    .find(|(field, _)| *field == question.name)
+                    .map(|(_, message)| message.clone()),
+                label: word(question.label),
+                hint: word(question.hint),
                 rows: if question.input == Input::Medicines {
-                    MedicineRow::all(typed)
+                    MedicineRow::all(lang, typed)
                 } else {
                     Vec::new()
                 },
@@ -179,26 +209,36 @@ pub(super) fn form_page<'v>(
     let updates = (text || email).then(|| UpdatesView {
         text,
         email,
-        text_label: if kind == Kind::Callback {
-            "Text me if we need you to call us"
+        text_label: word(if kind == Kind::Callback {
+            "updates-text-callback"
         } else {
-            "Text me when it's ready"
-        },
+            "updates-text"
+        }),
         text_checked: !typed("text_me").is_empty(),
         email_checked: !typed("email_me").is_empty(),
         email_value: typed("email").to_owned(),
         email_error: errors
             .iter()
-            .find(|e| e.field == "email")
-            .map(|e| e.message.clone()),
+            .find(|(field, _)| *field == "email")
+            .map(|(_, message)| message.clone()),
     });
     // "Error: …" first in the title, so a screen reader hears it on arrival.
     let page_title = if errors.is_empty() {
-        title.to_owned()
+        title.clone()
     } else {
-        format!("Error: {title}")
+        i18n::format(
+            lang,
+            "form-error-title",
+            &[("title", i18n::Arg::from(&title))],
+        )
     };
-    let meta = Meta::new(page_title, lead, format!("/requests/{}", kind.slug())).noindex();
+    let meta = Meta::new(
+        page_title,
+        lead.clone(),
+        format!("/requests/{}", kind.slug()),
+    )
+    .noindex()
+    .lang(lang);
     let page = FormPage {
         layout: site.layout(meta)?,
         kind: kind.slug(),

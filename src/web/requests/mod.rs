@@ -24,6 +24,8 @@ use self::form_page::form_page;
 pub use self::limit::{FULL_AFTER, Limit, Limiter, Limits, too_many};
 use super::render::{Layout, Meta, PageRequest, Rendered};
 use super::{AppError, AppState};
+use crate::content::Lang;
+use crate::i18n;
 use crate::requests::posted::{CallbackForm, CompoundingForm, RefillForm, TransferForm};
 use crate::requests::updates::UpdatesForm;
 use crate::requests::{self, Request, RequestForm};
@@ -34,27 +36,35 @@ const MAX_BODY: usize = 32 * 1024;
 /// Longest value a link may fill in, in characters.
 const MAX_PREFILL: usize = 200;
 
-/// One route per form, each reading its own struct; any other kind is the site's 404.
+/// One route per form, each reading its own struct, in every language (`/es/requests/refill`
+/// is the same form in Spanish); any other kind is the site's 404.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/requests/callback",
-            get(show::<CallbackForm>).post(submit::<CallbackForm>),
-        )
-        .route(
-            "/requests/refill",
-            get(show::<RefillForm>).post(submit::<RefillForm>),
-        )
-        .route(
-            "/requests/transfer",
-            get(show::<TransferForm>).post(submit::<TransferForm>),
-        )
-        .route(
-            "/requests/compounding",
-            get(show::<CompoundingForm>).post(submit::<CompoundingForm>),
-        )
-        .route("/requests/status", get(status::show).post(status::look_up))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+    let mut router = Router::new();
+    for lang in Lang::ALL {
+        let at = |path: &str| lang.path(path);
+        router = router
+            .route(
+                &at("/requests/callback"),
+                get(show::<CallbackForm>).post(submit::<CallbackForm>),
+            )
+            .route(
+                &at("/requests/refill"),
+                get(show::<RefillForm>).post(submit::<RefillForm>),
+            )
+            .route(
+                &at("/requests/transfer"),
+                get(show::<TransferForm>).post(submit::<TransferForm>),
+            )
+            .route(
+                &at("/requests/compounding"),
+                get(show::<CompoundingForm>).post(submit::<CompoundingForm>),
+            )
+            .route(
+                &at("/requests/status"),
+                get(status::show).post(status::look_up),
+            );
+    }
+    router.layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
 /// Fields a link may fill in (from a condition or the compounding table). Never patient data:
@@ -103,10 +113,11 @@ struct Posted<F> {
 #[template(path = "request_received.html")]
 struct ReceivedPage<'a> {
     layout: Layout<'a>,
-    noun: &'static str,
+    /// "We have your refill request".
+    heading: &'static str,
     reference: String,
     next: String,
-    /// What the patient asked to be told, when they did.
+    /// What the patient asked to be told (a message key), when they did.
     told: &'static str,
     /// The status page asks for the date of birth (refill, transfer), else the phone's last
     /// four digits.
@@ -118,8 +129,8 @@ struct ReceivedPage<'a> {
 #[template(path = "request_problem.html")]
 struct ProblemPage<'a> {
     layout: Layout<'a>,
-    title: &'static str,
-    message: &'static str,
+    title: String,
+    message: String,
 }
 
 async fn show<F: RequestForm>(
@@ -129,16 +140,15 @@ async fn show<F: RequestForm>(
 ) -> Response {
     let Ok(Query(prefill)) = prefill else {
         return problem(
-            &page.site,
+            (&page.site, page.lang),
             StatusCode::BAD_REQUEST,
-            "This form could not be opened",
-            "The address of this form is not one we can read. Please open it from our website — or call us.",
+            "problem-unreadable-link",
         );
     };
     let token = state.form_tokens().mint();
     respond(
         form_page(
-            &page.site,
+            (&page.site, page.lang),
             F::KIND,
             &|name| prefill.value(name),
             Vec::new(),
@@ -162,13 +172,14 @@ async fn submit<F: RequestForm>(
         return limit::too_many(wait, crate::metrics::Limit::RequestForm);
     }
     let site = &page.site;
+    let lang = page.lang;
     let posted = match posted {
         Ok(Form(posted)) => posted,
         Err(rejection) => {
             // Too large, not a form, or a field sent twice. The rejection's text is not logged:
             // it could quote what was sent.
             tracing::info!(status = %rejection.status(), "refused a request form that could not be read");
-            return unreadable(site, rejection.status());
+            return unreadable((site, lang), rejection.status());
         }
     };
     if let Err(reason) = csrf::check(
@@ -181,20 +192,10 @@ async fn submit<F: RequestForm>(
             reason,
             "refused a request form without a valid CSRF token or origin"
         );
-        return problem(
-            site,
-            StatusCode::FORBIDDEN,
-            "This form has expired",
-            "For your security, forms must be sent from this website's own page. Please go back, reload the form and send it again — or call us.",
-        );
+        return problem((site, lang), StatusCode::FORBIDDEN, "problem-expired");
     }
     if !posted.website.trim().is_empty() {
-        return problem(
-            site,
-            StatusCode::BAD_REQUEST,
-            "Your request could not be sent",
-            "Something about this submission looked automated. Please call us instead.",
-        );
+        return problem((site, lang), StatusCode::BAD_REQUEST, "problem-automated");
     }
     let Ok(pack) = site.pack() else {
         return page.not_found();
@@ -213,7 +214,7 @@ async fn submit<F: RequestForm>(
     match parsed {
         Err(errors) => respond(
             form_page(
-                site,
+                (site, lang),
                 kind,
                 &|name| updates.value(name).unwrap_or_else(|| form.value(name)),
                 errors,
@@ -243,6 +244,7 @@ async fn submit<F: RequestForm>(
                 state.keys(),
                 (&request, &updates),
                 (&location, &place.name),
+                lang,
                 state.notification_channels(),
                 now,
             )
@@ -251,7 +253,12 @@ async fn submit<F: RequestForm>(
                 Ok(reference) => {
                     tracing::info!(%reference, kind = kind.slug(), location = %location, "request received");
                     respond(
-                        received_page(site, (&request, &updates), reference.to_string(), place),
+                        received_page(
+                            (site, lang),
+                            (&request, &updates),
+                            reference.to_string(),
+                            place,
+                        ),
                         StatusCode::OK,
                         None,
                     )
@@ -265,10 +272,9 @@ async fn submit<F: RequestForm>(
                         "cannot store a request"
                     );
                     problem(
-                        site,
+                        (site, lang),
                         StatusCode::SERVICE_UNAVAILABLE,
-                        "Your request was not sent",
-                        "We could not save it just now, so it has not reached us. Please try again in a minute, or call us.",
+                        "problem-unsaved",
                     )
                 }
             }
@@ -283,27 +289,30 @@ fn offered(state: &AppState) -> (bool, bool) {
 }
 
 fn received_page(
-    site: &Rendered,
+    (site, lang): (&Rendered, Lang),
     (request, updates): (&Request, &requests::Updates),
     reference: String,
     place: &crate::content::Location,
 ) -> Result<String, AppError> {
+    let location = i18n::Arg::from(&place.name);
     let next = match site.status(place) {
-        Some(status) if status.open => format!(
-            "{} is open now ({}). We will call you today.",
-            place.name, status.detail
-        ),
-        Some(status) if !status.detail.is_empty() => {
-            let when = status
-                .detail
-                .strip_prefix("opens ")
-                .unwrap_or(&status.detail);
-            format!(
-                "{} is closed now. We open {when}; we will call you then.",
-                place.name
+        Some(status) if status.open => {
+            let detail = crate::web::render::open_detail(lang, status);
+            i18n::format(
+                lang,
+                "received-open",
+                &[("location", location), ("detail", i18n::Arg::from(&detail))],
             )
         }
-        _ => "We will call you during opening hours.".to_owned(),
+        Some(status) if status.next.is_some() => {
+            let detail = crate::web::render::open_detail(lang, status);
+            i18n::format(
+                lang,
+                "received-closed",
+                &[("location", location), ("detail", i18n::Arg::from(&detail))],
+            )
+        }
+        _ => i18n::text(lang, "received-hours"),
     };
     let schedule_two = matches!(
         request,
@@ -313,20 +322,26 @@ fn received_page(
         }
     );
     let meta = Meta::new(
-        "Request received",
-        "We have your request.",
+        i18n::text(lang, "received-title"),
+        i18n::text(lang, "received-description"),
         "/requests/received",
     )
-    .noindex();
+    .noindex()
+    .lang(lang);
     let told = match (updates.text, updates.email.is_some()) {
-        (true, true) => "We will text and e-mail you when there is news.",
-        (true, false) => "We will text you when there is news.",
-        (false, true) => "We will e-mail you when there is news.",
+        (true, true) => "received-told-both",
+        (true, false) => "received-told-text",
+        (false, true) => "received-told-email",
         (false, false) => "",
     };
     let page = ReceivedPage {
         layout: site.layout(meta)?,
-        noun: request.kind().noun(),
+        heading: match request.kind() {
+            requests::Kind::Callback => "received-callback",
+            requests::Kind::Refill => "received-refill",
+            requests::Kind::Transfer => "received-transfer",
+            requests::Kind::Compounding => "received-compounding",
+        },
         reference,
         next,
         told,
@@ -337,24 +352,25 @@ fn received_page(
 }
 
 /// The page for a post that is not a readable form (too large, not a form, a field sent twice).
-fn unreadable(site: &Rendered, status: StatusCode) -> Response {
-    problem(
-        site,
-        status,
-        "Your request could not be sent",
-        "This form could not be read. Please go back, reload the form and send it again — or call us.",
-    )
+fn unreadable(page: (&Rendered, Lang), status: StatusCode) -> Response {
+    problem(page, status, "problem-unreadable")
 }
 
-/// A page with a title and one message, for a form that was refused.
+/// A page with a title and one message, for a form that was refused: `message` is the key of
+/// the message, and `<message>-title` of its title.
 pub(super) fn problem(
-    site: &Rendered,
+    (site, lang): (&Rendered, Lang),
     status: StatusCode,
-    title: &'static str,
     message: &'static str,
 ) -> Response {
+    let title = i18n::text(lang, &format!("{message}-title"));
+    let message = i18n::text(lang, message);
     let html = site
-        .layout(Meta::new(title, message, "/requests").noindex())
+        .layout(
+            Meta::new(title.clone(), message.clone(), "/requests")
+                .noindex()
+                .lang(lang),
+        )
         .and_then(|layout| {
             Ok(ProblemPage {
                 layout,

@@ -1,4 +1,5 @@
 //! What each request form asks, in order: labels, hints, input types and `autocomplete` tokens.
+//! Labels and hints are message keys (`locales/*/forms.ftl`), worded in the page's language.
 //! The rules themselves live in `requests::fields`; this is only how the questions are shown.
 
 use crate::requests::Kind;
@@ -11,6 +12,7 @@ pub enum Input {
     /// A date typed as MM/DD/YYYY (a text input: date pickers are slow for a birth date).
     Date,
     TextArea,
+    /// (value, message key) pairs.
     Radios(&'static [(&'static str, &'static str)]),
     /// The pharmacy's locations.
     Location,
@@ -21,6 +23,7 @@ pub enum Input {
 #[derive(Debug, Clone, Copy)]
 pub struct Question {
     pub name: &'static str,
+    /// Message keys; `hint` is "" for none.
     pub label: &'static str,
     pub hint: &'static str,
     pub input: Input,
@@ -46,26 +49,26 @@ const fn ask(
     }
 }
 
-const NAME: Question = ask("name", "Full name", "", Input::Text, "name", true);
+const NAME: Question = ask("name", "field-name", "", Input::Text, "name", true);
 const PHONE: Question = ask(
     "phone",
-    "Phone number",
-    "10 digits, like 310 555 0134. We call from the pharmacy's number.",
+    "field-phone",
+    "field-phone-hint",
     Input::Tel,
     "tel",
     true,
 );
 const BIRTH: Question = ask(
     "date_of_birth",
-    "Date of birth",
-    "For example 03/14/1980. We use it to find your records.",
+    "field-date_of_birth",
+    "field-date_of_birth-hint",
     Input::Date,
     "bday",
     true,
 );
 const LOCATION: Question = ask(
     "location",
-    "Pharmacy location",
+    "field-location",
     "",
     Input::Location,
     "off",
@@ -77,7 +80,7 @@ const CALLBACK: &[Question] = &[
     PHONE,
     ask(
         "best_time",
-        "When should we call?",
+        "field-best_time",
         "",
         Input::Radios(BestTime::OPTIONS),
         "off",
@@ -85,7 +88,7 @@ const CALLBACK: &[Question] = &[
     ),
     ask(
         "topic",
-        "What is it about?",
+        "field-topic",
         "",
         Input::Radios(Topic::OPTIONS),
         "off",
@@ -93,8 +96,8 @@ const CALLBACK: &[Question] = &[
     ),
     ask(
         "message",
-        "Anything we should know before we call (optional)",
-        "Up to 1,000 characters.",
+        "field-message-callback",
+        "field-up-to-1000",
         Input::TextArea,
         "off",
         false,
@@ -108,8 +111,8 @@ const REFILL: &[Question] = &[
     PHONE,
     ask(
         "prescriptions",
-        "Prescription numbers",
-        "From the label, like 6012345. Put each number on its own line or separate them with commas.",
+        "field-prescriptions",
+        "field-prescriptions-hint",
         Input::TextArea,
         "off",
         true,
@@ -117,7 +120,7 @@ const REFILL: &[Question] = &[
     LOCATION,
     ask(
         "fulfilment",
-        "Pickup or delivery?",
+        "field-fulfilment",
         "",
         Input::Radios(Fulfilment::OPTIONS),
         "off",
@@ -125,8 +128,8 @@ const REFILL: &[Question] = &[
     ),
     ask(
         "notes",
-        "Notes (optional)",
-        "Up to 1,000 characters.",
+        "field-notes",
+        "field-up-to-1000",
         Input::TextArea,
         "off",
         false,
@@ -139,35 +142,32 @@ const TRANSFER: &[Question] = &[
     PHONE,
     ask(
         "current_pharmacy",
-        "Pharmacy that has your prescriptions now",
-        "Its name and town, like “Main Street Drugs, Pasadena”.",
+        "field-current_pharmacy",
+        "field-current_pharmacy-hint",
         Input::Text,
         "off",
         true,
     ),
     ask(
         "current_pharmacy_phone",
-        "That pharmacy's phone number",
-        "10 digits, like 626 555 0199.",
+        "field-current_pharmacy_phone",
+        "field-current_pharmacy_phone-hint",
         Input::Tel,
         "off",
         true,
     ),
     ask(
         "medications",
-        "Medicines to transfer",
-        "One medicine per row, as written on the label, like “baclofen 10 mg”. Add the \
-         prescription number if you have it; if you have more than five, call us.",
+        "field-medications",
+        "field-medications-hint",
         Input::Medicines,
         "off",
         true,
     ),
     ask(
         "controlled",
-        "Is any of these medicines a controlled substance?",
-        "Schedule II prescriptions cannot be transferred by law: for those we need a new \
-         prescription from your prescriber. Schedule III to V prescriptions can be transferred \
-         once.",
+        "field-controlled",
+        "field-controlled-hint",
         Input::Radios(Controlled::OPTIONS),
         "off",
         true,
@@ -178,7 +178,7 @@ const TRANSFER: &[Question] = &[
 const COMPOUNDING: &[Question] = &[
     ask(
         "asker",
-        "Who is asking?",
+        "field-asker",
         "",
         Input::Radios(Asker::OPTIONS),
         "off",
@@ -188,32 +188,32 @@ const COMPOUNDING: &[Question] = &[
     PHONE,
     ask(
         "ingredients",
-        "Medicine or ingredients",
-        "For example “ketoprofen” or “baclofen and cyclobenzaprine”.",
+        "field-ingredients",
+        "field-ingredients-hint",
         Input::Text,
         "off",
         true,
     ),
     ask(
         "dosage_form",
-        "Form (optional)",
-        "For example cream, gel, capsule or troche.",
+        "field-dosage_form",
+        "field-dosage_form-hint",
         Input::Text,
         "off",
         false,
     ),
     ask(
         "strength",
-        "Strength, if known (optional)",
-        "For example 10%.",
+        "field-strength",
+        "field-strength-hint",
         Input::Text,
         "off",
         false,
     ),
     ask(
         "message",
-        "Your question (optional)",
-        "Up to 1,000 characters.",
+        "field-message-compounding",
+        "field-up-to-1000",
         Input::TextArea,
         "off",
         false,
@@ -230,25 +230,38 @@ pub fn questions(kind: Kind) -> &'static [Question] {
     }
 }
 
-/// The page title and the sentence under it.
+/// The messages of the page title and the sentence under it.
 pub fn heading(kind: Kind) -> (&'static str, &'static str) {
     match kind {
-        Kind::Callback => (
-            "Ask us to call you back",
-            "A pharmacist or technician will call you during opening hours.",
-        ),
-        Kind::Refill => (
-            "Request a refill",
-            "We will get it ready and call you if anything needs your prescriber.",
-        ),
-        Kind::Transfer => (
-            "Transfer a prescription to us",
-            "We contact your current pharmacy for you; it usually takes one to two business days.",
-        ),
-        Kind::Compounding => (
-            "Ask about a compounded medicine",
-            "A pharmacist will call to talk through what can be made and what your prescriber \
-             needs to send.",
-        ),
+        Kind::Callback => ("form-callback-title", "form-callback-lead"),
+        Kind::Refill => ("form-refill-title", "form-refill-lead"),
+        Kind::Transfer => ("form-transfer-title", "form-transfer-lead"),
+        Kind::Compounding => ("form-compounding-title", "form-compounding-lead"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every question, hint, choice and heading is a message in both languages.
+    #[test]
+    fn every_question_is_worded_in_every_language() {
+        let mut missing = Vec::new();
+        for kind in Kind::ALL {
+            let (title, lead) = heading(kind);
+            let mut keys = vec![title, lead];
+            for question in questions(kind) {
+                keys.extend([question.label, question.hint]);
+                if let Input::Radios(options) = question.input {
+                    keys.extend(options.iter().map(|(_, key)| *key));
+                }
+            }
+            missing.extend(
+                keys.into_iter()
+                    .filter(|key| !key.is_empty() && !crate::i18n::has(key)),
+            );
+        }
+        assert!(missing.is_empty(), "{missing:?}");
     }
 }

@@ -15,13 +15,16 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::{csrf, limit, problem, respond};
-use crate::content::{Location, Site, clock, weekday_name};
+use crate::content::Change;
+use crate::content::{Lang, Location, Site, weekday_name};
+use crate::i18n::{self, Arg};
 use crate::requests::status::{self, Lookup};
 use crate::requests::{Reference, updates};
 use crate::staff::audit::{Actor, Entry};
 use crate::store::{RequestStanding, RequestStatus};
 use crate::web::AppState;
-use crate::web::render::{Meta, PageRequest, Rendered};
+use crate::web::render::clock_in as clock;
+use crate::web::render::{Meta, PageRequest, Rendered, open_detail};
 use crate::web::requests::Limit;
 
 /// The longest reference or fact read; anything longer is not one.
@@ -55,7 +58,7 @@ enum Answer {
 struct StatusPage<'a> {
     layout: crate::web::render::Layout<'a>,
     reference: String,
-    fact_error: Option<&'static str>,
+    fact_error: Option<String>,
     token: &'a str,
     found: Option<(String, String)>,
     no_match: bool,
@@ -65,7 +68,7 @@ struct StatusPage<'a> {
 }
 
 fn page(
-    site: &Rendered,
+    (site, lang): (&Rendered, Lang),
     (reference, fact_error): (&str, Option<&'static str>),
     answer: Answer,
     token: &str,
@@ -78,21 +81,23 @@ fn page(
         Answer::NoMatch => (None, true, false),
         Answer::Locked => (None, false, true),
     };
+    let title = i18n::text(lang, "status-title");
     let title = if fact_error.is_some() {
-        "Error: Check a request's status"
+        i18n::format(lang, "form-error-title", &[("title", Arg::from(&title))])
     } else {
-        "Check a request's status"
+        title
     };
     let meta = Meta::new(
         title,
-        "Where your request stands, with its reference.",
+        i18n::text(lang, "status-description"),
         "/requests/status",
     )
-    .noindex();
+    .noindex()
+    .lang(lang);
     Ok(StatusPage {
         layout: site.layout(meta)?,
         reference: reference.chars().take(MAX_TYPED).collect(),
-        fact_error,
+        fact_error: fact_error.map(|key| i18n::text(lang, key)),
         token,
         found,
         no_match,
@@ -114,7 +119,12 @@ pub(super) async fn show(
     let reference = Reference::parse(&reference).map_or_else(String::new, |r| r.to_string());
     let token = state.form_tokens().mint();
     respond(
-        page(&page_request.site, (&reference, None), Answer::None, &token),
+        page(
+            (&page_request.site, page_request.lang),
+            (&reference, None),
+            Answer::None,
+            &token,
+        ),
         StatusCode::OK,
         Some(csrf::cookie(&token, state.secure())),
     )
@@ -127,7 +137,7 @@ pub(super) async fn look_up(
     headers: HeaderMap,
     posted: Result<Form<Posted>, FormRejection>,
 ) -> Response {
-    let site = &page_request.site;
+    let site = (&*page_request.site, page_request.lang);
     if let Err(wait) = state.take_token(Limit::Requests, peer.ip()).await {
         return limit::too_many(wait, crate::metrics::Limit::RequestForm);
     }
@@ -142,12 +152,7 @@ pub(super) async fn look_up(
     )
     .is_err()
     {
-        return problem(
-            site,
-            StatusCode::FORBIDDEN,
-            "This form has expired",
-            "For your security, forms must be sent from this website's own page. Please go back, reload the page and try again — or call us.",
-        );
+        return problem(site, StatusCode::FORBIDDEN, "problem-expired");
     }
     let now = state.now();
     let today = Timestamp::from_millisecond(now)
@@ -170,12 +175,10 @@ pub(super) async fn look_up(
         if let Err(error) = audit("unreadable fact").record(store, now).await {
             return unavailable(site, &error);
         }
-        let message = "Enter your date of birth, like 03/14/1980, or the last 4 digits of your \
-                       phone number";
         return respond(
             page(
                 site,
-                (&posted.reference, Some(message)),
+                (&posted.reference, Some("error-fact")),
                 Answer::None,
                 &posted.csrf_token,
             ),
@@ -194,12 +197,16 @@ pub(super) async fn look_up(
     }
     let (answer, code) = match lookup {
         Lookup::Found(standing) => {
-            let pack = match site.pack() {
+            let pack = match site.0.pack() {
                 Ok(pack) => pack,
                 Err(_) => return page_request.not_found(),
             };
-            let (headline, next) =
-                words(&pack.site, &standing, now, state.staff_policy().overdue_ms);
+            let (headline, next) = words(
+                (&pack.site, site.1),
+                &standing,
+                now,
+                state.staff_policy().overdue_ms,
+            );
             (Answer::Found(headline, next), StatusCode::OK)
         }
         Lookup::NoMatch => (Answer::NoMatch, StatusCode::OK),
@@ -212,18 +219,18 @@ pub(super) async fn look_up(
     )
 }
 
-fn unavailable(site: &Rendered, error: &crate::store::StoreError) -> Response {
+fn unavailable(site: (&Rendered, Lang), error: &crate::store::StoreError) -> Response {
     tracing::error!(error = %error, "cannot look up a request's status");
-    problem(
-        site,
-        StatusCode::SERVICE_UNAVAILABLE,
-        "We could not check just now",
-        "Please try again in a minute — or call us.",
-    )
+    problem(site, StatusCode::SERVICE_UNAVAILABLE, "problem-lookup")
 }
 
-/// The status in words, and what happens next.
-fn words(site: &Site, standing: &RequestStanding, now: i64, overdue_ms: i64) -> (String, String) {
+/// The status in words in `lang`, and what happens next.
+fn words(
+    (site, lang): (&Site, Lang),
+    standing: &RequestStanding,
+    now: i64,
+    overdue_ms: i64,
+) -> (String, String) {
     let Some(place) = site
         .locations
         .iter()
@@ -233,60 +240,77 @@ fn words(site: &Site, standing: &RequestStanding, now: i64, overdue_ms: i64) -> 
         return (standing.status.label().to_owned(), String::new());
     };
     let phone = place.phone.to_string();
+    let (phone, location) = (Arg::from(&phone), Arg::from(&place.name));
+    let say = |key: &str, args: &[(&str, Arg<'_>)]| i18n::format(lang, key, args);
     let at = Timestamp::from_millisecond(now).unwrap_or(Timestamp::UNIX_EPOCH);
     match standing.status {
         RequestStatus::New | RequestStatus::InProgress => {
-            let headline = format!("Received at {}", place.name);
-            let next = match call_by(place, standing.created_at, overdue_ms, now) {
-                Some(when) => format!("We'll call you by {when}."),
-                None => {
-                    format!("We'll call you as soon as we can. You can also call us at {phone}.")
-                }
+            let headline = say("status-received", &[("location", location)]);
+            let next = match call_by((place, lang), standing.created_at, overdue_ms, now) {
+                Some(when) => say("status-call-by", &[("when", Arg::from(&when))]),
+                None => say("status-call-soon", &[("phone", phone)]),
             };
             (headline, next)
         }
         RequestStatus::Ready => {
             let open = place.status_at(at);
-            let headline = if open.open {
-                format!(
-                    "Ready for pickup at {} until {}",
-                    place.name,
-                    open.detail.trim_start_matches("closes at ")
-                )
-            } else {
-                format!("Ready for pickup at {}", place.name)
+            let closes = match open.next {
+                Some(Change::Closes(time)) if open.open => Some(time),
+                _ => None,
+            };
+            let headline = match closes {
+                Some(time) => say(
+                    "status-ready-until",
+                    &[
+                        ("location", location),
+                        ("time", Arg::from(&clock(lang, time))),
+                        ("hour", Arg::Num(hour12(time))),
+                    ],
+                ),
+                None => say("status-ready", &[("location", location)]),
             };
             let next = if open.open {
-                "If you asked for delivery, we will call to arrange it.".to_owned()
+                say("status-ready-delivery", &[])
             } else {
-                format!(
-                    "We are closed now and {}. If you asked for delivery, we will call to arrange it.",
-                    open.detail
-                )
+                let detail = open_detail(lang, &open);
+                say("status-ready-closed", &[("detail", Arg::from(&detail))])
             };
             (headline, next)
         }
         RequestStatus::NeedToTalk => (
-            format!("We need to talk to you — please call {phone}"),
-            format!(
-                "Call {} during opening hours and say your reference.",
-                place.name
-            ),
+            say("status-need-to-talk", &[("phone", phone)]),
+            say("status-need-to-talk-next", &[("location", location)]),
         ),
         RequestStatus::CannotFill => (
-            format!("We could not fill this — please call {phone}"),
-            "We can tell you why and what you can do next.".to_owned(),
+            say("status-cannot-fill", &[("phone", phone)]),
+            say("status-cannot-fill-next", &[]),
         ),
         RequestStatus::Done => (
-            "Done — this request is complete".to_owned(),
-            format!("Questions? Call {} at {phone}.", place.name),
+            say("status-done", &[]),
+            say(
+                "status-done-next",
+                &[("location", location), ("phone", phone)],
+            ),
         ),
     }
 }
 
-/// "11 am", "11 am tomorrow", "10:30 am on Monday": when the request becomes overdue, counted
-/// in the location's opening hours as staff reminders are — `None` once that has passed.
-fn call_by(place: &Location, created: i64, overdue_ms: i64, now: i64) -> Option<String> {
+fn hour12(time: jiff::civil::Time) -> i64 {
+    match time.hour() % 12 {
+        0 => 12,
+        h => i64::from(h),
+    }
+}
+
+/// "11 am", "11 am tomorrow", "10:30 am on Monday" (in `lang`): when the request becomes
+/// overdue, counted in the location's opening hours as staff reminders are — `None` once that
+/// has passed.
+fn call_by(
+    (place, lang): (&Location, Lang),
+    created: i64,
+    overdue_ms: i64,
+    now: i64,
+) -> Option<String> {
     let from = Timestamp::from_millisecond(created).ok()?;
     let open_until = |ms: i64| {
         Timestamp::from_millisecond(ms)
@@ -319,12 +343,22 @@ fn call_by(place: &Location, created: i64, overdue_ms: i64, now: i64) -> Option<
         .ok()?
         .to_zoned_datetime(tz)
         .date();
-    let time = clock(due.time());
-    Some(if due.date() == today {
-        time
+    let time = clock(lang, due.time());
+    let day = i18n::text(lang, &weekday_name(due.date().weekday()).to_lowercase());
+    let key = if due.date() == today {
+        "status-when-today"
     } else if today.tomorrow().ok() == Some(due.date()) {
-        format!("{time} tomorrow")
+        "status-when-tomorrow"
     } else {
-        format!("{time} on {}", weekday_name(due.date().weekday()))
-    })
+        "status-when-day"
+    };
+    Some(i18n::format(
+        lang,
+        key,
+        &[
+            ("time", Arg::from(&time)),
+            ("hour", Arg::Num(hour12(due.time()))),
+            ("day", Arg::from(&day)),
+        ],
+    ))
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::session::{Staff, now_ms};
 use super::{StaffLayout, page};
+use crate::content::Lang;
 use crate::requests::{self, Kind};
 use crate::store::{RequestFilter, RequestStatus, RequestSummary};
 use crate::web::{AppError, AppState};
@@ -81,6 +82,9 @@ struct Row {
     status_label: String,
     assigned: String,
     overdue: bool,
+    /// "Spanish" when the patient wrote from a Spanish page (their messages go out in it);
+    /// empty for English.
+    prefers: &'static str,
 }
 
 fn rows(state: &AppState, site: &crate::content::Site, summaries: &[RequestSummary]) -> Vec<Row> {
@@ -116,6 +120,10 @@ fn rows(state: &AppState, site: &crate::content::Site, summaries: &[RequestSumma
             overdue: s.status == RequestStatus::New && waited(s) > overdue_ms,
             status: s.status.slug().to_owned(),
             assigned: s.assigned_to.clone().unwrap_or_default(),
+            prefers: match Lang::parse(&s.lang) {
+                Some(Lang::En) | None => "",
+                Some(lang) => lang.english_name(),
+            },
         })
         .collect()
 }
@@ -369,6 +377,7 @@ pub async fn detail(
         created_at: stored.request.created_at,
         updated_at: None,
         assigned_to: stored.assigned_to.clone(),
+        lang: stored.request.lang.clone(),
     };
     let row = rows(&state, &pack.site, std::slice::from_ref(&summary))
         .pop()

@@ -51,8 +51,14 @@ pub async fn panel(
         .iter()
         .filter(|status| status.tells_patient())
         .filter_map(|status| {
-            messages::compose(site, *status, (reference, &standing.location), public_url)
-                .map(|words| (status.label(), messages::as_text(&words)))
+            let lang = messages::lang_of(standing);
+            messages::compose(
+                (site, lang),
+                *status,
+                (reference, &standing.location),
+                public_url,
+            )
+            .map(|words| (status.label(), messages::as_text(&words, lang)))
         })
         .collect();
     let sent = state
