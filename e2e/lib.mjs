@@ -65,6 +65,11 @@ export const PAGES = [
   { path: '/es/locations', status: 200 },
   { path: '/es/testimonials', status: 200 },
   { path: '/es/search?q=calambres', status: 200 },
+  { path: '/es/requests/callback', status: 200 },
+  { path: '/es/requests/refill', status: 200 },
+  { path: '/es/requests/transfer', status: 200 },
+  { path: '/es/requests/compounding?ingredients=ketoprofeno', status: 200 },
+  { path: '/es/requests/status?reference=R-7KQ3-9M', status: 200 },
   { path: '/es/conditions/calambre', status: 404 },
 ];
 

@@ -82,3 +82,46 @@ for (const javaScriptEnabled of [true, false]) {
     });
   }
 }
+
+// The same on the Spanish site, JavaScript off: from the Spanish cramps page a patient asks for a
+// refill, reads the problems in Spanish, sends it, gets a reference, and checks its status in
+// Spanish with that reference and their date of birth.
+test('Spanish refill from the cramps page, JavaScript off, ends with a reference', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/es/conditions/foot-and-leg-cramps`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  await page.getByRole('link', { name: 'Pedir un resurtido' }).first().click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, '/es/requests/refill');
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+
+  await page.getByRole('button', { name: 'Enviar solicitud' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.title(), /^Error: Pedir un resurtido/);
+  const summary = page.locator('.error-summary');
+  assert.match(await summary.textContent(), /Hay un problema/);
+  assert.match(await summary.textContent(), /Escriba su nombre completo/);
+
+  await page.getByLabel('Nombre completo', { exact: true }).fill('Ana Lima');
+  await page.getByLabel('Fecha de nacimiento', { exact: true }).fill('03/14/1980');
+  await page.getByLabel('Número de teléfono', { exact: true }).fill('310 555 0101');
+  await page.getByLabel('Números de receta', { exact: true }).fill('6012345');
+  await page.getByLabel(/^Denver Highlands/).first().check();
+  await page.getByLabel('La recojo yo', { exact: true }).check();
+  await page.getByRole('button', { name: 'Enviar solicitud' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('h1').textContent(), /Recibimos su pedido de resurtido/);
+  const reference = (await page.locator('.reference').textContent()).trim();
+  assert.match(reference, /^R-[3-9A-Y]{4}-[3-9A-Y]{2}$/);
+
+  await page.getByRole('link', { name: 'la página de estado de solicitudes' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, '/es/requests/status');
+  assert.equal(await page.getByLabel('Número de referencia').inputValue(), reference, 'the reference is filled in');
+  await page.getByLabel(/^Su fecha de nacimiento/).fill('03141980');
+  await page.getByRole('button', { name: 'Consultar el estado' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.confirmation h2').textContent(), /^Recibida en Denver Highlands/);
+  await context.close();
+});

@@ -35,6 +35,7 @@ mod search;
 mod server;
 mod sign_in;
 mod spanish;
+mod spanish_requests;
 mod staff;
 mod status_page;
 mod store_contract;

@@ -88,15 +88,15 @@ async fn fake_provider() -> (u16, Arc<Provider>) {
     (port, provider)
 }
 
-struct Loop {
-    app: TestApp,
-    clock: Arc<ManualClock>,
+pub(crate) struct Loop {
+    pub(crate) app: TestApp,
+    pub(crate) clock: Arc<ManualClock>,
     provider: Arc<Provider>,
     mail: Arc<Mutex<Vec<String>>>,
 }
 
 impl Loop {
-    async fn start(backend: Backend) -> Self {
+    pub(crate) async fn start(backend: Backend) -> Self {
         let (sms_port, provider) = fake_provider().await;
         let smtp_port = free_port();
         let mail = Arc::new(Mutex::new(Vec::new()));
@@ -146,12 +146,12 @@ impl Loop {
         reference
     }
 
-    fn texts(&self) -> Vec<(String, String)> {
+    pub(crate) fn texts(&self) -> Vec<(String, String)> {
         self.provider.accepted.lock().unwrap().clone()
     }
 
     /// The e-mails to the patient (the team's notifications left out), soft line breaks undone.
-    fn patient_mail(&self) -> Vec<String> {
+    pub(crate) fn patient_mail(&self) -> Vec<String> {
         self.mail
             .lock()
             .unwrap()
@@ -162,7 +162,7 @@ impl Loop {
     }
 
     /// Moves the clock on (retries are due by it) until `done`, for at most 20 s.
-    async fn wait_for(&self, what: &str, done: impl Fn(&Self) -> bool) {
+    pub(crate) async fn wait_for(&self, what: &str, done: impl Fn(&Self) -> bool) {
         let started = Instant::now();
         while !done(self) {
             assert!(
@@ -189,7 +189,7 @@ async fn session_page(app: &TestApp, path: &str) -> String {
 
 /// 10:00 or 22:00 in Denver on the most recent day that is not after the real time (staff
 /// sessions are made with the real time, so the test's clock must not run ahead of it).
-fn denver_at(hour: i8) -> i64 {
+pub(crate) fn denver_at(hour: i8) -> i64 {
     let tz = jiff::tz::TimeZone::get("America/Denver").unwrap();
     let now = jiff::Timestamp::now().to_zoned_datetime(tz.clone());
     let mut day = now.date();

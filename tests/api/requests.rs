@@ -43,7 +43,12 @@ pub(crate) struct Session {
 }
 
 pub(crate) async fn open_form(app: &Web, kind: &str) -> Session {
-    let response = app.get(&format!("/requests/{kind}")).await;
+    open_form_at(app, &format!("/requests/{kind}")).await
+}
+
+/// The form at `path` (`/es/requests/refill`).
+pub(crate) async fn open_form_at(app: &Web, path: &str) -> Session {
+    let response = app.get(path).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let set_cookie = response.headers()["set-cookie"]
@@ -75,11 +80,21 @@ pub(crate) async fn post(
     session: &Session,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
+    post_at(app, &format!("/requests/{kind}"), session, fields).await
+}
+
+/// Posts `fields` (plus the session's token) to `path` with this site's Origin.
+pub(crate) async fn post_at(
+    app: &Web,
+    path: &str,
+    session: &Session,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let mut all = vec![("csrf_token", session.token.as_str())];
     all.extend_from_slice(fields);
     post_raw(
         app,
-        kind,
+        path,
         Some(&session.cookie),
         Some(&app.address),
         encode(&all),
@@ -89,14 +104,14 @@ pub(crate) async fn post(
 
 async fn post_raw(
     app: &Web,
-    kind: &str,
+    path: &str,
     cookie: Option<&str>,
     origin: Option<&str>,
     body: String,
 ) -> reqwest::Response {
     let mut request = app
         .client
-        .post(format!("{}/requests/{kind}", app.address))
+        .post(format!("{}{path}", app.address))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body);
     if let Some(cookie) = cookie {
@@ -344,7 +359,7 @@ async fn posts_without_the_token_or_from_elsewhere_are_refused() {
         ),
     ];
     for (cookie, origin, case) in cases {
-        let response = post_raw(&web, "callback", cookie, origin, body.clone()).await;
+        let response = post_raw(&web, "/requests/callback", cookie, origin, body.clone()).await;
         assert_eq!(response.status(), 403, "{case}");
         assert!(
             response

@@ -30,7 +30,7 @@ const PAGES: &[&str] = &[
     "/conditions/no-such-page",
 ];
 
-async fn text(app: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn text(app: &TestApp, path: &str) -> (u16, String) {
     let response = app.get(path).await;
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
@@ -283,7 +283,7 @@ fn urlencode(text: &str) -> String {
 /// What a patient reads: text between tags and the `placeholder`, `aria-label` and `alt`
 /// attributes, with `<script>` and `<style>` left out — and on a Spanish page anything marked
 /// `lang="en"` — entities decoded, white space collapsed.
-fn segments(html: &str, skip_english: bool) -> Vec<String> {
+pub(crate) fn segments(html: &str, skip_english: bool) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = html;
     // Names of open elements marked English (or script/style), with their nesting depth.
@@ -355,7 +355,7 @@ fn push_text(out: &mut Vec<String>, text: &str) {
 }
 
 /// The same in both languages by nature: names, addresses, phone numbers, brands, codes.
-fn data_values(pack: &ContentPack) -> Vec<String> {
+pub(crate) fn data_values(pack: &ContentPack) -> Vec<String> {
     let mut values = vec![pack.site.name.clone()];
     for location in &pack.site.locations {
         values.extend([
@@ -395,13 +395,14 @@ fn data_values(pack: &ContentPack) -> Vec<String> {
         values.extend(medication.meta.sources.iter().map(|s| s.url.to_string()));
     }
     // Words Spanish shares with English, and a drug name spelled alike in both.
-    values.extend(["No", "psyllium", "gel", "enema", "aura", "English"].map(str::to_owned));
+    values
+        .extend(["No", "psyllium", "gel", "enema", "aura", "English", "Error"].map(str::to_owned));
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values
 }
 
 /// Whether `segment` still has letters once the data values are taken out.
-fn has_words(segment: &str, allowed: &[String]) -> bool {
+pub(crate) fn has_words(segment: &str, allowed: &[String]) -> bool {
     let mut rest = segment.to_owned();
     for value in allowed {
         if !value.is_empty() {

@@ -1,0 +1,220 @@
+//! The request forms and the status page in Spanish: every question, problem, confirmation and
+//! answer in Spanish (compared against the English render, as for the other Spanish pages); a
+//! request sent from a Spanish page records its language, staff see that the patient prefers
+//! Spanish, and the patient's text and e-mail go out in Spanish with the Spanish status page.
+
+use std::collections::HashSet;
+
+use crate::helpers::{Backend, TestApp, sample_pack, spawn_app};
+use crate::patient_updates::{Loop, denver_at};
+use crate::requests::{Web, open_form_at, post_at, reference_in, valid};
+use crate::spanish::{data_values, has_words, segments, text};
+use crate::staff::session_for;
+
+const KINDS: [&str; 4] = ["callback", "refill", "transfer", "compounding"];
+
+/// `path` in `lang` ("" or "/es").
+fn at(lang: &str, path: &str) -> String {
+    format!("{lang}{path}")
+}
+
+/// A form posted from `lang`'s page: (status, page).
+async fn send(app: &TestApp, lang: &str, kind: &str, fields: &[(&str, &str)]) -> (u16, String) {
+    let web = Web::from(app);
+    let path = at(lang, &format!("/requests/{kind}"));
+    let session = open_form_at(&web, &path).await;
+    let response = post_at(&web, &path, &session, fields).await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The segments of `spanish` that are also on `english` and hold words that are not data.
+fn english_left(where_: &str, english: &str, spanish: &str, allowed: &[String]) -> Vec<String> {
+    let english: HashSet<String> = segments(english, false).into_iter().collect();
+    assert!(
+        english.len() > 20,
+        "{where_}: the English page's words were read"
+    );
+    segments(spanish, true)
+        .into_iter()
+        .filter(|segment| english.contains(segment) && has_words(segment, allowed))
+        .map(|segment| format!("{where_}: {segment:?}"))
+        .collect()
+}
+
+/// A field's problem, as the page shows it next to the field.
+fn problems(html: &str) -> Vec<&str> {
+    html.match_indices("<span class=\"visually-hidden\">Error:</span> ")
+        .map(|(at, found)| {
+            let rest = &html[at + found.len()..];
+            &rest[..rest.find('<').unwrap()]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_forms_their_problems_and_the_confirmation_leave_no_english() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let allowed = data_values(&sample_pack());
+    let mut left = Vec::new();
+    for kind in KINDS {
+        let path = format!("/requests/{kind}");
+        let (_, english) = text(&app, &path).await;
+        let (status, spanish) = text(&app, &at("/es", &path)).await;
+        assert_eq!(status, 200);
+        assert!(spanish.contains("<html lang=\"es\">"));
+        assert!(spanish.contains(&format!("action=\"/es/requests/{kind}\"")));
+        left.extend(english_left(
+            &at("/es", &path),
+            &english,
+            &spanish,
+            &allowed,
+        ));
+
+        // Sent empty, and sent with a wrong value in every field that has a rule.
+        for fields in [
+            vec![],
+            vec![
+                ("name", "x".repeat(101)),
+                ("phone", "call me".to_owned()),
+                ("date_of_birth", "2099-01-01".to_owned()),
+                ("prescriptions", "12".to_owned()),
+                ("medicine_1", String::new()),
+                ("rx_1", "7734251".to_owned()),
+                ("current_pharmacy_phone", "555".to_owned()),
+                ("location", "nowhere".to_owned()),
+            ],
+        ] {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (code, english) = send(&app, "", kind, &fields).await;
+            let (spanish_code, spanish) = send(&app, "/es", kind, &fields).await;
+            assert_eq!((code, spanish_code), (422, 422));
+            assert!(spanish.contains("<title>Error: "), "{kind}");
+            assert_eq!(problems(&english).len(), problems(&spanish).len());
+            assert!(
+                problems(&spanish).len() >= 4,
+                "{kind}: {:?}",
+                problems(&spanish)
+            );
+            for problem in problems(&spanish) {
+                assert!(!problems(&english).contains(&problem), "{kind}: {problem}");
+            }
+            left.extend(english_left(
+                &format!("{kind} problems"),
+                &english,
+                &spanish,
+                &allowed,
+            ));
+        }
+
+        let (_, english) = send(&app, "", kind, &valid(kind)).await;
+        let (code, spanish) = send(&app, "/es", kind, &valid(kind)).await;
+        assert_eq!(code, 200, "{spanish}");
+        let reference = reference_in(&spanish);
+        assert!(spanish.contains(&format!(
+            "href=\"/es/requests/status?reference={reference}\""
+        )));
+        left.extend(english_left(
+            &format!("{kind} received"),
+            &english,
+            &spanish,
+            &allowed,
+        ));
+    }
+    assert!(
+        left.is_empty(),
+        "English left on Spanish pages:\n{}",
+        left.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn the_status_page_answers_in_spanish() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let allowed = data_values(&sample_pack());
+    let (_, sent) = send(&app, "/es", "refill", &valid("refill")).await;
+    let reference = reference_in(&sent);
+    let web = Web::from(&app);
+    let mut pages = Vec::new();
+    for lang in ["", "/es"] {
+        let path = at(lang, "/requests/status");
+        let session = open_form_at(&web, &path).await;
+        let mut answers = Vec::new();
+        for fact in ["03/14/1980", "not a fact", "11/29/1961"] {
+            let response = post_at(
+                &web,
+                &path,
+                &session,
+                &[("reference", &reference), ("fact", fact)],
+            )
+            .await;
+            answers.push(response.text().await.unwrap());
+        }
+        pages.push(answers);
+    }
+    let (english, spanish) = (&pages[0], &pages[1]);
+    assert!(spanish[0].contains("<h2>Recibida en Denver Highlands</h2>"));
+    assert!(spanish[0].contains("Le llamaremos"));
+    assert!(spanish[1].contains("Escriba su fecha de nacimiento"));
+    assert!(spanish[2].contains("No encontramos esa solicitud"));
+    let mut left = Vec::new();
+    for (english, spanish) in english.iter().zip(spanish) {
+        left.extend(english_left("status", english, spanish, &allowed));
+    }
+    assert!(left.is_empty(), "{}", left.join("\n"));
+}
+
+#[tokio::test]
+async fn a_spanish_request_is_marked_for_staff_and_its_messages_are_in_spanish() {
+    let it = Loop::start(Backend::Sqlite).await;
+    it.clock.set(denver_at(10));
+    let mut fields = valid("refill");
+    fields.extend([
+        ("text_me", "yes"),
+        ("email_me", "yes"),
+        ("email", "ana.patient@example.com"),
+    ]);
+    let (code, html) = send(&it.app, "/es", "refill", &fields).await;
+    assert_eq!(code, 200, "{html}");
+    assert!(html.contains("Le enviaremos un mensaje de texto y un correo"));
+    let reference = reference_in(&html);
+    let store = it.app.db.store().await;
+    let stored = store.find_request(&reference).await.unwrap().unwrap();
+    assert_eq!(stored.request.lang, "es");
+
+    let mut staff = session_for(&it.app, store.as_ref(), "staff").await;
+    let inbox = staff.get("/staff/requests").await;
+    assert!(inbox.html.contains("prefers Spanish"), "{}", inbox.html);
+    let page = staff.get(&format!("/staff/requests/{reference}")).await;
+    assert!(page.html.contains("<strong>prefers Spanish</strong>"));
+    assert!(
+        page.html
+            .contains("ya se puede recoger en Denver Highlands")
+    );
+    let marked = staff
+        .post(
+            &format!("/staff/requests/{reference}/status"),
+            &[("status", "ready"), ("notify", "yes")],
+        )
+        .await;
+    assert_eq!(marked.status, 303);
+    it.wait_for("the text and the e-mail", |it| {
+        !it.texts().is_empty() && !it.patient_mail().is_empty()
+    })
+    .await;
+    let (_, text) = &it.texts()[0];
+    assert!(
+        text.contains(&format!("su solicitud {reference} ya se puede recoger")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("/es/requests/status?reference={reference}")));
+    assert!(text.ends_with("Responda STOP para cancelar."), "{text}");
+    let mail = &it.patient_mail()[0];
+    assert!(
+        mail.contains(&format!("Subject: Su solicitud {reference}")),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("Para dejar de recibir estos correos:"),
+        "{mail}"
+    );
+}
