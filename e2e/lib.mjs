@@ -51,6 +51,7 @@ export const PAGES = [
   { path: '/requests/status?reference=R-7KQ3-9M', status: 200 },
   // An e-mail's unsubscribe link (the e2e server's data key is `k1`).
   { path: `/updates/unsubscribe/k1:${'0'.repeat(64)}`, status: 200 },
+  { path: `/es/updates/unsubscribe/k1:${'0'.repeat(64)}`, status: 200 },
   // A misspelt condition: the 404 page with suggestions.
   { path: '/conditions/leg-cramp', status: 404 },
   // The Spanish site: every kind of page, a page shown in English with a notice, its 404.

@@ -201,3 +201,11 @@ status-when-day = { $time } on { $day }
 text-stop = Reply STOP to opt out.
 mail-subject = Your request { $reference }
 mail-unsubscribe = To stop these e-mails: { $link }
+
+## Stopping e-mails (the link in every e-mail).
+unsubscribe-title = Stop e-mails about your requests
+unsubscribe-description = Stop e-mail updates from the pharmacy.
+unsubscribe-lead = We only e-mail to say a request is ready or that we need to talk. Press the button and we will stop.
+unsubscribe-button = Stop e-mails
+unsubscribe-done = You will get no more e-mails about your requests
+unsubscribe-done-detail = We will still call you if we need to. Ticking “E-mail me” on a new request turns them back on.

@@ -213,3 +213,11 @@ status-when-day = { $hour ->
 text-stop = Responda STOP para cancelar.
 mail-subject = Su solicitud { $reference }
 mail-unsubscribe = Para dejar de recibir estos correos: { $link }
+
+## Dejar de recibir correos (el enlace de cada correo).
+unsubscribe-title = Dejar de recibir correos sobre sus solicitudes
+unsubscribe-description = Deje de recibir avisos de la farmacia por correo electrónico.
+unsubscribe-lead = Solo le escribimos para decirle que una solicitud está lista o que necesitamos hablar con usted. Pulse el botón y dejaremos de hacerlo.
+unsubscribe-button = No quiero más correos
+unsubscribe-done = No recibirá más correos sobre sus solicitudes
+unsubscribe-done-detail = Le seguiremos llamando si hace falta. Si marca “Envíenme un correo electrónico” en una solicitud nueva, los volverá a recibir.

@@ -103,7 +103,10 @@ pub(super) async fn deliver(courier: &Courier, notification: &Notification, now:
             .digest(OPT_OUT_DIGEST, &opt_out_value(kind, &address));
         let unsubscribe = courier
             .public_url
-            .join(&format!("updates/unsubscribe/{token}"))
+            .join(&format!(
+                "{}/{token}",
+                lang.path("/updates/unsubscribe").trim_start_matches('/')
+            ))
             .map_or_else(|_| String::new(), String::from);
         match mailer
             .send_to_patient((&address, lang), notification, &unsubscribe)

@@ -29,6 +29,11 @@ pub fn router() -> Router<AppState> {
             "/updates/unsubscribe/{token}",
             get(show_unsubscribe).post(unsubscribe),
         )
+        // The link in a Spanish e-mail.
+        .route(
+            "/es/updates/unsubscribe/{token}",
+            get(show_unsubscribe).post(unsubscribe),
+        )
 }
 
 /// A reply to one of our texts, as the provider forwards it (form-encoded `From`, `Body`, …).
@@ -157,11 +162,12 @@ fn render(page: &PageRequest, token: &str, done: bool) -> Response {
         .site
         .layout(
             Meta::new(
-                "Stop e-mails about your requests",
-                "Stop e-mail updates from the pharmacy.",
+                crate::i18n::text(page.lang, "unsubscribe-title"),
+                crate::i18n::text(page.lang, "unsubscribe-description"),
                 "/updates/unsubscribe",
             )
-            .noindex(),
+            .noindex()
+            .lang(page.lang),
         )
         .and_then(|layout| {
             Ok(UnsubscribePage {

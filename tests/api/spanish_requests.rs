@@ -201,20 +201,24 @@ async fn a_spanish_request_is_marked_for_staff_and_its_messages_are_in_spanish()
         !it.texts().is_empty() && !it.patient_mail().is_empty()
     })
     .await;
-    let (_, text) = &it.texts()[0];
+    let (_, sms) = &it.texts()[0];
     assert!(
-        text.contains(&format!("su solicitud {reference} ya se puede recoger")),
-        "{text}"
+        sms.contains(&format!("su solicitud {reference} ya se puede recoger")),
+        "{sms}"
     );
-    assert!(text.contains(&format!("/es/requests/status?reference={reference}")));
-    assert!(text.ends_with("Responda STOP para cancelar."), "{text}");
+    assert!(sms.contains(&format!("/es/requests/status?reference={reference}")));
+    assert!(sms.ends_with("Responda STOP para cancelar."), "{sms}");
     let mail = &it.patient_mail()[0];
     assert!(
         mail.contains(&format!("Subject: Su solicitud {reference}")),
         "{mail}"
     );
-    assert!(
-        mail.contains("Para dejar de recibir estos correos:"),
-        "{mail}"
-    );
+    let (_, link) = mail
+        .split_once("Para dejar de recibir estos correos: ")
+        .unwrap_or_else(|| panic!("{mail}"));
+    let link = link.split_whitespace().next().unwrap();
+    let path = &link[link.find("/es/updates/unsubscribe/").unwrap()..];
+    let (status, page) = text(&it.app, path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<html lang=\"es\">") && page.contains("No quiero más correos"));
 }
