@@ -1,5 +1,7 @@
-//! Pharmacist review of condition pages: which pages are due one, and marking a page reviewed
-//! (its `[review]` gets the reviewer, today and the next date, and the page is published).
+//! Pharmacist review of condition pages and their translations: which are due one, and marking
+//! one reviewed (its `[review]` gets the reviewer, today and the next date, and it is
+//! published). A translation has its own review; one made from an older English version is due
+//! again, whatever its dates say.
 
 use jiff::civil::Date;
 
@@ -11,36 +13,57 @@ use crate::store::Store;
 /// The longest reviewer name and credentials accepted.
 const MAX_REVIEWER: usize = 200;
 
-/// A condition page whose review is missing or past its next date.
+/// A condition page (or translation) whose review is missing or past its next date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Due {
+    /// The file's name in the back office: the slug, or `slug.es` for a translation.
     pub slug: String,
     pub title: String,
-    /// "never reviewed", or when the review was due.
+    /// "never reviewed", when the review was due, or that the English page changed.
     pub why: String,
 }
 
-/// Conditions whose review is missing or past its next date on `today`, in slug order.
+/// Why `review` is due on `today`, if it is.
+fn due_why(review: &content::Review, today: Date) -> Option<String> {
+    if !review.is_reviewed() {
+        return Some("never reviewed".to_owned());
+    }
+    match review.next {
+        Some(next) if next < today => Some(format!("review was due {next}")),
+        _ => None,
+    }
+}
+
+/// Conditions and their translations whose review is missing or past its next date on
+/// `today`, or (a translation) whose English page changed since it was made; in slug order,
+/// each translation after its page.
 pub fn review_queue(pack: &ContentPack, today: Date) -> Vec<Due> {
-    pack.conditions
-        .iter()
-        .filter_map(|c| {
-            let review = &c.meta.review;
-            let why = if !review.is_reviewed() {
-                "never reviewed".to_owned()
-            } else {
-                match review.next {
-                    Some(next) if next < today => format!("review was due {next}"),
-                    _ => return None,
-                }
-            };
-            Some(Due {
+    let mut due = Vec::new();
+    for c in &pack.conditions {
+        if let Some(why) = due_why(&c.meta.review, today) {
+            due.push(Due {
                 slug: c.slug.to_string(),
                 title: c.meta.title.clone(),
                 why,
-            })
-        })
-        .collect()
+            });
+        }
+        for (lang, translation) in &c.meta.translations {
+            let stale = translation.meta.translation_of.as_deref() != Some(&c.source_print());
+            let why = if stale {
+                Some("the English page changed since it was translated".to_owned())
+            } else {
+                due_why(&translation.meta.review, today)
+            };
+            if let Some(why) = why {
+                due.push(Due {
+                    slug: format!("{}.{}", c.slug, lang.code()),
+                    title: format!("{} ({})", translation.meta.title, lang.english_name()),
+                    why,
+                });
+            }
+        }
+    }
+    due
 }
 
 /// The date at `now` (Unix milliseconds) where the pharmacy is: its main location's time zone,
@@ -66,20 +89,43 @@ pub enum Reviewed {
     Refused(&'static str),
 }
 
-/// Marks the condition `slug` reviewed today by `by` (name and credentials), due again on
-/// `next` (`YYYY-MM-DD`, after today), and publishes it as `author`.
+/// Marks the condition page or translation `entry` reviewed today by `by` (name and
+/// credentials), due again on `next` (`YYYY-MM-DD`, after today), and publishes it as `author`.
+/// A translation made from an older English version is refused: its words must be brought up
+/// to date (and `translation_of` with them) first.
 pub async fn mark_reviewed(
     store: &dyn Store,
     lock: &PublishLock,
-    slug: &str,
+    entry: &Entry,
     (by, next): (&str, &str),
     author: &str,
     now: i64,
 ) -> Result<Reviewed> {
-    let entry = Entry::parse("conditions", slug).ok_or(Error::NotFound)?;
+    if entry.kind != super::Kind::Condition {
+        return Err(Error::NotFound);
+    }
     let held = lock.lock().await;
     let fresh = store.load_content().await?.ok_or(Error::NotFound)?;
-    let mut condition = fresh.condition(slug).ok_or(Error::NotFound)?.clone();
+    let mut condition = fresh.condition(&entry.slug).ok_or(Error::NotFound)?.clone();
+    let print = condition.source_print();
+    let reviewed = match entry.lang {
+        None => &mut condition,
+        Some(lang) => {
+            let translation = condition
+                .meta
+                .translations
+                .get_mut(&lang)
+                .ok_or(Error::NotFound)?;
+            if translation.meta.translation_of.as_deref() != Some(&print) {
+                return Ok(Reviewed::Refused(
+                    "The English page changed since this was translated: bring the translation \
+                     up to date and set translation_of to the value the check gives, then mark \
+                     it reviewed",
+                ));
+            }
+            translation
+        }
+    };
     let by = by.trim();
     let next = next.trim().parse::<Date>().ok();
     let today = today(&fresh, now);
@@ -93,15 +139,15 @@ pub async fn mark_reviewed(
             "Next review: enter a date after today, like 2027-11-26",
         ));
     }
-    condition.meta.review = content::Review {
+    reviewed.meta.review = content::Review {
         by: by.to_owned(),
         on: Some(today),
         next,
     };
-    let source = content::condition_text(&condition)?;
+    let source = content::condition_text(reviewed)?;
     // The page as read above is the version marked reviewed: if it changed since, nothing is.
     let opened = Some(entry.fingerprint_in(&fresh));
-    match publish_held(&held, store, &entry, (&source, opened), author, now).await? {
+    match publish_held(&held, store, entry, (&source, opened), author, now).await? {
         Outcome::Changed { .. } => Ok(Reviewed::Refused(
             "This page was changed by someone else just now: read it again, then mark it reviewed",
         )),

@@ -31,15 +31,18 @@ pub struct Editing {
 }
 
 /// What the editor opens for `entry`, given the `published` content.
-pub async fn editing(store: &dyn Store, published: &ContentPack, entry: &Entry) -> Result<Editing> {
+pub async fn editing(store: &dyn Store, pack: &ContentPack, entry: &Entry) -> Result<Editing> {
     let revisions = store.revisions(&entry.path, REVISIONS_SHOWN).await?;
     let draft = revisions
         .first()
         .filter(|r| r.state != PUBLISHED)
         .map(|r| r.source.clone());
-    let published = entry.published_text(published)?;
+    let published = entry.published_text(pack)?;
     let (is_new, is_draft) = (published.is_none(), draft.is_some());
-    let source = draft.or(published).unwrap_or_else(|| entry.skeleton());
+    let source = match draft.or(published) {
+        Some(source) => source,
+        None => entry.start_in(pack)?,
+    };
     Ok(Editing {
         source,
         is_new,

@@ -2,6 +2,7 @@
 //! HTTP: what each returns and what it leaves stored.
 
 use super::*;
+use crate::content::Lang;
 use crate::store::{ImportMode, NewSharedStory};
 
 /// 12:00 UTC on 1 June 2026.
@@ -193,18 +194,19 @@ async fn a_review_needs_a_reviewer_and_a_later_date_then_publishes() {
     let (_dir, store, _) = sample_store().await;
     let lock = PublishLock::default();
     let slug = "foot-and-leg-cramps";
-    let refused = mark_reviewed(&*store, &lock, slug, ("Dana", "2026-06-01"), AUTHOR, NOW)
+    let entry = Entry::parse("conditions", slug).unwrap();
+    let refused = mark_reviewed(&*store, &lock, &entry, ("Dana", "2026-06-01"), AUTHOR, NOW)
         .await
         .unwrap();
     assert!(matches!(refused, Reviewed::Refused(why) if why.starts_with("Next review")));
-    let refused = mark_reviewed(&*store, &lock, slug, (" ", "2027-06-01"), AUTHOR, NOW)
+    let refused = mark_reviewed(&*store, &lock, &entry, (" ", "2027-06-01"), AUTHOR, NOW)
         .await
         .unwrap();
     assert!(matches!(refused, Reviewed::Refused(why) if why.starts_with("Reviewed by")));
     let done = mark_reviewed(
         &*store,
         &lock,
-        slug,
+        &entry,
         ("Dana Reyes, PharmD", "2027-06-01"),
         AUTHOR,
         NOW,
@@ -219,11 +221,12 @@ async fn a_review_needs_a_reviewer_and_a_later_date_then_publishes() {
         review.on.map(|d| d.to_string()).as_deref(),
         Some("2026-06-01")
     );
+    let missing = Entry::parse("conditions", "no-such-page").unwrap();
     assert!(matches!(
         mark_reviewed(
             &*store,
             &lock,
-            "no-such-page",
+            &missing,
             ("Dana", "2027-06-01"),
             AUTHOR,
             NOW
@@ -231,6 +234,96 @@ async fn a_review_needs_a_reviewer_and_a_later_date_then_publishes() {
         .await,
         Err(Error::NotFound)
     ));
+}
+
+/// A translation is edited, published and reviewed as its own file, and written inside its
+/// English entry; once the English page changes it is due again and cannot be marked reviewed
+/// until it names the new English version.
+#[tokio::test]
+async fn a_translation_has_its_own_edits_and_review() {
+    let (_dir, store, published) = sample_store().await;
+    let lock = PublishLock::default();
+    let spanish = Entry::parse("conditions", "migraine.es").unwrap();
+    let today = today(&published, NOW);
+    let due = |pack: &ContentPack| -> Vec<(String, String)> {
+        review_queue(pack, today)
+            .into_iter()
+            .filter(|d| d.slug.starts_with("migraine"))
+            .map(|d| (d.slug, d.why))
+            .collect()
+    };
+    assert!(due(&published).contains(&("migraine.es".to_owned(), "never reviewed".to_owned())));
+
+    let text = spanish.published_text(&published).unwrap().unwrap();
+    let edited = text.replacen("title = \"", "title = \"La ", 1);
+    let outcome = apply(
+        &*store,
+        &lock,
+        published.clone(),
+        edit(&spanish, &edited, Action::Publish),
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, Outcome::Published);
+    let stored = store.load_content().await.unwrap().unwrap();
+    let migraine = stored.condition("migraine").unwrap();
+    assert!(
+        migraine.meta.translations[&Lang::Es]
+            .meta
+            .title
+            .starts_with("La ")
+    );
+    assert_eq!(
+        migraine.meta.title, "Migraine",
+        "the English page is as it was"
+    );
+    assert_eq!(store.revisions(&spanish.path, 10).await.unwrap().len(), 1);
+
+    let by = ("Lucía Ortega, PharmD", "2027-06-01");
+    let done = mark_reviewed(&*store, &lock, &spanish, by, AUTHOR, NOW)
+        .await
+        .unwrap();
+    assert_eq!(done, Reviewed::Published);
+    let stored = store.load_content().await.unwrap().unwrap();
+    let translation = &stored.condition("migraine").unwrap().meta.translations[&Lang::Es];
+    assert_eq!(translation.meta.review.by, "Lucía Ortega, PharmD");
+    assert!(
+        !stored
+            .condition("migraine")
+            .unwrap()
+            .meta
+            .review
+            .is_reviewed(),
+        "English not"
+    );
+    assert!(due(&stored).iter().all(|(slug, _)| slug != "migraine.es"));
+
+    // The English page changes: the translation is due, and refused until it is updated.
+    let english = Entry::parse("conditions", "migraine").unwrap();
+    let text = english.published_text(&stored).unwrap().unwrap();
+    let changed = text.replacen("## Overview\n", "## Overview\nA new sentence.\n", 1);
+    let outcome = apply(
+        &*store,
+        &lock,
+        Arc::new(stored),
+        edit(&english, &changed, Action::Publish),
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, Outcome::Published);
+    let stored = store.load_content().await.unwrap().unwrap();
+    assert!(due(&stored).contains(&(
+        "migraine.es".to_owned(),
+        "the English page changed since it was translated".to_owned()
+    )));
+    let refused = mark_reviewed(&*store, &lock, &spanish, by, AUTHOR, NOW)
+        .await
+        .unwrap();
+    assert!(
+        matches!(refused, Reviewed::Refused(why) if why.starts_with("The English page changed"))
+    );
 }
 
 #[tokio::test]

@@ -39,4 +39,5 @@ mod spanish_requests;
 mod staff;
 mod status_page;
 mod store_contract;
+mod translation_editing;
 mod upgrades;

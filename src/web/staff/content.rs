@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::session::{Staff, now_ms};
 use super::{StaffLayout, page};
-use crate::content::ContentPack;
+use crate::content::{ContentPack, Lang};
 use crate::publish::{self, Action, Edit, Entry, Kind, Outcome};
 use crate::staff::Role;
 use crate::web::{AppError, AppState};
@@ -29,24 +29,35 @@ pub struct TokenForm {
     pub csrf_token: String,
 }
 
-/// The file at `/staff/content/{folder}/{slug}`, else 404.
-pub(super) fn entry(folder: &str, slug: &str) -> Result<Entry, AppError> {
-    Entry::parse(folder, slug).ok_or(AppError::NotFound)
+/// The file at `/staff/content/{folder}/{name}` (a slug, or `slug.es` for a translation), else
+/// 404.
+pub(super) fn entry(folder: &str, name: &str) -> Result<Entry, AppError> {
+    Entry::parse(folder, name).ok_or(AppError::NotFound)
 }
 
-/// The file editor's URL for `entry` (its form is this plus `/form`).
+/// The English file at `/staff/content/{folder}/{slug}`, for the forms: a translation is
+/// edited as its file (404 here).
+pub(super) fn form_entry(folder: &str, slug: &str) -> Result<Entry, AppError> {
+    entry(folder, slug).and_then(|entry| match entry.lang {
+        None => Ok(entry),
+        Some(_) => Err(AppError::NotFound),
+    })
+}
+
+/// The file editor's URL for `entry` (an English file's form is this plus `/form`).
 pub(super) fn url(entry: &Entry) -> String {
-    format!("/staff/content/{}/{}", entry.kind.folder(), entry.slug)
+    format!("/staff/content/{}/{}", entry.kind.folder(), entry.name())
 }
 
-/// Where the published page of `entry` is.
+/// Where the published page of `entry` is (a translation's, under its language).
 pub(super) fn public_url(entry: &Entry) -> String {
-    match entry.kind {
+    let path = match entry.kind {
         Kind::Condition => format!("/conditions/{}", entry.slug),
         Kind::Medication => format!("/medications/{}", entry.slug),
         Kind::Testimonial => "/testimonials".to_owned(),
         Kind::Site => "/".to_owned(),
-    }
+    };
+    entry.lang.map_or(path.clone(), |lang| lang.path(&path))
 }
 
 /// The content this instance serves, for checking an edit against.
@@ -241,6 +252,42 @@ struct ListRow {
     title: String,
     review: String,
     due: bool,
+    /// Each translation's file (or where to start one): (language, URL, its state).
+    translations: Vec<(&'static str, String, String)>,
+}
+
+/// A review's state in words.
+fn review_words(review: &crate::content::Review) -> String {
+    match (review.is_reviewed(), review.on, review.next) {
+        (false, ..) => "Never reviewed".to_owned(),
+        (true, Some(on), Some(next)) => format!("{} on {on}; next {next}", review.by),
+        (true, Some(on), None) => format!("{} on {on}", review.by),
+        (true, None, _) => review.by.clone(),
+    }
+}
+
+/// The translations of an entry with `translations` (its English `print`), one per language
+/// pestle publishes: (language, editor URL, state).
+fn translation_cells<T>(
+    (folder, slug, print): (&str, &str, &str),
+    translations: &std::collections::BTreeMap<Lang, T>,
+    state: impl Fn(&T) -> (Option<&str>, Option<&crate::content::Review>),
+) -> Vec<(&'static str, String, String)> {
+    Lang::TRANSLATED
+        .into_iter()
+        .map(|lang| {
+            let url = format!("/staff/content/{folder}/{slug}.{}", lang.code());
+            let words = match translations.get(&lang).map(&state) {
+                None => "Not translated: start one".to_owned(),
+                Some((made_from, _)) if made_from != Some(print) => {
+                    "Out of date: the English page changed".to_owned()
+                }
+                Some((_, Some(review))) => review_words(review),
+                Some((_, None)) => "Translated".to_owned(),
+            };
+            (lang.english_name(), url, words)
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -263,19 +310,16 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
     let conditions = pack
         .conditions
         .iter()
-        .map(|c| {
-            let review = &c.meta.review;
-            ListRow {
-                url: format!("/staff/content/conditions/{}", c.slug),
-                review: match (review.is_reviewed(), review.on, review.next) {
-                    (false, ..) => "Never reviewed".to_owned(),
-                    (true, Some(on), Some(next)) => format!("{} on {on}; next {next}", review.by),
-                    (true, Some(on), None) => format!("{} on {on}", review.by),
-                    (true, None, _) => review.by.clone(),
-                },
-                due: due.iter().any(|slug| slug == c.slug.as_str()),
-                title: c.meta.title.clone(),
-            }
+        .map(|c| ListRow {
+            url: format!("/staff/content/conditions/{}", c.slug),
+            review: review_words(&c.meta.review),
+            due: due.iter().any(|slug| slug == c.slug.as_str()),
+            title: c.meta.title.clone(),
+            translations: translation_cells(
+                ("conditions", c.slug.as_str(), &c.source_print()),
+                &c.meta.translations,
+                |t| (t.meta.translation_of.as_deref(), Some(&t.meta.review)),
+            ),
         })
         .collect();
     let plain = |kind: &str, slug: String, title: String| ListRow {
@@ -283,6 +327,7 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
         title,
         review: String::new(),
         due: false,
+        translations: Vec::new(),
     };
     page(
         StatusCode::OK,
@@ -292,7 +337,14 @@ pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Respons
             medications: pack
                 .medications
                 .iter()
-                .map(|m| plain("medications", m.slug.to_string(), m.meta.name.clone()))
+                .map(|m| ListRow {
+                    translations: translation_cells(
+                        ("medications", m.slug.as_str(), &m.source_print()),
+                        &m.meta.translations,
+                        |t| (t.translation_of.as_deref(), Some(&t.review)),
+                    ),
+                    ..plain("medications", m.slug.to_string(), m.meta.name.clone())
+                })
                 .collect(),
             testimonials: pack
                 .testimonials

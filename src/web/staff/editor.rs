@@ -84,11 +84,22 @@ impl Report {
     }
 }
 
+/// The "mark reviewed" form of a condition page or of its translation.
 fn review_form(pack: &ContentPack, entry: &Entry, staff: &Staff) -> Option<ReviewForm> {
     let condition = pack
         .condition(&entry.slug)
         .filter(|_| entry.kind == Kind::Condition)?;
-    let review = &condition.meta.review;
+    let (review, stale) = match entry.lang {
+        None => (&condition.meta.review, false),
+        Some(lang) => {
+            let translation = condition.meta.translations.get(&lang)?;
+            let made_from = translation.meta.translation_of.as_deref();
+            (
+                &translation.meta.review,
+                made_from != Some(&condition.source_print()),
+            )
+        }
+    };
     let next = publish::today(pack, now_ms())
         .checked_add(jiff::Span::new().years(1))
         .map(|d| d.to_string())
@@ -100,8 +111,13 @@ fn review_form(pack: &ContentPack, entry: &Entry, staff: &Staff) -> Option<Revie
             review.by.clone()
         },
         next,
-        current: match (review.is_reviewed(), review.on) {
-            (true, Some(on)) => format!("Reviewed by {} on {on}", review.by),
+        current: match (stale, review.is_reviewed(), review.on) {
+            (true, ..) => format!(
+                "Out of date: the English page changed since this was translated. Bring the \
+                 words up to date and set translation_of = \"{}\", then mark it reviewed.",
+                condition.source_print()
+            ),
+            (false, true, Some(on)) => format!("Reviewed by {} on {on}", review.by),
             _ => "Never reviewed".to_owned(),
         },
     })

@@ -273,7 +273,7 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    let entry = content::entry("medications", &slug)?;
+    let entry = content::form_entry("medications", &slug)?;
     let published = content::published(&state)?;
     let fields = match publish::form_start(state.store().as_ref(), published, &entry).await? {
         FormStart::Checked { pack, .. } => pack
@@ -299,7 +299,7 @@ pub async fn submit(
     let Form(pairs) = form?;
     let form = MedicationForm::parse(&pairs)?;
     staff.check_form(&headers, &form.csrf_token)?;
-    let entry = content::entry("medications", &slug)?;
+    let entry = content::form_entry("medications", &slug)?;
     let fields = form.fields;
     let source = fields.to_source()?;
     let applied =

@@ -43,7 +43,7 @@ pub async fn submit(
     let reviewed = publish::mark_reviewed(
         store,
         state.publishing(),
-        &slug,
+        &entry,
         (&form.by, &form.next),
         &staff.user.email,
         now_ms(),

@@ -93,7 +93,7 @@ pub async fn show(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Pharmacist)?;
-    let entry = content::entry("testimonials", &slug)?;
+    let entry = content::form_entry("testimonials", &slug)?;
     let published = content::published(&state)?;
     let meta = match publish::form_start(state.store().as_ref(), published, &entry).await? {
         FormStart::Checked { pack, .. } => pack
@@ -144,7 +144,7 @@ pub async fn submit(
     staff.require(Role::Pharmacist)?;
     let Form(form) = form?;
     staff.check_form(&headers, &form.csrf_token)?;
-    let entry = content::entry("testimonials", &slug)?;
+    let entry = content::form_entry("testimonials", &slug)?;
     let text = |value: &str| value.trim().replace("\r\n", "\n");
     let meta = TestimonialMeta {
         quote: text(&form.quote),
