@@ -65,6 +65,7 @@ export const PAGES = [
   { path: '/es/compounding', status: 200 },
   { path: '/es/locations', status: 200 },
   { path: '/es/testimonials', status: 200 },
+  { path: '/es/testimonials/share', status: 200 },
   { path: '/es/search?q=calambres', status: 200 },
   { path: '/es/requests/callback', status: 200 },
   { path: '/es/requests/refill', status: 200 },

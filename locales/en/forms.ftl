@@ -134,6 +134,18 @@ problem-search-title = Search could not run
 problem-search = This search address is not one we can read. Please type your search again.
 
 ## The form for sharing a story (testimonials).
+share-thanks-strong = Thank you.
+share-thanks = A pharmacist reads every story before it appears on our site; we may shorten it.
+share-read-more = Read what other patients say
+share-lead = Has our pharmacy helped you? A pharmacist reads every story before it is published. Please do not include medical details you would not want others to read.
+share-description = Tell other patients how our pharmacy helped you.
+share-quote = Your experience
+share-quote-hint = A sentence or two, up to 600 characters.
+share-name = Name to show
+share-name-hint = For example your first name and initial, like “Clair C.”
+share-place = Your town
+share-consent = You may publish this on your website with the name and town above
+share-send = Send
 share-error-name = Enter the name to show, like “Clair C.”
 share-error-place = Enter your town, like “Pasadena”
 share-error-quote = Write a sentence or two about your experience (at least 20 characters)

@@ -134,6 +134,18 @@ problem-search-title = No se pudo buscar
 problem-search = No podemos leer la dirección de esta búsqueda. Escriba su búsqueda de nuevo.
 
 ## El formulario para contar su experiencia (testimonios).
+share-thanks-strong = Gracias.
+share-thanks = Un farmacéutico lee cada experiencia antes de publicarla en nuestro sitio; es posible que la acortemos.
+share-read-more = Lea lo que dicen otros pacientes
+share-lead = ¿Le ha ayudado nuestra farmacia? Un farmacéutico lee cada experiencia antes de publicarla. Por favor, no incluya datos médicos que no quiera que otros lean.
+share-description = Cuente a otros pacientes cómo le ayudó nuestra farmacia.
+share-quote = Su experiencia
+share-quote-hint = Una o dos frases, hasta 600 caracteres.
+share-name = Nombre que se mostrará
+share-name-hint = Por ejemplo su nombre y la inicial de su apellido, como “Clara C.”
+share-place = Su ciudad
+share-consent = Pueden publicar esto en su sitio web con el nombre y la ciudad de arriba
+share-send = Enviar
 share-error-name = Escriba el nombre que quiere mostrar, como “Clara C.”
 share-error-place = Escriba su ciudad, como “Pasadena”
 share-error-quote = Escriba una o dos frases sobre su experiencia (al menos 20 caracteres)

@@ -222,3 +222,44 @@ async fn a_spanish_request_is_marked_for_staff_and_its_messages_are_in_spanish()
     assert_eq!(status, 200);
     assert!(page.contains("<html lang=\"es\">") && page.contains("No quiero más correos"));
 }
+
+#[tokio::test]
+async fn the_share_form_leaves_no_english_either() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // What the patient typed comes back as typed.
+    let mut allowed = data_values(&sample_pack());
+    allowed.push("short".to_owned());
+    let web = Web::from(&app);
+    let mut pages = Vec::new();
+    for lang in ["", "/es"] {
+        let path = at(lang, "/testimonials/share");
+        let (_, form) = text(&app, &path).await;
+        let session = open_form_at(&web, &path).await;
+        let response = post_at(&web, &path, &session, &[("quote", "short")]).await;
+        assert_eq!(response.status(), 422);
+        let refused = response.text().await.unwrap();
+        let response = post_at(
+            &web,
+            &path,
+            &session,
+            &[
+                ("quote", "Les preguntamos y nos ayudaron enseguida."),
+                ("name", "Ana L."),
+                ("place", "Denver"),
+                ("consent", "yes"),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), 200);
+        pages.push([form, refused, response.text().await.unwrap()]);
+    }
+    let (english, spanish) = (&pages[0], &pages[1]);
+    assert!(spanish[0].contains("action=\"/es/testimonials/share\""));
+    assert!(spanish[1].contains("Escriba una o dos frases"));
+    assert!(spanish[2].contains("Gracias."));
+    let mut left = Vec::new();
+    for (english, spanish) in english.iter().zip(spanish) {
+        left.extend(english_left("share", english, spanish, &allowed));
+    }
+    assert!(left.is_empty(), "{}", left.join("\n"));
+}

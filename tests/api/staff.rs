@@ -1394,7 +1394,7 @@ async fn admins_export_a_date_range_as_csv_with_patient_details_only_when_asked(
     );
     assert_eq!(page.headers["cache-control"], "no-store");
     assert!(page.html.starts_with(
-        "\"reference\",\"type\",\"location\",\"status\",\"received\",\"assigned to\"\r\n"
+        "\"reference\",\"type\",\"location\",\"status\",\"received\",\"assigned to\",\"language\"\r\n"
     ));
     assert!(page.html.contains(&plain) && page.html.contains(&formula));
     assert!(

@@ -46,19 +46,19 @@ pub fn router() -> Router<AppState> {
             .route(&at("/compounding"), get(compounding::show))
             .route(&at("/locations"), get(locations::show))
             .route(&at("/testimonials"), get(testimonials::show))
-            .route(&at("/search"), get(search::show));
+            .route(&at("/search"), get(search::show))
+            .route(
+                &at("/testimonials/share"),
+                get(share::show)
+                    .post(share::submit)
+                    .layer(axum::extract::DefaultBodyLimit::max(16 * 1024)),
+            );
     }
     router
         // As people type it: the Spanish home page is `/es`.
         .route(
             "/es/",
             get(|| async { axum::response::Redirect::permanent("/es") }),
-        )
-        .route(
-            "/testimonials/share",
-            get(share::show)
-                .post(share::submit)
-                .layer(axum::extract::DefaultBodyLimit::max(16 * 1024)),
         )
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/sitemaps/{file}", get(seo::sitemap_part))

@@ -17,7 +17,7 @@ use crate::i18n::Message;
 use crate::requests::FieldError;
 use crate::store::NewSharedStory;
 use crate::web::render::{Layout, Meta, PageRequest};
-use crate::web::requests::{csrf, too_many};
+use crate::web::requests::{csrf, problem, too_many};
 use crate::web::{AppError, AppState};
 
 const MAX_NAME: usize = 60;
@@ -43,7 +43,8 @@ pub struct ShareForm {
 #[template(path = "share.html")]
 struct SharePage<'a> {
     layout: Layout<'a>,
-    errors: Vec<FieldError>,
+    /// (field, message) in the page's language.
+    errors: Vec<(&'static str, String)>,
     token: &'a str,
     name: &'a str,
     place: &'a str,
@@ -53,12 +54,11 @@ struct SharePage<'a> {
 }
 
 impl SharePage<'_> {
-    /// The page is in English (`/testimonials/share` has no Spanish twin yet).
-    fn error(&self, field: &str) -> Option<String> {
+    fn error(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.english())
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| message.as_str())
     }
 }
 
@@ -83,21 +83,31 @@ fn respond(
 }
 
 fn render(page: &PageRequest, form: SharePageData<'_>) -> Result<String, AppError> {
-    let site = &page.site;
+    let (site, lang) = (&page.site, page.lang);
+    let title = crate::i18n::text(lang, "share-title");
     let title = if form.errors.is_empty() {
-        "Share your experience"
+        title
     } else {
-        "Error: Share your experience"
+        crate::i18n::format(
+            lang,
+            "form-error-title",
+            &[("title", crate::i18n::Arg::from(&title))],
+        )
     };
     let meta = Meta::new(
         title,
-        "Tell other patients how our pharmacy helped you.",
+        crate::i18n::text(lang, "share-description"),
         "/testimonials/share",
     )
-    .noindex();
+    .noindex()
+    .lang(lang);
     Ok(SharePage {
         layout: site.layout(meta)?,
-        errors: form.errors,
+        errors: form
+            .errors
+            .iter()
+            .map(|e| (e.field, e.message.in_lang(lang)))
+            .collect(),
         token: form.token,
         name: form.name,
         place: form.place,
@@ -200,11 +210,11 @@ pub async fn submit(
         Ok(Form(form)) => form,
         // Too large, not a form, or a field sent twice.
         Err(rejection) => {
-            return (
+            return problem(
+                (&page.site, page.lang),
                 rejection.status(),
-                "This form could not be read: open it again and resend.",
-            )
-                .into_response();
+                "problem-unreadable",
+            );
         }
     };
     if csrf::check(
@@ -215,14 +225,18 @@ pub async fn submit(
     )
     .is_err()
     {
-        return (
+        return problem(
+            (&page.site, page.lang),
             StatusCode::FORBIDDEN,
-            "This form has expired: open it again and resend.",
-        )
-            .into_response();
+            "problem-expired",
+        );
     }
     if !form.website.is_empty() {
-        return (StatusCode::BAD_REQUEST, "Not sent.").into_response();
+        return problem(
+            (&page.site, page.lang),
+            StatusCode::BAD_REQUEST,
+            "problem-automated",
+        );
     }
     let token = form.csrf_token.as_str();
     match check(&form, jiff::Timestamp::now().as_millisecond()) {

@@ -124,6 +124,7 @@ pub async fn export(
         "status",
         "received",
         "assigned to",
+        "language",
     ]
     .map(str::to_owned)
     .to_vec();
@@ -146,6 +147,7 @@ pub async fn export(
             summary.status.slug().to_owned(),
             received,
             summary.assigned_to.clone().unwrap_or_default(),
+            summary.lang.clone(),
         ];
         if details {
             let answers = match store.find_request(&summary.reference).await? {
