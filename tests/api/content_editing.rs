@@ -51,6 +51,21 @@ async fn public(app: &TestApp, path: &str) -> String {
         .unwrap()
 }
 
+/// The audit trail's entries whose action starts with `action`, as "action actor subject".
+pub(crate) async fn audit_log(store: &dyn pestle::store::Store, action: &str) -> Vec<String> {
+    store
+        .audit(&pestle::store::AuditFilter {
+            limit: 100,
+            action: action.to_owned(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {} {}", e.action, e.actor, e.subject))
+        .collect()
+}
+
 async fn edit(browser: &mut Browser, action: &str, source: &str) -> crate::staff::Page {
     browser
         .post(CRAMPS, &[("source", source), ("action", action)])
@@ -184,17 +199,7 @@ async fn edit_preview_save_publish_compare_and_restore(backend: Backend) {
         std::fs::read_to_string(dir.path().join("conditions/foot-and-leg-cramps.md")).unwrap();
     assert!(exported.contains("quinquagenarian"));
 
-    let log: Vec<String> = store
-        .audit(&pestle::store::AuditFilter {
-            limit: 100,
-            action: "content".to_owned(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| format!("{} {} {}", e.action, e.actor, e.subject))
-        .collect();
+    let log = audit_log(store.as_ref(), "content").await;
     for action in ["content.saved", "content.published", "content.restored"] {
         let expected =
             format!("{action} pharmacist@willow.example conditions/foot-and-leg-cramps.md");
@@ -456,20 +461,12 @@ async fn a_shared_experience_waits_for_a_pharmacist_then_appears() {
     );
     let mut staff = signed_in(&app, store.as_ref(), "staff").await;
     assert_eq!(staff.get("/staff/testimonials").await.status, 403);
-    let log: Vec<String> = store
-        .audit(&pestle::store::AuditFilter {
-            limit: 50,
-            action: "testimonial".to_owned(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| format!("{} {}", e.action, e.subject))
-        .collect();
+    let log = audit_log(store.as_ref(), "testimonial").await;
     assert_eq!(
         log,
-        [format!("testimonial.approved testimonials/ana-l-{id}.toml")]
+        [format!(
+            "testimonial.approved pharmacist@willow.example testimonials/ana-l-{id}.toml"
+        )]
     );
 }
 

@@ -2,7 +2,7 @@
 //! pharmacist review, listed beside its English page; publishing one changes the Spanish page at
 //! once, and a page without a translation can be given one, starting from its English file.
 
-use crate::content_editing::textarea;
+use crate::content_editing::{audit_log, textarea};
 use crate::helpers::{Backend, TestApp, spawn_app};
 use crate::staff::signed_in;
 
@@ -88,19 +88,10 @@ async fn a_translation_is_edited_published_and_reviewed_as_its_own_file() {
             .html
             .contains("Calambres de pies y piernas (Spanish)")
     );
-    let log: Vec<String> = store
-        .audit(&pestle::store::AuditFilter {
-            limit: 100,
-            action: "content".to_owned(),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| format!("{} {}", e.action, e.subject))
-        .collect();
+    let log = audit_log(store.as_ref(), "content").await;
     for action in ["content.published", "content.reviewed"] {
-        let expected = format!("{action} conditions/foot-and-leg-cramps.es.md");
+        let expected =
+            format!("{action} pharmacist@willow.example conditions/foot-and-leg-cramps.es.md");
         assert!(log.contains(&expected), "{expected} in {log:?}");
     }
 }
