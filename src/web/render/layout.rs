@@ -316,7 +316,8 @@ pub fn open_detail(lang: Lang, status: &OpenStatus) -> String {
     i18n::format(lang, key, &args)
 }
 
-fn hour12(time: jiff::civil::Time) -> i8 {
+/// The hour on a 12-hour clock (Spanish says "a la 1" but "a las 2": plurals choose by it).
+pub fn hour12(time: jiff::civil::Time) -> i8 {
     match time.hour() % 12 {
         0 => 12,
         h => h,

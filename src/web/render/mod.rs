@@ -27,7 +27,7 @@ use tokio::sync::Notify;
 
 pub use assets::Branding;
 pub use layout::{
-    Layout, LocationView, Meta, clock as clock_in, instruction_key, level_key, open_detail,
+    Layout, LocationView, Meta, clock as clock_in, hour12, instruction_key, level_key, open_detail,
 };
 pub use page::{Caching, Page};
 pub use warm::{Plan, Planned};

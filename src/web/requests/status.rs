@@ -24,7 +24,7 @@ use crate::staff::audit::{Actor, Entry};
 use crate::store::{RequestStanding, RequestStatus};
 use crate::web::AppState;
 use crate::web::render::clock_in as clock;
-use crate::web::render::{Meta, PageRequest, Rendered, open_detail};
+use crate::web::render::{Meta, PageRequest, Rendered, hour12, open_detail};
 use crate::web::requests::Limit;
 
 /// The longest reference or fact read; anything longer is not one.
@@ -264,7 +264,7 @@ fn words(
                     &[
                         ("location", location),
                         ("time", Arg::from(&clock(lang, time))),
-                        ("hour", Arg::Num(hour12(time))),
+                        ("hour", Arg::Num(hour12(time).into())),
                     ],
                 ),
                 None => say("status-ready", &[("location", location)]),
@@ -292,13 +292,6 @@ fn words(
                 &[("location", location), ("phone", phone)],
             ),
         ),
-    }
-}
-
-fn hour12(time: jiff::civil::Time) -> i64 {
-    match time.hour() % 12 {
-        0 => 12,
-        h => i64::from(h),
     }
 }
 
@@ -357,7 +350,7 @@ fn call_by(
         key,
         &[
             ("time", Arg::from(&time)),
-            ("hour", Arg::Num(hour12(due.time()))),
+            ("hour", Arg::Num(hour12(due.time()).into())),
             ("day", Arg::from(&day)),
         ],
     ))
