@@ -5,6 +5,21 @@
   const DELAY_MS = 120;
   // The page's language: suggestions come from its pages, in its words.
   const LANG = document.documentElement.lang === 'es' ? 'es' : 'en';
+  // The script's few words, in the page's language (the pages' own words are in locales/).
+  const WORDS = {
+    en: {
+      suggestions: 'Suggestions',
+      condition: 'condition',
+      medication: 'medication',
+      count: (n) => `${n} suggestion${n === 1 ? '' : 's'}; use the arrow keys to choose.`,
+    },
+    es: {
+      suggestions: 'Sugerencias',
+      condition: 'enfermedad',
+      medication: 'medicamento',
+      count: (n) => `${n} sugerencia${n === 1 ? '' : 's'}; use las flechas para elegir.`,
+    },
+  }[LANG];
   // On an English page, a reader whose browser prefers Spanish is offered the Spanish page (a
   // suggestion only: nothing is redirected).
   const hint = document.querySelector('.language-hint');
@@ -18,7 +33,7 @@
     list.id = `${input.id}-suggestions`;
     list.className = 'suggestions';
     list.setAttribute('role', 'listbox');
-    list.setAttribute('aria-label', LANG === 'es' ? 'Sugerencias' : 'Suggestions');
+    list.setAttribute('aria-label', WORDS.suggestions);
     list.hidden = true;
     const status = document.createElement('p');
     status.className = 'visually-hidden';
@@ -60,16 +75,14 @@
         option.textContent = suggestion.title;
         const kind = document.createElement('span');
         kind.className = 'muted';
-        kind.textContent = ` (${suggestion.kind})`;
+        kind.textContent = ` (${WORDS[suggestion.kind] || suggestion.kind})`;
         option.append(kind);
         option.addEventListener('mousedown', (event) => event.preventDefault());
         option.addEventListener('click', () => { window.location.href = suggestion.url; });
         list.append(option);
         return option;
       });
-      status.textContent = options.length
-        ? `${options.length} suggestion${options.length === 1 ? '' : 's'}; use the arrow keys to choose.`
-        : '';
+      status.textContent = options.length ? WORDS.count(options.length) : '';
       if (options.length) {
         list.hidden = false;
         input.setAttribute('aria-expanded', 'true');

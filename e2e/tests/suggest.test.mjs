@@ -49,3 +49,19 @@ test('typing "migr" suggests Migraine; arrow down and Enter open it', { timeout:
   assert.ok((await page.locator('ol.results li').count()) > 0, 'the results page lists results');
   await context.close();
 });
+
+test('on the Spanish home page, "migra" suggests Migraña in Spanish words', { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${BASE_URL}/es`);
+  const box = page.locator('#search-home');
+  await box.focus();
+  await page.keyboard.type('migra');
+  const first = page.locator('#search-home-suggestions [role="option"]').first();
+  await first.waitFor({ state: 'visible', timeout: 5_000 });
+  assert.match(await first.textContent(), /Migraña \(enfermedad\)/);
+  assert.equal(await page.locator('#search-home-suggestions').getAttribute('aria-label'), 'Sugerencias');
+  assert.match(await page.locator('form.search p[role="status"]').first().textContent(), /sugerencias?; use las flechas/);
+  await Promise.all([page.waitForURL(`${BASE_URL}/es/conditions/migraine`), page.keyboard.press('ArrowDown').then(() => page.keyboard.press('Enter'))]);
+  await context.close();
+});
