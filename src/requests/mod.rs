@@ -83,8 +83,16 @@ pub async fn submit(
             sealed: sealed.blob,
             lang: lang.code().to_owned(),
         };
+        // The team can have a Spanish speaker call back.
+        let prefers = match lang {
+            Lang::En => String::new(),
+            other => format!(" (prefers {})", other.english_name()),
+        };
         let notification = NewNotification {
-            message: format!("New {} {reference} at {location_name}", kind.noun()),
+            message: format!(
+                "New {} {reference} at {location_name}{prefers}",
+                kind.noun()
+            ),
             due_at: now_ms,
             channels: channels.to_vec(),
         };

@@ -113,6 +113,13 @@ impl AppState {
         self.parts.clock.now_ms()
     }
 
+    /// The date on this server's clock where it runs (what a date of birth is checked against).
+    pub fn today(&self) -> jiff::civil::Date {
+        jiff::Timestamp::from_millisecond(self.now())
+            .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
+            .unwrap_or(jiff::civil::Date::constant(2000, 1, 1))
+    }
+
     pub fn shared_clock(&self) -> Arc<dyn Clock> {
         self.parts.clock.clone()
     }

@@ -92,7 +92,7 @@ pub(crate) struct Loop {
     pub(crate) app: TestApp,
     pub(crate) clock: Arc<ManualClock>,
     provider: Arc<Provider>,
-    mail: Arc<Mutex<Vec<String>>>,
+    pub(crate) mail: Arc<Mutex<Vec<String>>>,
 }
 
 impl Loop {

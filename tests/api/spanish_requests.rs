@@ -181,6 +181,15 @@ async fn a_spanish_request_is_marked_for_staff_and_its_messages_are_in_spanish()
     let stored = store.find_request(&reference).await.unwrap().unwrap();
     assert_eq!(stored.request.lang, "es");
 
+    // The team's notice says so (and, as ever, nothing the patient typed).
+    it.wait_for("the team's notice", |it| {
+        it.mail.lock().unwrap().iter().any(|m| {
+            // A long subject is folded over lines.
+            let unfolded = m.split_whitespace().collect::<Vec<_>>().join(" ");
+            unfolded.contains("at Denver Highlands (prefers Spanish)")
+        })
+    })
+    .await;
     let mut staff = session_for(&it.app, store.as_ref(), "staff").await;
     let inbox = staff.get("/staff/requests").await;
     assert!(inbox.html.contains("prefers Spanish"), "{}", inbox.html);

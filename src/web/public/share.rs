@@ -239,7 +239,7 @@ pub async fn submit(
         );
     }
     let token = form.csrf_token.as_str();
-    match check(&form, jiff::Timestamp::now().as_millisecond()) {
+    match check(&form, state.now()) {
         Err(errors) => {
             let data = SharePageData {
                 errors,

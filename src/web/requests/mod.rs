@@ -200,7 +200,8 @@ async fn submit<F: RequestForm>(
     let Ok(pack) = site.pack() else {
         return page.not_found();
     };
-    let today = jiff::ZonedDateTime::now().date();
+    // The server's clock (injectable), as everything else that dates a request.
+    let (now, today) = (state.now(), state.today());
     let (form, updates) = (&posted.form, &posted.updates);
     let parsed = match (form.parse(&pack.site, today), updates.parse()) {
         (Ok(valid), Ok(updates)) => Ok((valid, updates)),
@@ -238,7 +239,6 @@ async fn submit<F: RequestForm>(
             else {
                 return page.not_found();
             };
-            let now = jiff::Timestamp::now().as_millisecond();
             match requests::submit(
                 state.store().as_ref(),
                 state.keys(),

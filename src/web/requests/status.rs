@@ -155,9 +155,7 @@ pub(super) async fn look_up(
         return problem(site, StatusCode::FORBIDDEN, "problem-expired");
     }
     let now = state.now();
-    let today = Timestamp::from_millisecond(now)
-        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::system()).date())
-        .unwrap_or(jiff::civil::Date::constant(2000, 1, 1));
+    let today = state.today();
     let fact: String = posted.fact.chars().take(MAX_TYPED).collect();
     let typed: String = posted.reference.chars().take(MAX_TYPED).collect();
     let subject =
