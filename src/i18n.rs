@@ -187,10 +187,6 @@ impl Message {
         self
     }
 
-    pub fn key(&self) -> &'static str {
-        self.key
-    }
-
     /// The words in `lang`.
     pub fn in_lang(&self, lang: Lang) -> String {
         let nested: Vec<String> = self

@@ -467,6 +467,30 @@ mod tests {
     }
 
     #[test]
+    fn problems_are_worded_in_the_page_language() {
+        use crate::content::Lang;
+        assert_eq!(
+            Phone::parse("call me").unwrap_err().in_lang(Lang::Es),
+            "Escriba un número de teléfono de 10 dígitos, como 310 555 0134"
+        );
+        // A message naming another (the field) words both in the same language.
+        let long = PersonName::parse(&"x".repeat(101)).unwrap_err();
+        assert_eq!(
+            long.english(),
+            "Your name must be 100 characters or fewer (this is 101)"
+        );
+        assert_eq!(
+            long.in_lang(Lang::Es),
+            "Su nombre debe tener 100 caracteres o menos (tiene 101)"
+        );
+        assert_eq!(
+            BestTime::Evening.label(),
+            "Early evening",
+            "staff read English"
+        );
+    }
+
+    #[test]
     fn choices_accept_only_their_values() {
         assert_eq!(
             Controlled::parse("schedule-2").unwrap(),
