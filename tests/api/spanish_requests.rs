@@ -272,3 +272,25 @@ async fn the_share_form_leaves_no_english_either() {
     }
     assert!(left.is_empty(), "{}", left.join("\n"));
 }
+
+#[tokio::test]
+async fn a_refused_form_says_why_in_spanish_at_its_own_address() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let response = app
+        .client
+        .post(format!("{}/es/requests/refill", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &app.address)
+        .body("name=Ana")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403, "no form token");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<html lang=\"es\">"));
+    assert!(html.contains("<h1>Este formulario caducó</h1>"), "{html}");
+    assert!(
+        html.contains("<a href=\"/requests/refill\" hreflang=\"en\" lang=\"en\">"),
+        "the switch leads to the same form in English: {html}"
+    );
+}

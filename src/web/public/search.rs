@@ -85,11 +85,7 @@ pub async fn show(
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {
-        return crate::web::requests::problem(
-            (&page.site, page.lang),
-            StatusCode::BAD_REQUEST,
-            "problem-search",
-        );
+        return crate::web::requests::problem(&page, StatusCode::BAD_REQUEST, "problem-search");
     };
     let query = query.text();
     let lang = page.lang;

@@ -210,11 +210,7 @@ pub async fn submit(
         Ok(Form(form)) => form,
         // Too large, not a form, or a field sent twice.
         Err(rejection) => {
-            return problem(
-                (&page.site, page.lang),
-                rejection.status(),
-                "problem-unreadable",
-            );
+            return problem(&page, rejection.status(), "problem-unreadable");
         }
     };
     if csrf::check(
@@ -225,18 +221,10 @@ pub async fn submit(
     )
     .is_err()
     {
-        return problem(
-            (&page.site, page.lang),
-            StatusCode::FORBIDDEN,
-            "problem-expired",
-        );
+        return problem(&page, StatusCode::FORBIDDEN, "problem-expired");
     }
     if !form.website.is_empty() {
-        return problem(
-            (&page.site, page.lang),
-            StatusCode::BAD_REQUEST,
-            "problem-automated",
-        );
+        return problem(&page, StatusCode::BAD_REQUEST, "problem-automated");
     }
     let token = form.csrf_token.as_str();
     match check(&form, state.now()) {

@@ -399,6 +399,12 @@ impl PageRequest {
         }
     }
 
+    /// The path asked for in English (`/es/requests/refill` → `/requests/refill`), for a page's
+    /// own address and its language switch.
+    pub fn english_path(&self) -> &str {
+        Lang::of_path(&self.path).1
+    }
+
     /// The 404 page: closest condition names and a search box. Not cached (it depends on
     /// the path asked for), and cheap to render.
     pub fn not_found(&self) -> Response {

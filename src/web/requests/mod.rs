@@ -139,11 +139,7 @@ async fn show<F: RequestForm>(
     prefill: Result<Query<Prefill>, QueryRejection>,
 ) -> Response {
     let Ok(Query(prefill)) = prefill else {
-        return problem(
-            (&page.site, page.lang),
-            StatusCode::BAD_REQUEST,
-            "problem-unreadable-link",
-        );
+        return problem(&page, StatusCode::BAD_REQUEST, "problem-unreadable-link");
     };
     let token = state.form_tokens().mint();
     respond(
@@ -179,7 +175,7 @@ async fn submit<F: RequestForm>(
             // Too large, not a form, or a field sent twice. The rejection's text is not logged:
             // it could quote what was sent.
             tracing::info!(status = %rejection.status(), "refused a request form that could not be read");
-            return unreadable((site, lang), rejection.status());
+            return unreadable(&page, rejection.status());
         }
     };
     if let Err(reason) = csrf::check(
@@ -192,10 +188,10 @@ async fn submit<F: RequestForm>(
             reason,
             "refused a request form without a valid CSRF token or origin"
         );
-        return problem((site, lang), StatusCode::FORBIDDEN, "problem-expired");
+        return problem(&page, StatusCode::FORBIDDEN, "problem-expired");
     }
     if !posted.website.trim().is_empty() {
-        return problem((site, lang), StatusCode::BAD_REQUEST, "problem-automated");
+        return problem(&page, StatusCode::BAD_REQUEST, "problem-automated");
     }
     let Ok(pack) = site.pack() else {
         return page.not_found();
@@ -271,11 +267,7 @@ async fn submit<F: RequestForm>(
                         kind = kind.slug(),
                         "cannot store a request"
                     );
-                    problem(
-                        (site, lang),
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "problem-unsaved",
-                    )
+                    problem(&page, StatusCode::SERVICE_UNAVAILABLE, "problem-unsaved")
                 }
             }
         }
@@ -352,34 +344,28 @@ fn received_page(
 }
 
 /// The page for a post that is not a readable form (too large, not a form, a field sent twice).
-fn unreadable(page: (&Rendered, Lang), status: StatusCode) -> Response {
+fn unreadable(page: &PageRequest, status: StatusCode) -> Response {
     problem(page, status, "problem-unreadable")
 }
 
-/// A page with a title and one message, for a form that was refused: `message` is the key of
-/// the message, and `<message>-title` of its title.
-pub(super) fn problem(
-    (site, lang): (&Rendered, Lang),
-    status: StatusCode,
-    message: &'static str,
-) -> Response {
+/// A page with a title and one message, for a form that was refused, at the form's own address
+/// and in its language: `message` is the key of the message, and `<message>-title` of its title.
+pub(super) fn problem(page: &PageRequest, status: StatusCode, message: &'static str) -> Response {
+    let lang = page.lang;
     let title = i18n::text(lang, &format!("{message}-title"));
     let message = i18n::text(lang, message);
-    let html = site
-        .layout(
-            Meta::new(title.clone(), message.clone(), "/requests")
-                .noindex()
-                .lang(lang),
-        )
-        .and_then(|layout| {
-            Ok(ProblemPage {
-                layout,
-                title,
-                message,
-            }
-            .render()
-            .map_err(anyhow::Error::from)?)
-        });
+    let meta = Meta::new(title.clone(), message.clone(), page.english_path())
+        .noindex()
+        .lang(lang);
+    let html = page.site.layout(meta).and_then(|layout| {
+        Ok(ProblemPage {
+            layout,
+            title,
+            message,
+        }
+        .render()
+        .map_err(anyhow::Error::from)?)
+    });
     respond(html, status, None)
 }
 

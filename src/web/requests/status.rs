@@ -142,7 +142,7 @@ pub(super) async fn look_up(
         return limit::too_many(wait, crate::metrics::Limit::RequestForm);
     }
     let Ok(Form(posted)) = posted else {
-        return super::unreadable(site, StatusCode::BAD_REQUEST);
+        return super::unreadable(&page_request, StatusCode::BAD_REQUEST);
     };
     if csrf::check(
         state.form_tokens(),
@@ -152,7 +152,7 @@ pub(super) async fn look_up(
     )
     .is_err()
     {
-        return problem(site, StatusCode::FORBIDDEN, "problem-expired");
+        return problem(&page_request, StatusCode::FORBIDDEN, "problem-expired");
     }
     let now = state.now();
     let today = state.today();
@@ -171,7 +171,7 @@ pub(super) async fn look_up(
     let Some(fact) = updates::typed_fact(&fact, today) else {
         // Not a try (nothing was compared), but a lookup all the same: on the trail.
         if let Err(error) = audit("unreadable fact").record(store, now).await {
-            return unavailable(site, &error);
+            return unavailable(&page_request, &error);
         }
         return respond(
             page(
@@ -186,12 +186,12 @@ pub(super) async fn look_up(
     };
     let lookup = match status::look_up(store, state.keys(), &typed, &fact, now).await {
         Ok(lookup) => lookup,
-        Err(error) => return unavailable(site, &error),
+        Err(error) => return unavailable(&page_request, &error),
     };
     let audited = audit(lookup.outcome()).record(store, now).await;
     // No answer without its audit line.
     if let Err(error) = audited {
-        return unavailable(site, &error);
+        return unavailable(&page_request, &error);
     }
     let (answer, code) = match lookup {
         Lookup::Found(standing) => {
@@ -217,9 +217,9 @@ pub(super) async fn look_up(
     )
 }
 
-fn unavailable(site: (&Rendered, Lang), error: &crate::store::StoreError) -> Response {
+fn unavailable(page: &PageRequest, error: &crate::store::StoreError) -> Response {
     tracing::error!(error = %error, "cannot look up a request's status");
-    problem(site, StatusCode::SERVICE_UNAVAILABLE, "problem-lookup")
+    problem(page, StatusCode::SERVICE_UNAVAILABLE, "problem-lookup")
 }
 
 /// The status in words in `lang`, and what happens next.
