@@ -113,6 +113,12 @@ async fn the_forms_their_problems_and_the_confirmation_leave_no_english() {
         assert!(spanish.contains(&format!(
             "href=\"/es/requests/status?reference={reference}\""
         )));
+        assert!(
+            spanish.contains(&format!(
+                "<a href=\"/requests/status?reference={reference}\" hreflang=\"en\""
+            )),
+            "the language switch leads to the request's status page in English"
+        );
         left.extend(english_left(
             &format!("{kind} received"),
             &english,

@@ -313,10 +313,12 @@ fn received_page(
             ..
         }
     );
+    // The page answers a POST: its own address and language switch are the status page of the
+    // reference, the one page that shows this request again.
     let meta = Meta::new(
         i18n::text(lang, "received-title"),
         i18n::text(lang, "received-description"),
-        "/requests/received",
+        format!("/requests/status?reference={reference}"),
     )
     .noindex()
     .lang(lang);
