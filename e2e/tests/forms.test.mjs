@@ -83,13 +83,19 @@ for (const javaScriptEnabled of [true, false]) {
   }
 }
 
-// The same on the Spanish site, JavaScript off: from the Spanish cramps page a patient asks for a
-// refill, reads the problems in Spanish, sends it, gets a reference, and checks its status in
+// The same on the Spanish site, JavaScript off: from the Spanish home page, through the A–Z to the
+// cramps page, a patient asks for a refill, reads the problems in Spanish, sends it, gets a reference, and checks its status in
 // Spanish with that reference and their date of birth.
-test('Spanish refill from the cramps page, JavaScript off, ends with a reference', { timeout: 60_000 }, async () => {
+test('Spanish refill from the home page, JavaScript off, ends with a reference', { timeout: 60_000 }, async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${BASE_URL}/es/conditions/foot-and-leg-cramps`);
+  // From the Spanish home page, through the A–Z, as a patient finds the page.
+  await page.goto(`${BASE_URL}/es`);
+  await page.getByRole('link', { name: 'Enfermedades de la A a la Z' }).first().click();
+  await page.waitForLoadState('load');
+  await page.getByRole('link', { name: 'Calambres en los pies y las piernas' }).first().click();
+  await page.waitForLoadState('load');
+  assert.equal(new URL(page.url()).pathname, '/es/conditions/foot-and-leg-cramps');
   assert.equal(await page.getAttribute('html', 'lang'), 'es');
   await page.getByRole('link', { name: 'Pedir un resurtido' }).first().click();
   await page.waitForLoadState('load');
