@@ -117,7 +117,7 @@ test('Spanish refill from the home page, JavaScript off, ends with a reference',
   await page.getByLabel('La recojo yo', { exact: true }).check();
   await page.getByRole('button', { name: 'Enviar solicitud' }).click();
   await page.waitForLoadState('load');
-  assert.match(await page.locator('h1').textContent(), /Recibimos su pedido de resurtido/);
+  assert.match(await page.locator('h1').textContent(), /Recibimos su solicitud de resurtido/);
   const reference = (await page.locator('.reference').textContent()).trim();
   assert.match(reference, /^R-[3-9A-Y]{4}-[3-9A-Y]{2}$/);
 

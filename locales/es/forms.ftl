@@ -5,7 +5,7 @@
 form-callback-title = Pídanos que le llamemos
 form-callback-lead = Un farmacéutico o un técnico de farmacia le llamará en nuestro horario de atención.
 form-refill-title = Pedir un resurtido
-form-refill-lead = La preparamos y le llamamos si algo necesita a quien le recetó.
+form-refill-lead = Preparamos su resurtido y le llamamos si hace falta consultar con quien le recetó.
 form-transfer-title = Transfiera una receta a nuestra farmacia
 form-transfer-lead = Nosotros nos comunicamos con su farmacia actual; suele tardar uno o dos días hábiles.
 form-compounding-title = Pregunte por un medicamento preparado
@@ -36,7 +36,7 @@ field-prescriptions-hint = Están en la etiqueta, como 6012345. Ponga cada núme
 field-fulfilment = ¿La recoge o se la llevamos?
 field-notes = Notas (opcional)
 field-current_pharmacy = Farmacia que tiene sus recetas ahora
-field-current_pharmacy-hint = Su nombre y ciudad, como “Main Street Drugs, Pasadena”.
+field-current_pharmacy-hint = El nombre y la ciudad de esa farmacia, como “Main Street Drugs, Pasadena”.
 field-current_pharmacy_phone = Número de teléfono de esa farmacia
 field-current_pharmacy_phone-hint = 10 dígitos, como 626 555 0199.
 field-medications = Medicamentos que quiere transferir
@@ -68,7 +68,7 @@ fulfilment-delivery = Tráiganmela, por favor
 controlled-no = No
 controlled-schedule-3-5 = Sí, de las Listas III, IV o V
 controlled-schedule-2 = Sí, de la Lista II (por ejemplo oxicodona, o estimulantes para el TDAH)
-controlled-unsure = No estoy seguro
+controlled-unsure = No lo sé
 asker-patient = El paciente
 asker-prescriber = Quien receta (médico u otro profesional)
 asker-caregiver = Un cuidador o familiar
@@ -82,7 +82,7 @@ updates-email = Envíenme un correo electrónico
 updates-email-address = Correo electrónico (solo con “Envíenme un correo electrónico”)
 
 ## Qué le falta a un campo.
-error-too-long = { $what } debe tener { $max } caracteres o menos (tiene { $count })
+error-too-long = { $what }: máximo { $max } caracteres (ahora hay { $count })
 what-name = Su nombre
 what-message = Su mensaje
 what-notes = Sus notas
@@ -98,7 +98,7 @@ error-birth-year = Revise el año de nacimiento
 error-rx-none = Escriba al menos un número de receta, como 6012345
 error-rx-many = Escriba hasta { $max } números de receta; para más, llámenos
 error-rx-number = “{ $number }” no parece un número de receta: use las 4 a 20 letras y cifras impresas en la etiqueta, como 6012345
-error-medicine-rx-only = Medicamento { $row }: escriba su nombre además de su número de receta
+error-medicine-rx-only = Medicamento { $row }: escriba el nombre del medicamento además del número de receta
 error-medicine-too-long = El nombre del medicamento { $row } debe tener { $max } caracteres o menos (tiene { $count })
 error-medicine-rx = Medicamento { $row }: “{ $number }” no parece un número de receta: use las 4 a 20 letras y cifras impresas en la etiqueta, como 6012345
 error-medicine-none = Escriba al menos un medicamento que quiera transferir, como “baclofeno 10 mg”
@@ -155,20 +155,20 @@ share-error-long = Use { $max } caracteres o menos (tiene { $count })
 ## La confirmación.
 received-title = Solicitud recibida
 received-description = Tenemos su solicitud.
-received-callback = Recibimos su pedido de llamada
-received-refill = Recibimos su pedido de resurtido
-received-transfer = Recibimos su pedido de transferencia
+received-callback = Recibimos su solicitud de llamada
+received-refill = Recibimos su solicitud de resurtido
+received-transfer = Recibimos su solicitud de transferencia
 received-compounding = Recibimos su consulta sobre un medicamento preparado
 received-reference = Su número de referencia es
 received-keep = Guárdelo: díganoslo si nos llama por esta solicitud.
 received-next = Qué pasa ahora
-received-open = { $location } está abierta ahora ({ $detail }). Le llamaremos hoy.
-received-closed = { $location } está cerrada ahora ({ $detail }); le llamaremos entonces.
+received-open = La sucursal de { $location } está abierta ahora ({ $detail }). Le llamaremos hoy.
+received-closed = La sucursal de { $location } está cerrada ahora ({ $detail }); le llamaremos entonces.
 received-hours = Le llamaremos en nuestro horario de atención.
 received-told-both = Le enviaremos un mensaje de texto y un correo cuando haya novedades.
 received-told-text = Le enviaremos un mensaje de texto cuando haya novedades.
 received-told-email = Le enviaremos un correo cuando haya novedades.
-received-status-before = Puede ver en qué punto está en
+received-status-before = Puede ver cómo va su solicitud en
 received-status-link = la página de estado de solicitudes
 received-status-birth = con su número de referencia y su fecha de nacimiento.
 received-status-phone = con su número de referencia y los 4 últimos dígitos de su teléfono.
@@ -189,7 +189,7 @@ status-at = al
 status-lead = Escriba el número de referencia que le dimos, como R-7KQ3-9M, y un dato que nos dio.
 status-reference = Número de referencia
 status-fact = Su fecha de nacimiento, o los 4 últimos dígitos de su teléfono
-status-fact-hint = La fecha de nacimiento para un resurtido o una transferencia (mes/día/año, como 03/14/1980 o 03141980). Los 4 últimos dígitos de su teléfono para un pedido de llamada o una consulta sobre un medicamento preparado.
+status-fact-hint = La fecha de nacimiento para un resurtido o una transferencia (mes/día/año, como 03/14/1980 o 03141980). Los 4 últimos dígitos de su teléfono para una solicitud de llamada o una consulta sobre un medicamento preparado.
 status-check = Consultar el estado
 status-privacy = Solo mostramos en qué punto está la solicitud, nunca de qué se trata.
 status-received = Recibida en { $location }
@@ -201,7 +201,7 @@ status-ready-until = Lista para recoger en { $location } hasta { $hour ->
   } { $time }
 status-ready = Lista para recoger en { $location }
 status-ready-delivery = Si pidió que se la lleváramos, le llamaremos para organizarlo.
-status-ready-closed = Ahora estamos cerrados y { $detail }. Si pidió que se la lleváramos, le llamaremos para organizarlo.
+status-ready-closed = La farmacia está cerrada ahora ({ $detail }). Si pidió que se la lleváramos, le llamaremos para organizarlo.
 status-need-to-talk = Necesitamos hablar con usted: llame al { $phone }
 status-need-to-talk-next = Llame a { $location } en nuestro horario de atención y diga su número de referencia.
 status-cannot-fill = No pudimos completar esta solicitud: llame al { $phone }
@@ -222,14 +222,14 @@ status-when-day = { $hour ->
   } { $time } del { $day }
 
 ## Mensajes de texto y correos al paciente (sin á, í, ó, ú en los textos: ver content::messages).
-text-stop = Responda STOP para cancelar.
+text-stop = Responda STOP para dejar de recibir mensajes.
 mail-subject = Su solicitud { $reference }
 mail-unsubscribe = Para dejar de recibir estos correos: { $link }
 
 ## Dejar de recibir correos (el enlace de cada correo).
 unsubscribe-title = Dejar de recibir correos sobre sus solicitudes
 unsubscribe-description = Deje de recibir avisos de la farmacia por correo electrónico.
-unsubscribe-lead = Solo le escribimos para decirle que una solicitud está lista o que necesitamos hablar con usted. Pulse el botón y dejaremos de hacerlo.
+unsubscribe-lead = Solo le escribimos para decirle que una solicitud está lista o que necesitamos hablar con usted. Oprima el botón y dejaremos de hacerlo.
 unsubscribe-button = No quiero más correos
 unsubscribe-done = No recibirá más correos sobre sus solicitudes
 unsubscribe-done-detail = Le seguiremos llamando si hace falta. Si marca “Envíenme un correo electrónico” en una solicitud nueva, los volverá a recibir.

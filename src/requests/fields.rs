@@ -481,7 +481,7 @@ mod tests {
         );
         assert_eq!(
             long.in_lang(Lang::Es),
-            "Su nombre debe tener 100 caracteres o menos (tiene 101)"
+            "Su nombre: máximo 100 caracteres (ahora hay 101)"
         );
         assert_eq!(
             BestTime::Evening.label(),
