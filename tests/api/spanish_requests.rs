@@ -222,7 +222,10 @@ async fn a_spanish_request_is_marked_for_staff_and_its_messages_are_in_spanish()
         "{sms}"
     );
     assert!(sms.contains(&format!("/es/requests/status?reference={reference}")));
-    assert!(sms.ends_with("Responda STOP para dejar de recibir mensajes."), "{sms}");
+    assert!(
+        sms.ends_with("Responda STOP para dejar de recibir mensajes."),
+        "{sms}"
+    );
     let mail = &it.patient_mail()[0];
     assert!(
         mail.contains(&format!("Subject: Su solicitud {reference}")),
