@@ -34,7 +34,9 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   const saved = [];
   const check = async (name) => {
     const axe = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], `axe on ${name}`);
+    // Which elements, so a failure says where to look.
+    const where = axe.violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`));
+    assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], `axe on ${name}: ${where.join('; ')}`);
     const file = join(reportsDir('html'), `staff_${name}.html`);
     writeFileSync(file, await page.content());
     saved.push(file);
