@@ -256,6 +256,32 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// A port for a server that is down for now: bound, so no other test or connection is given
+/// it meanwhile, but not listening, so connections to it are refused — until `listen`.
+/// (`free_port` leaves a window in which the port can be taken by anything else.)
+pub struct HeldPort {
+    socket: socket2::Socket,
+    pub port: u16,
+}
+
+impl HeldPort {
+    pub fn new() -> Self {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        let address: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        socket.bind(&address.into()).unwrap();
+        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+        Self { socket, port }
+    }
+
+    /// The server comes up on the held port.
+    pub fn listen(self) -> tokio::net::TcpListener {
+        self.socket.listen(128).unwrap();
+        self.socket.set_nonblocking(true).unwrap();
+        tokio::net::TcpListener::from_std(self.socket.into()).unwrap()
+    }
+}
+
 /// The repository's root (where `content/` and `tests/fixtures/` are).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -10,16 +10,16 @@ use pestle::requests::{self, DataKeys, Request};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-use crate::helpers::{Backend, TEST_DATA_KEY, free_port, on_both_backends, spawn_app_with};
+use crate::helpers::{Backend, HeldPort, TEST_DATA_KEY, on_both_backends, spawn_app_with};
 
 on_both_backends!(notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_each);
 
 async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_each(
     backend: Backend,
 ) {
-    // Both are "down": nothing listens on their ports yet.
-    let port = free_port();
-    let hook_port = free_port();
+    // Both are "down": their ports are held, but nothing listens on them yet.
+    let (mail, hook) = (HeldPort::new(), HeldPort::new());
+    let (port, hook_port) = (mail.port, hook.port);
     let app = spawn_app_with(backend, |s| {
         s.smtp_url = Some(format!("smtp://127.0.0.1:{port}").into());
         s.notify_email_to = Some("team@willow.example".to_owned());
@@ -60,11 +60,9 @@ async fn notifications_wait_for_the_mail_server_and_webhook_then_arrive_once_eac
     );
 
     let received = Arc::new(Mutex::new(Vec::<String>::new()));
-    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-    tokio::spawn(smtp_server(listener, received.clone()));
+    tokio::spawn(smtp_server(mail.listen(), received.clone()));
     let hooked = Arc::new(Mutex::new(Vec::<(String, String)>::new()));
-    let listener = TcpListener::bind(("127.0.0.1", hook_port)).await.unwrap();
-    tokio::spawn(webhook_receiver(listener, hooked.clone()));
+    tokio::spawn(webhook_receiver(hook.listen(), hooked.clone()));
 
     let started = Instant::now();
     while received.lock().unwrap().len() < 3 || hooked.lock().unwrap().len() < 3 {
