@@ -60,6 +60,7 @@ export const PAGES = [
   { path: '/es/conditions/foot-and-leg-cramps', status: 200 },
   { path: '/es/conditions/muscle-spasm', status: 200 },
   { path: '/es/conditions/letter/f', status: 200 },
+  { path: '/es/conditions/category/musculos-huesos-y-articulaciones', status: 200 },
   { path: '/es/medications', status: 200 },
   { path: '/es/medications/magnesium-chloride', status: 200 },
   { path: '/es/compounding', status: 200 },
