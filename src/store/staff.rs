@@ -75,8 +75,12 @@ pub struct NewRequestEvent {
     pub at: i64,
     pub actor: String,
     pub change: RequestChange,
-    /// Messages to the patient about this change, queued in the same transaction.
-    pub messages: Vec<super::NewPatientMessage>,
+    /// The trail's entry for the change, written in its transaction.
+    pub audit: NewAuditEntry,
+    /// Messages to the patient about this change, each with its trail entry, queued in the same
+    /// transaction — and only when the change changes the request: a second click on the same
+    /// status queues nothing, and the trail says nothing was queued.
+    pub messages: Vec<(super::NewPatientMessage, NewAuditEntry)>,
 }
 
 /// What staff changed: kept as the request's history, and applied to the request.

@@ -171,6 +171,7 @@ where
         conn: &mut DB::Connection,
         event: &NewRequestEvent,
     ) -> StoreResult<()> {
+        append_audit::<DB>(conn, &event.audit).await?;
         let (kind, value) = event.change.kind_and_value();
         let (key_id, sealed) = match &event.change {
             RequestChange::Note { key_id, sealed } => (Some(key_id.clone()), Some(sealed.clone())),
@@ -227,7 +228,7 @@ where
             }
         };
         if changed {
-            for message in &event.messages {
+            for (message, entry) in &event.messages {
                 sqlx::query(
                     "INSERT INTO outbox (reference, message, due_at, channel, queued_at, \
                      time_zone, announces) VALUES ($1, $2, $3, $4, $3, $5, $6)",
@@ -240,6 +241,7 @@ where
                 .bind(message.announces.slug().to_owned())
                 .execute(&mut *conn)
                 .await?;
+                append_audit::<DB>(conn, entry).await?;
             }
         }
         Ok(())

@@ -266,6 +266,19 @@ async fn one_text_and_one_email_when_ready_and_stop_stops_texts(backend: Backend
     let fields = [("status", "ready"), ("notify", "yes")];
     let (marked, again) = tokio::join!(staff.post(&path, &fields), colleague.post(&path, &fields));
     assert_eq!((marked.status, again.status), (303, 303), "{}", marked.html);
+    // The trail names the two messages once: the second save queued nothing, and says nothing.
+    let queued: Vec<String> = crate::content_editing::audit_log(store.as_ref(), "patient.message")
+        .await
+        .into_iter()
+        .filter(|line| line.contains(&reference))
+        .collect();
+    assert_eq!(queued.len(), 2, "{queued:?}");
+    let statuses = crate::content_editing::audit_log(store.as_ref(), "request.status").await;
+    assert_eq!(
+        statuses.len(),
+        2,
+        "both saves are on the trail: {statuses:?}"
+    );
 
     it.wait_for("the text and the e-mail", |it| {
         !it.texts().is_empty() && !it.patient_mail().is_empty()

@@ -1320,6 +1320,11 @@ async fn waiting_requests_get_one_reminder_and_closed_ones_are_purged_after_rete
             at: jiff::Timestamp::now().as_millisecond(),
             actor: "staff@willow.example".to_owned(),
             change: pestle::store::RequestChange::Status(pestle::store::RequestStatus::Done),
+            audit: pestle::staff::audit::Entry::new(
+                pestle::staff::audit::Actor::System,
+                "request.status",
+            )
+            .at(2),
             messages: Vec::new(),
         })
         .await

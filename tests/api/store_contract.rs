@@ -13,6 +13,7 @@ on_both_backends!(
     rate_limit_buckets_refill_and_never_give_the_last_token_twice,
     a_job_round_goes_to_one_instance_at_a_time,
     statuses_are_stored_as_types_and_an_unknown_one_is_an_error,
+    a_change_its_messages_and_their_trail_are_one_write,
 );
 
 async fn a_fresh_database_is_empty(backend: Backend) {
@@ -212,6 +213,11 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
             at: 2,
             actor: "staff@willow.example".to_owned(),
             change: RequestChange::Status(RequestStatus::CannotFill),
+            audit: pestle::staff::audit::Entry::new(
+                pestle::staff::audit::Actor::System,
+                "request.status",
+            )
+            .at(2),
             messages: Vec::new(),
         })
         .await
@@ -251,4 +257,79 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
         ..RequestFilter::default()
     };
     assert!(store.request_summaries(&all).await.is_err());
+}
+
+/// A status change, its messages and their trail entries are written together — and a second
+/// identical change (a double click, two colleagues) records its own event and entry but queues
+/// and audits no message again.
+async fn a_change_its_messages_and_their_trail_are_one_write(backend: Backend) {
+    use pestle::staff::audit::{Actor, Entry};
+    use pestle::store::{
+        AuditFilter, NewNotification, NewPatientMessage, NewRequest, NewRequestEvent,
+        RequestChange, RequestStatus,
+    };
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    let request = NewRequest {
+        reference: "R-TEST-02".to_owned(),
+        kind: "refill".to_owned(),
+        location: "main".to_owned(),
+        created_at: 1,
+        key_id: "k1".to_owned(),
+        sealed: vec![1],
+        lang: "en".to_owned(),
+    };
+    let notification = NewNotification {
+        message: "New refill request".to_owned(),
+        due_at: 1,
+        channels: Vec::new(),
+    };
+    store
+        .submit_request(&request, &Default::default(), &notification)
+        .await
+        .unwrap();
+    let staff = Actor::Staff("staff@willow.example");
+    let ready = || NewRequestEvent {
+        reference: "R-TEST-02".to_owned(),
+        at: 2,
+        actor: "staff@willow.example".to_owned(),
+        change: RequestChange::Status(RequestStatus::Ready),
+        audit: Entry::new(staff, "request.status")
+            .subject("R-TEST-02")
+            .at(2),
+        messages: vec![(
+            NewPatientMessage {
+                channel: "sms".to_owned(),
+                text: "Ready".to_owned(),
+                announces: RequestStatus::Ready,
+                time_zone: None,
+                due_at: 2,
+            },
+            Entry::new(staff, "patient.message.queued")
+                .subject("R-TEST-02")
+                .at(2),
+        )],
+    };
+    store.add_request_event(&ready()).await.unwrap();
+    store.add_request_event(&ready()).await.unwrap();
+    assert_eq!(store.patient_messages("R-TEST-02").await.unwrap().len(), 1);
+    let trail = |action: &str| {
+        let store = store.clone();
+        let filter = AuditFilter {
+            limit: 10,
+            action: action.to_owned(),
+            ..Default::default()
+        };
+        async move { store.audit(&filter).await.unwrap().len() }
+    };
+    assert_eq!(
+        trail("request.status").await,
+        2,
+        "each save is on the trail"
+    );
+    assert_eq!(
+        trail("patient.message").await,
+        1,
+        "the message was queued once"
+    );
 }

@@ -173,6 +173,21 @@ impl Staff {
 
     /// Appends to the audit log as this staff member. An entry that cannot be written fails
     /// the request (the caller returns the error before acting, or before answering).
+    /// The trail's entry for `action` by this member of staff at `at`, for a store write that
+    /// records it in its own transaction.
+    pub fn entry(
+        &self,
+        action: &'static str,
+        (subject, detail): (&str, &str),
+        at: i64,
+    ) -> crate::store::NewAuditEntry {
+        Entry::new(Actor::Staff(&self.user.email), action)
+            .subject(subject)
+            .detail(detail)
+            .ip(&self.ip)
+            .at(at)
+    }
+
     pub async fn audit(
         &self,
         state: &AppState,

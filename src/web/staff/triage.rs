@@ -82,21 +82,27 @@ async fn act_and_tell(
         }
         _ => Vec::new(),
     };
-    // A note's words stay sealed: the trail says only that there is one.
+    // The change, its messages and their trail entries are written in one transaction: the
+    // trail never names a change or a message that was not recorded, and nothing is recorded
+    // without its entry. A note's words stay sealed: the trail says only that there is one.
+    let now = state.now();
     let (_, detail) = change.kind_and_value();
-    staff.audit(state, action, reference, &detail).await?;
-    for message in &messages {
-        let detail = format!("{} ({})", message.channel, message.announces);
-        staff
-            .audit(state, "patient.message.queued", reference, &detail)
-            .await?;
-    }
+    let audit = staff.entry(action, (reference, &detail), now);
+    let messages = messages
+        .into_iter()
+        .map(|message| {
+            let detail = format!("{} ({})", message.channel, message.announces);
+            let entry = staff.entry("patient.message.queued", (reference, &detail), now);
+            (message, entry)
+        })
+        .collect();
     store
         .add_request_event(&NewRequestEvent {
             reference: reference.to_owned(),
-            at: state.now(),
+            at: now,
             actor: staff.user.email.clone(),
             change,
+            audit,
             messages,
         })
         .await?;
