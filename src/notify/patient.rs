@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use super::{Courier, PATIENT_EMAIL, SMS};
 use crate::requests::updates::{OPT_OUT_DIGEST, opt_out_value};
 use crate::requests::{self, Contact};
+use crate::staff::audit::{Actor, Entry};
 use crate::store::Notification;
 
 /// Texts go out between these local times only.
@@ -93,6 +94,24 @@ pub(super) async fn deliver(courier: &Courier, notification: &Notification, now:
             super::sms::Sent::Refused(_) => {
                 Outcome::Abandoned("the SMS provider refused the number")
             }
+            // The number said STOP to the provider (the reply may never have reached pestle):
+            // recorded here too, so later texts are not even tried, and staff see why.
+            super::sms::Sent::OptedOut => {
+                let value = opt_out_value(kind, &address);
+                let entry = Entry::new(Actor::System, "patient.opted-out").detail("sms (provider)");
+                let recorded = courier
+                    .store
+                    .set_opt_out(
+                        &courier.keys.digest(OPT_OUT_DIGEST, &value),
+                        true,
+                        &entry.at(courier.clock.now_ms()),
+                    )
+                    .await;
+                match recorded {
+                    Ok(()) => Outcome::Abandoned("the patient opted out"),
+                    Err(error) => Outcome::Retry(format!("cannot record an opt-out: {error}")),
+                }
+            }
         }
     } else {
         let Some(mailer) = &courier.notifier.email else {
@@ -114,7 +133,7 @@ pub(super) async fn deliver(courier: &Courier, notification: &Notification, now:
         {
             super::sms::Sent::Accepted => Outcome::Sent,
             super::sms::Sent::Retry(reason) => Outcome::Retry(reason),
-            super::sms::Sent::Refused(_) => {
+            super::sms::Sent::Refused(_) | super::sms::Sent::OptedOut => {
                 Outcome::Abandoned("the mail server refused the address")
             }
         }

@@ -16,9 +16,13 @@ use sha1::Sha1;
 use super::SEND_TIMEOUT;
 
 /// The provider's error codes that concern the recipient, so trying again cannot help: not a
-/// valid number (21211), a region the account may not text (21408), the number replied STOP
-/// to the provider (21610), cannot be reached (21612), not a mobile number (21614).
-const RECIPIENT_ERRORS: [&str; 5] = ["21211", "21408", "21610", "21612", "21614"];
+/// valid number (21211), a region the account may not text (21408), cannot be reached (21612),
+/// not a mobile number (21614).
+const RECIPIENT_ERRORS: [&str; 4] = ["21211", "21408", "21612", "21614"];
+
+/// The provider's code for a number that replied STOP to it (perhaps while pestle was not
+/// listening): an opt-out pestle records as its own.
+const UNSUBSCRIBED: &str = "21610";
 
 /// What the provider said about one message.
 #[derive(Debug)]
@@ -26,9 +30,10 @@ pub enum Sent {
     Accepted,
     /// Worth trying again later: the provider was down, busy (429) or unreachable.
     Retry(String),
-    /// It will never take this one (a bad number, a number that replied STOP to the provider):
-    /// with the provider's reason.
+    /// It will never take this one (a bad number): with the provider's reason.
     Refused(String),
+    /// The recipient opted out with the provider (replied STOP to it).
+    OptedOut,
 }
 
 /// The provider's settings (`sms_api_url`, `sms_account_sid`, `sms_auth_token`, `sms_from`).
@@ -121,7 +126,9 @@ impl Sms {
             .and_then(|json| json.get("code").map(ToString::to_string))
             .unwrap_or_default();
         let reason = format!("the SMS provider answered {status} (code {code})");
-        if status.as_u16() == 400 && RECIPIENT_ERRORS.contains(&code.as_str()) {
+        if status.as_u16() == 400 && code == UNSUBSCRIBED {
+            Sent::OptedOut
+        } else if status.as_u16() == 400 && RECIPIENT_ERRORS.contains(&code.as_str()) {
             Sent::Refused(reason)
         } else if status.as_u16() == 429 || status.is_server_error() {
             Sent::Retry(reason)

@@ -28,6 +28,7 @@ mod notify;
 mod observatory;
 mod pages;
 mod patient_updates;
+mod provider_opt_out;
 mod proxies;
 mod rendering;
 mod requests;

@@ -40,7 +40,11 @@ struct Provider {
     accepted: Mutex<Vec<(String, String)>>,
 }
 
-/// Answers 500, then 429, then accepts every text (201), as Twilio would.
+/// A number that replied STOP to the provider: it refuses texts to it (400, code 21610).
+pub(crate) const UNSUBSCRIBED: &str = "+12135550199";
+
+/// Answers 500, then 429, then accepts every text (201) but those to `UNSUBSCRIBED`, as
+/// Twilio would.
 async fn messages_api(
     State(provider): State<Arc<Provider>>,
     Path(account): Path<String>,
@@ -64,6 +68,9 @@ async fn messages_api(
                     .into_owned()
                     .collect();
             assert_eq!(fields["From"], "+13035550100");
+            if fields["To"] == UNSUBSCRIBED {
+                return (StatusCode::BAD_REQUEST, "{\"code\":21610}".to_owned());
+            }
             provider
                 .accepted
                 .lock()
@@ -144,6 +151,11 @@ impl Loop {
             "the confirmation links to the status page with the reference only"
         );
         reference
+    }
+
+    /// How many times the provider was called.
+    pub(crate) fn provider_calls(&self) -> usize {
+        self.provider.calls.load(Ordering::SeqCst)
     }
 
     pub(crate) fn texts(&self) -> Vec<(String, String)> {
