@@ -85,7 +85,11 @@ pub async fn show(
     query: Result<Query<SearchQuery>, QueryRejection>,
 ) -> Response {
     let Ok(Query(query)) = query else {
-        return crate::web::requests::problem(&page, StatusCode::BAD_REQUEST, "problem-search");
+        return crate::web::requests::problem(
+            &page,
+            StatusCode::BAD_REQUEST,
+            crate::web::requests::Problem::Search,
+        );
     };
     let query = query.text();
     let lang = page.lang;

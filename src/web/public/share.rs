@@ -17,7 +17,7 @@ use crate::i18n::Message;
 use crate::requests::FieldError;
 use crate::store::NewSharedStory;
 use crate::web::render::{Layout, Meta, PageRequest};
-use crate::web::requests::{csrf, problem, too_many};
+use crate::web::requests::{Problem, csrf, problem, too_many};
 use crate::web::{AppError, AppState};
 
 const MAX_NAME: usize = 60;
@@ -210,7 +210,7 @@ pub async fn submit(
         Ok(Form(form)) => form,
         // Too large, not a form, or a field sent twice.
         Err(rejection) => {
-            return problem(&page, rejection.status(), "problem-unreadable");
+            return problem(&page, rejection.status(), Problem::Unreadable);
         }
     };
     if csrf::check(
@@ -221,10 +221,10 @@ pub async fn submit(
     )
     .is_err()
     {
-        return problem(&page, StatusCode::FORBIDDEN, "problem-expired");
+        return problem(&page, StatusCode::FORBIDDEN, Problem::Expired);
     }
     if !form.website.is_empty() {
-        return problem(&page, StatusCode::BAD_REQUEST, "problem-automated");
+        return problem(&page, StatusCode::BAD_REQUEST, Problem::Automated);
     }
     let token = form.csrf_token.as_str();
     match check(&form, state.now()) {

@@ -139,7 +139,7 @@ async fn show<F: RequestForm>(
     prefill: Result<Query<Prefill>, QueryRejection>,
 ) -> Response {
     let Ok(Query(prefill)) = prefill else {
-        return problem(&page, StatusCode::BAD_REQUEST, "problem-unreadable-link");
+        return problem(&page, StatusCode::BAD_REQUEST, Problem::UnreadableLink);
     };
     let token = state.form_tokens().mint();
     respond(
@@ -188,10 +188,10 @@ async fn submit<F: RequestForm>(
             reason,
             "refused a request form without a valid CSRF token or origin"
         );
-        return problem(&page, StatusCode::FORBIDDEN, "problem-expired");
+        return problem(&page, StatusCode::FORBIDDEN, Problem::Expired);
     }
     if !posted.website.trim().is_empty() {
-        return problem(&page, StatusCode::BAD_REQUEST, "problem-automated");
+        return problem(&page, StatusCode::BAD_REQUEST, Problem::Automated);
     }
     let Ok(pack) = site.pack() else {
         return page.not_found();
@@ -267,7 +267,7 @@ async fn submit<F: RequestForm>(
                         kind = kind.slug(),
                         "cannot store a request"
                     );
-                    problem(&page, StatusCode::SERVICE_UNAVAILABLE, "problem-unsaved")
+                    problem(&page, StatusCode::SERVICE_UNAVAILABLE, Problem::Unsaved)
                 }
             }
         }
@@ -347,15 +347,60 @@ fn received_page(
 
 /// The page for a post that is not a readable form (too large, not a form, a field sent twice).
 fn unreadable(page: &PageRequest, status: StatusCode) -> Response {
-    problem(page, status, "problem-unreadable")
+    problem(page, status, Problem::Unreadable)
+}
+
+/// Why a form (or a search address) was refused, as the page says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A form's address whose query cannot be read.
+    UnreadableLink,
+    /// No valid CSRF token or origin.
+    Expired,
+    /// The honeypot was filled in.
+    Automated,
+    /// The request could not be stored.
+    Unsaved,
+    /// Not a readable form: too large, not a form, a field sent twice.
+    Unreadable,
+    /// The status page could not read the store.
+    Lookup,
+    /// A search address whose query cannot be read.
+    Search,
+}
+
+impl Problem {
+    #[cfg(test)]
+    const ALL: [Problem; 7] = [
+        Self::UnreadableLink,
+        Self::Expired,
+        Self::Automated,
+        Self::Unsaved,
+        Self::Unreadable,
+        Self::Lookup,
+        Self::Search,
+    ];
+
+    /// The keys of its title and its message (`locales/*/forms.ftl`).
+    fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            Self::UnreadableLink => ("problem-unreadable-link-title", "problem-unreadable-link"),
+            Self::Expired => ("problem-expired-title", "problem-expired"),
+            Self::Automated => ("problem-automated-title", "problem-automated"),
+            Self::Unsaved => ("problem-unsaved-title", "problem-unsaved"),
+            Self::Unreadable => ("problem-unreadable-title", "problem-unreadable"),
+            Self::Lookup => ("problem-lookup-title", "problem-lookup"),
+            Self::Search => ("problem-search-title", "problem-search"),
+        }
+    }
 }
 
 /// A page with a title and one message, for a form that was refused, at the form's own address
-/// and in its language: `message` is the key of the message, and `<message>-title` of its title.
-pub(super) fn problem(page: &PageRequest, status: StatusCode, message: &'static str) -> Response {
+/// and in its language.
+pub(crate) fn problem(page: &PageRequest, status: StatusCode, problem: Problem) -> Response {
     let lang = page.lang;
-    let title = i18n::text(lang, &format!("{message}-title"));
-    let message = i18n::text(lang, message);
+    let (title, message) = problem.keys();
+    let (title, message) = (i18n::text(lang, title), i18n::text(lang, message));
     let meta = Meta::new(title.clone(), message.clone(), page.english_path())
         .noindex()
         .lang(lang);
@@ -388,5 +433,21 @@ fn respond(
             response
         }
         Err(error) => error.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Problem;
+
+    #[test]
+    fn every_problem_is_worded_in_every_language() {
+        for problem in Problem::ALL {
+            let (title, message) = problem.keys();
+            assert!(
+                crate::i18n::has(title) && crate::i18n::has(message),
+                "{problem:?}"
+            );
+        }
     }
 }

@@ -14,7 +14,7 @@ use axum::response::Response;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{csrf, limit, problem, respond};
+use super::{Problem, csrf, limit, problem, respond};
 use crate::content::Change;
 use crate::content::{Lang, Location, Site, weekday_name};
 use crate::i18n::{self, Arg};
@@ -152,7 +152,7 @@ pub(super) async fn look_up(
     )
     .is_err()
     {
-        return problem(&page_request, StatusCode::FORBIDDEN, "problem-expired");
+        return problem(&page_request, StatusCode::FORBIDDEN, Problem::Expired);
     }
     let now = state.now();
     let today = state.today();
@@ -219,7 +219,7 @@ pub(super) async fn look_up(
 
 fn unavailable(page: &PageRequest, error: &crate::store::StoreError) -> Response {
     tracing::error!(error = %error, "cannot look up a request's status");
-    problem(page, StatusCode::SERVICE_UNAVAILABLE, "problem-lookup")
+    problem(page, StatusCode::SERVICE_UNAVAILABLE, Problem::Lookup)
 }
 
 /// The status in words in `lang`, and what happens next.
