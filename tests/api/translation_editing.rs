@@ -21,13 +21,15 @@ async fn a_translation_is_edited_published_and_reviewed_as_its_own_file() {
     let list = ph.get("/staff/content").await;
     assert!(
         list.html.contains(&format!(
-            "<a href=\"{SPANISH_CRAMPS}\">Spanish</a>: Never reviewed"
+            "<a href=\"{SPANISH_CRAMPS}\">Spanish<span class=\"visually-hidden\"> translation \
+             of Foot &#38; Leg Cramps</span></a>: Never reviewed"
         )),
         "{}",
         list.html
     );
     assert!(list.html.contains(
-        "<a href=\"/staff/content/conditions/muscle-spasm.es\">Spanish</a>: Not translated"
+        "<a href=\"/staff/content/conditions/muscle-spasm.es\">Spanish<span \
+         class=\"visually-hidden\"> translation of Muscle Spasm</span></a>: Not translated"
     ));
     let dashboard = ph.get("/staff").await;
     assert!(
