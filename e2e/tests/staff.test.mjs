@@ -155,7 +155,7 @@ test('sign in with two-factor, triage a request, read the audit log', { timeout:
   await page.locator('a[href="/staff/content/testimonials/clair-c/form"]').click();
   await check('testimonial-form');
   await page.getByRole('link', { name: '← All content' }).click();
-  await page.getByRole('link', { name: 'Foot & Leg Cramps' }).click();
+  await page.getByRole('link', { name: 'Foot & Leg Cramps', exact: true }).click();
   // The form: one field per part of the page.
   const summary = page.getByLabel('Summary', { exact: true });
   const original = await summary.inputValue();
