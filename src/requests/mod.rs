@@ -3,6 +3,7 @@
 //! together with its staff notification. What a patient types here is protected health
 //! information: it is sealed before it reaches the store and never logged.
 
+mod choices;
 pub mod fields;
 pub mod forms;
 pub mod messages;

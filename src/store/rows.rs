@@ -257,7 +257,7 @@ where
             }
             _ => StoreError::Database(error),
         })?;
-        queue_notification::<DB>(
+        super::staff_rows::queue_notification::<DB>(
             conn,
             &request.reference,
             &notification.message,
@@ -467,35 +467,4 @@ fn parse_slug(raw: &str) -> StoreResult<Slug> {
         what: format!("slug `{raw}`"),
         detail,
     })
-}
-
-/// Queues `message` about `reference` on each channel, due at `due_at`: one outbox row each,
-/// delivered independently (the caller's transaction).
-pub(super) async fn queue_notification<DB>(
-    conn: &mut DB::Connection,
-    reference: &str,
-    message: &str,
-    due_at: i64,
-    channels: &[String],
-) -> StoreResult<()>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-{
-    for channel in channels {
-        sqlx::query(
-            "INSERT INTO outbox (reference, message, due_at, channel, queued_at) \
-             VALUES ($1, $2, $3, $4, $3)",
-        )
-        .bind(reference.to_owned())
-        .bind(message.to_owned())
-        .bind(due_at)
-        .bind(channel.clone())
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }

@@ -282,7 +282,7 @@ where
         if marked.is_none() {
             return Ok(());
         }
-        super::rows::queue_notification::<DB>(conn, reference, message, now, channels).await
+        queue_notification::<DB>(conn, reference, message, now, channels).await
     }
 
     /// Empties the sealed contents (and sealed notes) of requests closed before `closed_before`;
@@ -355,5 +355,36 @@ where
     .bind(entry.ip.clone())
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Queues `message` about `reference` on each channel, due at `due_at`: one outbox row each,
+/// delivered independently (the caller's transaction).
+pub(super) async fn queue_notification<DB>(
+    conn: &mut DB::Connection,
+    reference: &str,
+    message: &str,
+    due_at: i64,
+    channels: &[String],
+) -> StoreResult<()>
+where
+    DB: Database,
+    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
+    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+{
+    for channel in channels {
+        sqlx::query(
+            "INSERT INTO outbox (reference, message, due_at, channel, queued_at) \
+             VALUES ($1, $2, $3, $4, $3)",
+        )
+        .bind(reference.to_owned())
+        .bind(message.to_owned())
+        .bind(due_at)
+        .bind(channel.clone())
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
