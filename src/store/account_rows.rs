@@ -5,9 +5,9 @@
 
 use std::marker::PhantomData;
 
-use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
-
 use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
+use super::backend::Backend;
+use super::query::query;
 use super::{StoreError, StoreResult};
 use crate::staff::{Role, Stage};
 
@@ -35,25 +35,9 @@ impl Counter {
     }
 }
 
-impl<DB> AccountRows<DB>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
-    for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'q> bool: Encode<'q, DB> + Type<DB>,
-    for<'r> (i64,): FromRow<'r, DB::Row>,
-    for<'r> (String,): FromRow<'r, DB::Row>,
-    for<'r> (String, bool): FromRow<'r, DB::Row>,
-    for<'r> User: FromRow<'r, DB::Row>,
-    for<'r> Session: FromRow<'r, DB::Row>,
-    for<'r> (Option<String>, Option<Vec<u8>>): FromRow<'r, DB::Row>,
-{
+impl<DB: Backend> AccountRows<DB> {
     pub async fn create_user(conn: &mut DB::Connection, user: &NewUser) -> StoreResult<i64> {
-        let inserted: Result<(i64,), _> = sqlx::query_as(
+        let inserted: Result<(i64,), _> = query::<DB>(
             "INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \
              RETURNING id",
         )
@@ -74,7 +58,7 @@ where
 
     pub async fn users(conn: &mut DB::Connection) -> StoreResult<Vec<User>> {
         Ok(
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
+            query::<DB>(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
                 .fetch_all(&mut *conn)
                 .await?,
         )
@@ -82,7 +66,7 @@ where
 
     pub async fn user(conn: &mut DB::Connection, id: i64) -> StoreResult<Option<User>> {
         Ok(
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            query::<DB>(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?,
@@ -93,7 +77,7 @@ where
         conn: &mut DB::Connection,
         email: &str,
     ) -> StoreResult<Option<User>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(query::<DB>(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
         ))
         .bind(email.to_owned())
@@ -111,7 +95,7 @@ where
         delay_after: fn(i64) -> i64,
     ) -> StoreResult<Option<Failures>> {
         let (count_column, until_column) = counter.columns();
-        let counted: Option<(i64,)> = sqlx::query_as(&format!(
+        let counted: Option<(i64,)> = query::<DB>(&format!(
             "UPDATE users SET {count_column} = {count_column} + 1 WHERE id = $1 \
              RETURNING CAST({count_column} AS BIGINT)"
         ))
@@ -122,7 +106,7 @@ where
             return Ok(None);
         };
         let locked_until = now + delay_after(count);
-        sqlx::query(&format!(
+        query::<DB>(&format!(
             "UPDATE users SET {until_column} = $1 WHERE id = $2 AND {until_column} < $1"
         ))
         .bind(locked_until)
@@ -142,7 +126,7 @@ where
         conn: &mut DB::Connection,
         user_id: i64,
     ) -> StoreResult<Option<(Role, bool)>> {
-        let row: Option<(String, bool)> = sqlx::query_as(
+        let row: Option<(String, bool)> = query::<DB>(
             "UPDATE users SET failed_attempts = 0, locked_until = 0 \
              WHERE id = $1 AND disabled = FALSE \
              RETURNING role, totp_sealed IS NOT NULL",
@@ -166,7 +150,7 @@ where
                              code_locked_until = 0";
         let row: Option<(String,)> = match proof {
             Proof::Totp { step } => {
-                sqlx::query_as(&format!(
+                query::<DB>(&format!(
                     "UPDATE users SET totp_last_step = $1, {RESET} \
                      WHERE id = $2 AND disabled = FALSE AND totp_sealed IS NOT NULL \
                      AND totp_last_step < $1 RETURNING role"
@@ -177,7 +161,7 @@ where
                 .await?
             }
             Proof::Recovery { before, after } => {
-                sqlx::query_as(&format!(
+                query::<DB>(&format!(
                     "UPDATE users SET recovery_hashes = $1, {RESET} \
                      WHERE id = $2 AND disabled = FALSE AND recovery_hashes = $3 RETURNING role"
                 ))
@@ -198,7 +182,7 @@ where
         user_id: i64,
         enrolment: &Enrolment,
     ) -> StoreResult<bool> {
-        let changed: Option<(i64,)> = sqlx::query_as(
+        let changed: Option<(i64,)> = query::<DB>(
             "UPDATE users SET totp_key_id = $1, totp_sealed = $2, totp_last_step = $3, \
              recovery_hashes = $4, code_failures = 0, code_locked_until = 0 \
              WHERE id = $5 AND disabled = FALSE RETURNING id",
@@ -215,7 +199,7 @@ where
 
     /// Removes the second factor (an admin's reset); false if there is no such account.
     pub async fn clear_second_factor(conn: &mut DB::Connection, user_id: i64) -> StoreResult<bool> {
-        let changed: Option<(i64,)> = sqlx::query_as(
+        let changed: Option<(i64,)> = query::<DB>(
             "UPDATE users SET totp_key_id = NULL, totp_sealed = NULL, recovery_hashes = '', \
              code_failures = 0, code_locked_until = 0 WHERE id = $1 RETURNING id",
         )
@@ -230,7 +214,7 @@ where
         user_id: i64,
         password_hash: &str,
     ) -> StoreResult<bool> {
-        let changed: Option<(i64,)> = sqlx::query_as(
+        let changed: Option<(i64,)> = query::<DB>(
             "UPDATE users SET password_hash = $1, failed_attempts = 0, locked_until = 0 \
              WHERE id = $2 AND disabled = FALSE RETURNING id",
         )
@@ -254,7 +238,7 @@ where
             "UPDATE users SET disabled = $1, failed_attempts = 0, locked_until = 0, \
              code_failures = 0, code_locked_until = 0 WHERE id = $2 RETURNING id"
         };
-        let changed: Option<(i64,)> = sqlx::query_as(sql)
+        let changed: Option<(i64,)> = query::<DB>(sql)
             .bind(disabled)
             .bind(user_id)
             .fetch_optional(&mut *conn)
@@ -268,7 +252,7 @@ where
         role: Role,
     ) -> StoreResult<bool> {
         let changed: Option<(i64,)> =
-            sqlx::query_as("UPDATE users SET role = $1 WHERE id = $2 RETURNING id")
+            query::<DB>("UPDATE users SET role = $1 WHERE id = $2 RETURNING id")
                 .bind(role.slug().to_owned())
                 .bind(user_id)
                 .fetch_optional(&mut *conn)
@@ -282,7 +266,7 @@ where
         user_id: i64,
         except: Option<&str>,
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        query::<DB>("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user_id)
             .bind(except.unwrap_or_default().to_owned())
             .execute(&mut *conn)
@@ -292,7 +276,7 @@ where
 
     /// Ends the setup links of an account (a newer one replaces them).
     pub async fn end_setup_links(conn: &mut DB::Connection, user_id: i64) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND stage = $2")
+        query::<DB>("DELETE FROM sessions WHERE user_id = $1 AND stage = $2")
             .bind(user_id)
             .bind(Stage::Setup.slug().to_owned())
             .execute(&mut *conn)
@@ -301,7 +285,7 @@ where
     }
 
     pub async fn create_session(conn: &mut DB::Connection, session: &Session) -> StoreResult<()> {
-        sqlx::query(&format!(
+        query::<DB>(&format!(
             "INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
         ))
         .bind(session.token_hash.clone())
@@ -319,7 +303,7 @@ where
         conn: &mut DB::Connection,
         token_hash: &str,
     ) -> StoreResult<Option<(Session, User)>> {
-        let session: Option<Session> = sqlx::query_as(&format!(
+        let session: Option<Session> = query::<DB>(&format!(
             "SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1"
         ))
         .bind(token_hash.to_owned())
@@ -340,7 +324,7 @@ where
         token_hash: &str,
         stage: Stage,
     ) -> StoreResult<bool> {
-        let deleted: Option<(i64,)> = sqlx::query_as(
+        let deleted: Option<(i64,)> = query::<DB>(
             "DELETE FROM sessions WHERE token_hash = $1 AND stage = $2 RETURNING user_id",
         )
         .bind(token_hash.to_owned())
@@ -355,7 +339,7 @@ where
         token_hash: &str,
         last_seen_at: i64,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        query::<DB>("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(last_seen_at)
             .bind(token_hash.to_owned())
             .execute(&mut *conn)
@@ -364,7 +348,7 @@ where
     }
 
     pub async fn delete_session(conn: &mut DB::Connection, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        query::<DB>("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash.to_owned())
             .execute(&mut *conn)
             .await?;
@@ -377,7 +361,7 @@ where
         token_hash: &str,
         secret: &SealedSecret,
     ) -> StoreResult<()> {
-        sqlx::query(
+        query::<DB>(
             "UPDATE sessions SET pending_key_id = $1, pending_sealed = $2 WHERE token_hash = $3",
         )
         .bind(secret.key_id.clone())
@@ -392,7 +376,7 @@ where
         conn: &mut DB::Connection,
         token_hash: &str,
     ) -> StoreResult<Option<SealedSecret>> {
-        let row: Option<(Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+        let row: Option<(Option<String>, Option<Vec<u8>>)> = query::<DB>(
             "SELECT pending_key_id, pending_sealed FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash.to_owned())

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use include_dir::{Dir, include_dir};
+use sqlx::error::BoxDynError;
 use sqlx::migrate::{MigrateError, Migration, MigrationType, Migrator};
 use sqlx::pool::{Pool, PoolOptions};
 use sqlx::postgres::PgConnectOptions;
@@ -16,6 +17,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Database, Postgres, Sqlite};
 
 use super::StoreResult;
+use super::query::{Param, Record};
 
 static SQLITE_MIGRATIONS: LazyLock<Migrator> =
     LazyLock::new(|| embedded(&include_dir!("$CARGO_MANIFEST_DIR/migrations/sqlite")));
@@ -117,9 +119,69 @@ pub trait Backend: Database {
     fn pool_options() -> PoolOptions<Self> {
         PoolOptions::new().max_connections(Self::MAX_CONNECTIONS)
     }
+
+    // The driver calls behind `query::Statement`: sqlx checks a value's encoding and a row's
+    // decoding against a concrete database, so each backend makes them itself (`driver_calls!`).
+
+    /// Adds the next value to a statement's arguments.
+    fn add<'q>(args: &mut Self::Arguments<'q>, value: impl Param) -> Result<(), BoxDynError>;
+
+    fn execute<'q>(
+        sql: &'q str,
+        args: Self::Arguments<'q>,
+        conn: &mut Self::Connection,
+    ) -> impl Future<Output = sqlx::Result<()>> + Send;
+
+    fn fetch_all<'q, O: Record>(
+        sql: &'q str,
+        args: Self::Arguments<'q>,
+        conn: &mut Self::Connection,
+    ) -> impl Future<Output = sqlx::Result<Vec<O>>> + Send;
+
+    fn fetch_optional<'q, O: Record>(
+        sql: &'q str,
+        args: Self::Arguments<'q>,
+        conn: &mut Self::Connection,
+    ) -> impl Future<Output = sqlx::Result<Option<O>>> + Send;
+}
+
+/// `Backend`'s driver calls: the same words for each database, each compiled against its own
+/// types (generic code cannot name the bounds they need; see `query.rs`).
+macro_rules! driver_calls {
+    () => {
+        fn add<'q>(args: &mut Self::Arguments<'q>, value: impl Param) -> Result<(), BoxDynError> {
+            sqlx::Arguments::add(args, value)
+        }
+
+        async fn execute<'q>(
+            sql: &'q str,
+            args: Self::Arguments<'q>,
+            conn: &mut Self::Connection,
+        ) -> sqlx::Result<()> {
+            sqlx::query_with(sql, args).execute(conn).await.map(drop)
+        }
+
+        async fn fetch_all<'q, O: Record>(
+            sql: &'q str,
+            args: Self::Arguments<'q>,
+            conn: &mut Self::Connection,
+        ) -> sqlx::Result<Vec<O>> {
+            sqlx::query_as_with(sql, args).fetch_all(conn).await
+        }
+
+        async fn fetch_optional<'q, O: Record>(
+            sql: &'q str,
+            args: Self::Arguments<'q>,
+            conn: &mut Self::Connection,
+        ) -> sqlx::Result<Option<O>> {
+            sqlx::query_as_with(sql, args).fetch_optional(conn).await
+        }
+    };
 }
 
 impl Backend for Sqlite {
+    driver_calls!();
+
     const LABEL: &'static str = "sqlite";
     const QUEUE_WRITERS: bool = true;
     // IMMEDIATE takes the write lock up front instead of upgrading a read lock mid-way.
@@ -160,6 +222,8 @@ impl Backend for Sqlite {
 }
 
 impl Backend for Postgres {
+    driver_calls!();
+
     const LABEL: &'static str = "postgres";
     const QUEUE_WRITERS: bool = false;
     const BEGIN_WRITE: &'static str = "BEGIN";

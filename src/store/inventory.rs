@@ -4,9 +4,9 @@
 
 use std::marker::PhantomData;
 
-use sqlx::{Database, Executor, FromRow, IntoArguments};
-
 use super::StoreResult;
+use super::backend::Backend;
+use super::query::query;
 use super::records::Operations;
 
 pub struct Inventories<DB>(PhantomData<DB>);
@@ -50,19 +50,11 @@ impl Inventory {
     }
 }
 
-impl<DB> Inventories<DB>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'r> (i64,): FromRow<'r, DB::Row>,
-    for<'r> (String,): FromRow<'r, DB::Row>,
-    for<'r> (i64, i64, i64): FromRow<'r, DB::Row>,
-{
+impl<DB: Backend> Inventories<DB> {
     /// A row an older release queued during a rolling upgrade has no `queued_at`: its due time
     /// stands in.
     pub async fn operations(conn: &mut DB::Connection) -> StoreResult<Operations> {
-        let (outbox_pending, oldest, overdue): (i64, i64, i64) = sqlx::query_as(
+        let (outbox_pending, oldest, overdue): (i64, i64, i64) = query::<DB>(
             "SELECT (SELECT COUNT(*) FROM outbox \
              WHERE delivered_at IS NULL AND abandoned_at IS NULL), \
              (SELECT COALESCE(MIN(COALESCE(queued_at, due_at)), -1) FROM outbox \
@@ -79,12 +71,12 @@ where
     }
 
     pub async fn ping(conn: &mut DB::Connection) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&mut *conn).await?;
+        query::<DB>("SELECT 1").execute(&mut *conn).await?;
         Ok(())
     }
 
     pub async fn content_version(conn: &mut DB::Connection) -> StoreResult<i64> {
-        let (version,): (i64,) = sqlx::query_as("SELECT version FROM content_meta WHERE id = 1")
+        let (version,): (i64,) = query::<DB>("SELECT version FROM content_meta WHERE id = 1")
             .fetch_one(&mut *conn)
             .await?;
         Ok(version)
@@ -93,12 +85,12 @@ where
     /// The migrations applied, in order (none in a database never migrated: `exists` is the
     /// backend's query for the bookkeeping table).
     pub async fn applied(conn: &mut DB::Connection, exists: &str) -> StoreResult<Vec<i64>> {
-        let (found,): (i64,) = sqlx::query_as(exists).fetch_one(&mut *conn).await?;
+        let (found,): (i64,) = query::<DB>(exists).fetch_one(&mut *conn).await?;
         if found == 0 {
             return Ok(Vec::new());
         }
         let versions: Vec<(i64,)> =
-            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            query::<DB>("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
                 .fetch_all(&mut *conn)
                 .await?;
         Ok(versions.into_iter().map(|(version,)| version).collect())
@@ -106,13 +98,13 @@ where
 
     /// Read inside the caller's transaction, so every figure comes from one snapshot.
     pub async fn inventory(conn: &mut DB::Connection) -> StoreResult<Inventory> {
-        let (schema_version,): (i64,) = sqlx::query_as(
+        let (schema_version,): (i64,) = query::<DB>(
             "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM _sqlx_migrations WHERE success",
         )
         .fetch_one(&mut *conn)
         .await?;
         let content_version = Self::content_version(conn).await?;
-        let key_ids: Vec<(String,)> = sqlx::query_as(
+        let key_ids: Vec<(String,)> = query::<DB>(
             "SELECT key_id FROM requests WHERE key_id <> 'purged' \
              UNION SELECT key_id FROM request_events WHERE key_id IS NOT NULL \
              UNION SELECT totp_key_id FROM users WHERE totp_key_id IS NOT NULL \
@@ -124,7 +116,7 @@ where
         .await?;
         let mut counts = Vec::with_capacity(COUNTED.len());
         for table in COUNTED {
-            let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            let (count,): (i64,) = query::<DB>(&format!("SELECT COUNT(*) FROM {table}"))
                 .fetch_one(&mut *conn)
                 .await?;
             counts.push((table.to_owned(), count));

@@ -14,6 +14,7 @@ mod outreach;
 mod outreach_rows;
 mod plan;
 mod pool;
+mod query;
 mod records;
 mod rows;
 mod sql_store;

@@ -2,11 +2,11 @@
 //! opt-outs. Portable SQL, as in `rows.rs`.
 
 use async_trait::async_trait;
-use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 
 use super::backend::Backend;
 use super::outreach::{Outreach, PatientMessage, RequestStanding};
 use super::pool::SqlStore;
+use super::query::query;
 use super::staff_rows::append_audit;
 use super::{NewAuditEntry, StoreResult};
 
@@ -14,23 +14,9 @@ use super::{NewAuditEntry, StoreResult};
 const PATIENT_CHANNELS: &str = "('sms', 'patient-email')";
 
 #[async_trait]
-impl<B> Outreach for SqlStore<B>
-where
-    B: Backend,
-    for<'e> &'e mut B::Connection: Executor<'e, Database = B>,
-    for<'a> B::Arguments<'a>: IntoArguments<'a, B>,
-    for<'q> String: Encode<'q, B> + Type<B>,
-    for<'q> i64: Encode<'q, B> + Type<B>,
-    for<'q> bool: Encode<'q, B> + Type<B>,
-    for<'r> (i64,): FromRow<'r, B::Row>,
-    for<'r> (i64, i64): FromRow<'r, B::Row>,
-    for<'r> (String, bool): FromRow<'r, B::Row>,
-    for<'r> (String, Vec<u8>): FromRow<'r, B::Row>,
-    for<'r> RequestStanding: FromRow<'r, B::Row>,
-    for<'r> PatientMessage: FromRow<'r, B::Row>,
-{
+impl<B: Backend> Outreach for SqlStore<B> {
     async fn standing(&self, reference: &str) -> StoreResult<Option<RequestStanding>> {
-        Ok(sqlx::query_as(
+        Ok(query::<B>(
             "SELECT kind, location, status, created_at, updated_at, fact_digest, text_updates, \
              email_updates, lang FROM requests WHERE reference = $1",
         )
@@ -43,7 +29,7 @@ where
         let mut w = self.write().await?;
         // One upsert counts the try, so concurrent tries each count; a window that has passed
         // starts again at one.
-        let counted: (i64, i64) = sqlx::query_as(
+        let counted: (i64, i64) = query::<B>(
             "INSERT INTO status_tries (key, failures, first_at) VALUES ($1, 1, $2) \
              ON CONFLICT (key) DO UPDATE SET \
                failures = CASE WHEN status_tries.first_at <= $3 THEN 1 \
@@ -63,7 +49,7 @@ where
 
     async fn status_lock(&self, key: &str, until: i64) -> StoreResult<()> {
         let mut w = self.write().await?;
-        sqlx::query("UPDATE status_tries SET locked_until = $1 WHERE key = $2")
+        query::<B>("UPDATE status_tries SET locked_until = $1 WHERE key = $2")
             .bind(until)
             .bind(key.to_owned())
             .execute(&mut *w.tx)
@@ -73,7 +59,7 @@ where
 
     async fn status_reset(&self, key: &str, now: i64) -> StoreResult<()> {
         let mut w = self.write().await?;
-        sqlx::query("UPDATE status_tries SET failures = 0 WHERE key = $1 AND locked_until <= $2")
+        query::<B>("UPDATE status_tries SET failures = 0 WHERE key = $1 AND locked_until <= $2")
             .bind(key.to_owned())
             .bind(now)
             .execute(&mut *w.tx)
@@ -83,7 +69,7 @@ where
 
     async fn forget_status_tries(&self, before: i64) -> StoreResult<u64> {
         let mut w = self.write().await?;
-        let gone: Vec<(i64,)> = sqlx::query_as(
+        let gone: Vec<(i64,)> = query::<B>(
             "DELETE FROM status_tries WHERE first_at < $1 AND locked_until < $1 \
              RETURNING first_at",
         )
@@ -95,7 +81,7 @@ where
     }
 
     async fn contact(&self, reference: &str) -> StoreResult<Option<(String, Vec<u8>)>> {
-        Ok(sqlx::query_as(
+        Ok(query::<B>(
             "SELECT key_id, contact_sealed FROM requests \
              WHERE reference = $1 AND contact_sealed IS NOT NULL",
         )
@@ -113,7 +99,7 @@ where
         let key_id = digest.split_once(':').map_or("", |(id, _)| id);
         let mut w = self.write().await?;
         append_audit::<B>(&mut w.tx, audit).await?;
-        sqlx::query(
+        query::<B>(
             "INSERT INTO opt_outs (digest, key_id, opted_out, at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (digest) DO UPDATE SET opted_out = excluded.opted_out, at = excluded.at",
         )
@@ -136,16 +122,17 @@ where
             "SELECT digest, opted_out FROM opt_outs WHERE digest IN ({}) ORDER BY at DESC LIMIT 1",
             placeholders.join(", ")
         );
-        let mut query = sqlx::query_as::<B, (String, bool)>(&sql);
+        let mut statement = query::<B>(&sql);
         for digest in digests {
-            query = query.bind(digest.clone());
+            statement = statement.bind(digest.clone());
         }
-        let newest = query.fetch_optional(&mut *self.read().await?).await?;
+        let newest: Option<(String, bool)> =
+            statement.fetch_optional(&mut *self.read().await?).await?;
         Ok(newest.is_some_and(|(_, opted_out)| opted_out))
     }
 
     async fn patient_messages(&self, reference: &str) -> StoreResult<Vec<PatientMessage>> {
-        Ok(sqlx::query_as(&format!(
+        Ok(query::<B>(&format!(
             "SELECT id, channel, message, announces, queued_at, due_at, \
              CAST(attempts AS BIGINT) AS attempts, delivered_at, abandoned_at, last_error \
              FROM outbox WHERE reference = $1 AND channel IN {PATIENT_CHANNELS} ORDER BY id"
@@ -157,7 +144,7 @@ where
 
     async fn resend_message(&self, reference: &str, id: i64, now: i64) -> StoreResult<bool> {
         let mut w = self.write().await?;
-        let copied: Vec<(i64,)> = sqlx::query_as(&format!(
+        let copied: Vec<(i64,)> = query::<B>(&format!(
             "INSERT INTO outbox (reference, message, due_at, channel, queued_at, time_zone, \
              announces) SELECT reference, message, $1, channel, $1, time_zone, announces \
              FROM outbox WHERE id = $2 AND reference = $3 AND channel IN {PATIENT_CHANNELS} \
@@ -176,7 +163,7 @@ where
         let mut w = self.write().await?;
         // `queued_at` moves too: monitoring's "oldest waiting" counts from when a message may
         // be sent, so a text held overnight does not look like a stuck outbox.
-        sqlx::query("UPDATE outbox SET due_at = $1, queued_at = $1 WHERE id = $2")
+        query::<B>("UPDATE outbox SET due_at = $1, queued_at = $1 WHERE id = $2")
             .bind(until)
             .bind(id)
             .execute(&mut *w.tx)
@@ -187,7 +174,7 @@ where
     async fn message_delivered(&self, id: i64, audit: &NewAuditEntry) -> StoreResult<()> {
         let mut w = self.write().await?;
         append_audit::<B>(&mut w.tx, audit).await?;
-        sqlx::query("UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2")
+        query::<B>("UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2")
             .bind(audit.at)
             .bind(id)
             .execute(&mut *w.tx)
@@ -203,7 +190,7 @@ where
     ) -> StoreResult<()> {
         let mut w = self.write().await?;
         append_audit::<B>(&mut w.tx, audit).await?;
-        sqlx::query("UPDATE outbox SET abandoned_at = $1, last_error = $2 WHERE id = $3")
+        query::<B>("UPDATE outbox SET abandoned_at = $1, last_error = $2 WHERE id = $3")
             .bind(audit.at)
             .bind(reason.to_owned())
             .bind(id)

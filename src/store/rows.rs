@@ -4,12 +4,12 @@
 
 use std::marker::PhantomData;
 
-use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
-
 use crate::content::{Condition, ContentPack, Medication, Site, Slug, Testimonial};
 
+use super::backend::Backend;
 use super::outreach::Followup;
 use super::plan::{ImportPlan, Stored, Write};
+use super::query::query;
 use super::records::{NewNotification, NewRequest, Notification, StoredRequest};
 use super::values::RequestStatus;
 use super::{StoreError, StoreResult, decode};
@@ -32,28 +32,10 @@ pub(super) type RequestRow = (
     String,
 );
 
-impl<DB> Rows<DB>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'r> (String, String): FromRow<'r, DB::Row>,
-    for<'r> (String, String, String): FromRow<'r, DB::Row>,
-    for<'r> (String,): FromRow<'r, DB::Row>,
-    for<'r> (String, i64): FromRow<'r, DB::Row>,
-    for<'r> Notification: FromRow<'r, DB::Row>,
-    for<'q> bool: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
-    for<'r> (i64,): FromRow<'r, DB::Row>,
-    for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
-    for<'r> RequestRow: FromRow<'r, DB::Row>,
-{
+impl<DB: Backend> Rows<DB> {
     /// Fingerprints of the stored content, by slug.
     pub async fn read_stored(conn: &mut DB::Connection) -> StoreResult<Stored> {
-        let site: Option<(String,)> = sqlx::query_as("SELECT fingerprint FROM site WHERE id = 1")
+        let site: Option<(String,)> = query::<DB>("SELECT fingerprint FROM site WHERE id = 1")
             .fetch_optional(&mut *conn)
             .await?;
         let mut stored = Stored {
@@ -66,7 +48,7 @@ where
             ("testimonials", &mut stored.testimonials),
         ] {
             let rows: Vec<(String, String)> =
-                sqlx::query_as(&format!("SELECT slug, fingerprint FROM {table}"))
+                query::<DB>(&format!("SELECT slug, fingerprint FROM {table}"))
                     .fetch_all(&mut *conn)
                     .await?;
             map.extend(rows);
@@ -89,7 +71,7 @@ where
             ..
         }) = &plan.site
         {
-            sqlx::query(
+            query::<DB>(
                 "INSERT INTO site (id, data, fingerprint, updated_at) VALUES (1, $1, $2, $3) \
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
                  fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
@@ -108,7 +90,7 @@ where
             ..
         } in &plan.medications
         {
-            sqlx::query(
+            query::<DB>(
                 "INSERT INTO medications (slug, name, status, data, fingerprint, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (slug) DO UPDATE SET name = excluded.name, status = excluded.status, \
@@ -129,7 +111,7 @@ where
             ..
         } in &plan.testimonials
         {
-            sqlx::query(
+            query::<DB>(
                 "INSERT INTO testimonials (slug, data, fingerprint, updated_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (slug) DO UPDATE SET data = excluded.data, \
                  fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
@@ -147,7 +129,7 @@ where
         }
         Self::delete(conn, "medications", &plan.delete_medications).await?;
         Self::delete(conn, "testimonials", &plan.delete_testimonials).await?;
-        sqlx::query("UPDATE content_meta SET version = version + 1 WHERE id = 1")
+        query::<DB>("UPDATE content_meta SET version = version + 1 WHERE id = 1")
             .execute(&mut *conn)
             .await?;
         Ok(())
@@ -160,7 +142,7 @@ where
     ) -> StoreResult<()> {
         let condition = write.entry;
         let slug = condition.slug.to_string();
-        sqlx::query(
+        query::<DB>(
             "INSERT INTO conditions (slug, title, category, data, body, fingerprint, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (slug) DO UPDATE SET title = excluded.title, category = excluded.category, \
@@ -177,7 +159,7 @@ where
         .execute(&mut *conn)
         .await?;
         if write.replaces {
-            sqlx::query("DELETE FROM condition_medications WHERE condition_slug = $1")
+            query::<DB>("DELETE FROM condition_medications WHERE condition_slug = $1")
                 .bind(slug.clone())
                 .execute(&mut *conn)
                 .await?;
@@ -203,7 +185,7 @@ where
              (condition_slug, medication_slug, availability, position) VALUES {}",
             values.join(", ")
         );
-        let mut insert = sqlx::query(&sql);
+        let mut insert = query::<DB>(&sql);
         for (position, (availability, medication)) in links.into_iter().enumerate() {
             insert = insert
                 .bind(slug.clone())
@@ -218,7 +200,7 @@ where
     async fn delete(conn: &mut DB::Connection, table: &str, slugs: &[String]) -> StoreResult<()> {
         let sql = format!("DELETE FROM {table} WHERE slug = $1");
         for slug in slugs {
-            sqlx::query(&sql)
+            query::<DB>(&sql)
                 .bind(slug.clone())
                 .execute(&mut *conn)
                 .await?;
@@ -233,7 +215,7 @@ where
         followup: &Followup,
         notification: &NewNotification,
     ) -> StoreResult<()> {
-        sqlx::query(
+        query::<DB>(
             "INSERT INTO requests (reference, kind, location, created_at, key_id, sealed, \
              fact_digest, text_updates, email_updates, contact_sealed, lang) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -271,7 +253,7 @@ where
         conn: &mut DB::Connection,
         reference: &str,
     ) -> StoreResult<Option<StoredRequest>> {
-        let row: Option<RequestRow> = sqlx::query_as(
+        let row: Option<RequestRow> = query::<DB>(
             "SELECT reference, kind, location, created_at, key_id, sealed, status, assigned_to, \
              lang FROM requests WHERE reference = $1",
         )
@@ -311,7 +293,7 @@ where
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<Notification>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "UPDATE outbox SET due_at = $1 \
              WHERE delivered_at IS NULL AND abandoned_at IS NULL AND due_at <= $2 AND id IN \
                (SELECT id FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL \
@@ -331,7 +313,7 @@ where
         id: i64,
         at: i64,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2")
+        query::<DB>("UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2")
             .bind(at)
             .bind(id)
             .execute(&mut *conn)
@@ -346,7 +328,7 @@ where
         error: &str,
     ) -> StoreResult<()> {
         let error: String = error.chars().take(500).collect();
-        sqlx::query(
+        query::<DB>(
             "UPDATE outbox SET attempts = attempts + 1, due_at = $1, last_error = $2 WHERE id = $3",
         )
         .bind(retry_at)
@@ -358,7 +340,7 @@ where
     }
 
     pub async fn pending_notifications(conn: &mut DB::Connection) -> StoreResult<i64> {
-        let (count,): (i64,) = sqlx::query_as(
+        let (count,): (i64,) = query::<DB>(
             "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL",
         )
         .fetch_one(&mut *conn)
@@ -367,14 +349,14 @@ where
     }
 
     pub async fn request_references(conn: &mut DB::Connection) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT reference FROM requests ORDER BY id")
+        let rows: Vec<(String,)> = query::<DB>("SELECT reference FROM requests ORDER BY id")
             .fetch_all(&mut *conn)
             .await?;
         Ok(rows.into_iter().map(|(r,)| r).collect())
     }
 
     pub async fn content_modified(conn: &mut DB::Connection) -> StoreResult<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT 'conditions/' || slug, updated_at FROM conditions \
              UNION ALL SELECT 'medications/' || slug, updated_at FROM medications",
         )
@@ -384,7 +366,7 @@ where
 
     /// Everything stored, or `None` before the first import.
     pub async fn load_content(conn: &mut DB::Connection) -> StoreResult<Option<ContentPack>> {
-        let site: Option<(String,)> = sqlx::query_as("SELECT data FROM site WHERE id = 1")
+        let site: Option<(String,)> = query::<DB>("SELECT data FROM site WHERE id = 1")
             .fetch_optional(&mut *conn)
             .await?;
         let Some((site,)) = site else {
@@ -393,7 +375,7 @@ where
         let site: Site = decode(|| "site".to_owned(), &site)?;
 
         let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT slug, data, body FROM conditions ORDER BY slug")
+            query::<DB>("SELECT slug, data, body FROM conditions ORDER BY slug")
                 .fetch_all(&mut *conn)
                 .await?;
         let conditions = rows
@@ -442,7 +424,7 @@ where
         table: &str,
     ) -> StoreResult<Vec<(Slug, String)>> {
         let rows: Vec<(String, String)> =
-            sqlx::query_as(&format!("SELECT slug, data FROM {table} ORDER BY slug"))
+            query::<DB>(&format!("SELECT slug, data FROM {table} ORDER BY slug"))
                 .fetch_all(&mut *conn)
                 .await?;
         rows.into_iter()

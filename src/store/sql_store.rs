@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 
 use super::account_rows::{AccountRows, Counter};
 use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
@@ -15,13 +14,13 @@ use super::backend::Backend;
 use super::inventory::{Inventories, Inventory};
 use super::plan::{ImportPlan, Target};
 use super::pool::SqlStore;
-use super::rows::{RequestRow, Rows};
+use super::query::query;
+use super::rows::Rows;
 use super::staff_rows::StaffRows;
 use super::{
     AuditEntry, AuditFilter, Followup, ImportMode, ImportReport, NewAuditEntry, NewNotification,
     NewRequest, NewRequestEvent, NewRevision, Notification, Operations, RequestEvent,
-    RequestFilter, RequestSummary, Revision, Schema, SharedStory, Store, StoreResult,
-    StoredRequest, now_millis,
+    RequestFilter, RequestSummary, Revision, Schema, Store, StoreResult, StoredRequest, now_millis,
 };
 use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
@@ -31,41 +30,7 @@ type Accounts<B> = AccountRows<B>;
 type Staff<B> = StaffRows<B>;
 
 #[async_trait]
-impl<B> Store for SqlStore<B>
-where
-    B: Backend,
-    for<'e> &'e mut B::Connection: Executor<'e, Database = B>,
-    for<'a> B::Arguments<'a>: IntoArguments<'a, B>,
-    for<'q> String: Encode<'q, B> + Type<B>,
-    for<'q> Option<String>: Encode<'q, B> + Type<B>,
-    for<'q> Option<Vec<u8>>: Encode<'q, B> + Type<B>,
-    for<'q> Vec<u8>: Encode<'q, B> + Type<B>,
-    for<'q> i64: Encode<'q, B> + Type<B>,
-    for<'q> bool: Encode<'q, B> + Type<B>,
-    for<'q> f64: Encode<'q, B> + Type<B>,
-    for<'r> (f64, i64): FromRow<'r, B::Row>,
-    for<'r> (i64,): FromRow<'r, B::Row>,
-    for<'r> (i64, i64): FromRow<'r, B::Row>,
-    for<'r> (String,): FromRow<'r, B::Row>,
-    for<'r> (String, i64): FromRow<'r, B::Row>,
-    for<'r> (String, bool): FromRow<'r, B::Row>,
-    for<'r> (String, Vec<u8>): FromRow<'r, B::Row>,
-    for<'r> super::RequestStanding: FromRow<'r, B::Row>,
-    for<'r> super::PatientMessage: FromRow<'r, B::Row>,
-    for<'r> Notification: FromRow<'r, B::Row>,
-    for<'r> (String, String): FromRow<'r, B::Row>,
-    for<'r> (String, String, String): FromRow<'r, B::Row>,
-    for<'r> (i64, i64, i64): FromRow<'r, B::Row>,
-    for<'r> (Option<String>, Option<Vec<u8>>): FromRow<'r, B::Row>,
-    for<'r> RequestRow: FromRow<'r, B::Row>,
-    for<'r> User: FromRow<'r, B::Row>,
-    for<'r> Session: FromRow<'r, B::Row>,
-    for<'r> AuditEntry: FromRow<'r, B::Row>,
-    for<'r> RequestSummary: FromRow<'r, B::Row>,
-    for<'r> RequestEvent: FromRow<'r, B::Row>,
-    for<'r> Revision: FromRow<'r, B::Row>,
-    for<'r> SharedStory: FromRow<'r, B::Row>,
-{
+impl<B: Backend> Store for SqlStore<B> {
     fn backend(&self) -> &'static str {
         B::LABEL
     }
@@ -102,7 +67,7 @@ where
     ) -> StoreResult<Option<ImportReport>> {
         let mut w = self.write().await?;
         if let Some(lock) = B::LOCK_CONTENT {
-            sqlx::query(lock).execute(&mut *w.tx).await?;
+            query::<B>(lock).execute(&mut *w.tx).await?;
         }
         let stored = Db::<B>::read_stored(&mut w.tx).await?;
         let Some(plan) = ImportPlan::new(&stored, pack, mode).narrowed(&stored, only) else {
@@ -112,7 +77,7 @@ where
         if let Some(announce) = B::ANNOUNCE_CONTENT
             && plan.report.changed()
         {
-            sqlx::query(announce).execute(&mut *w.tx).await?;
+            query::<B>(announce).execute(&mut *w.tx).await?;
         }
         w.commit().await?;
         Ok(Some(plan.report))

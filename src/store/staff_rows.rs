@@ -3,9 +3,9 @@
 
 use std::marker::PhantomData;
 
-use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
-
 use super::StoreResult;
+use super::backend::Backend;
+use super::query::query;
 use super::staff::{
     AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
     RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
@@ -14,26 +14,9 @@ use super::values::StoryStatus;
 
 pub struct StaffRows<DB>(PhantomData<DB>);
 
-impl<DB> StaffRows<DB>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<String>: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<Vec<u8>>: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'r> (i64,): FromRow<'r, DB::Row>,
-    for<'r> (String,): FromRow<'r, DB::Row>,
-    for<'q> Vec<u8>: Encode<'q, DB> + Type<DB>,
-    for<'r> AuditEntry: FromRow<'r, DB::Row>,
-    for<'r> RequestSummary: FromRow<'r, DB::Row>,
-    for<'r> RequestEvent: FromRow<'r, DB::Row>,
-    for<'r> Revision: FromRow<'r, DB::Row>,
-    for<'r> SharedStory: FromRow<'r, DB::Row>,
-{
+impl<DB: Backend> StaffRows<DB> {
     pub async fn share_story(conn: &mut DB::Connection, story: &NewSharedStory) -> StoreResult<()> {
-        sqlx::query(
+        query::<DB>(
             "INSERT INTO testimonial_submissions (created_at, name, place, quote) \
              VALUES ($1, $2, $3, $4)",
         )
@@ -51,7 +34,7 @@ where
         conn: &mut DB::Connection,
         status: StoryStatus,
     ) -> StoreResult<Vec<SharedStory>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT id, created_at, name, place, quote, status, decided_by \
              FROM testimonial_submissions WHERE status = $1 ORDER BY id LIMIT 500",
         )
@@ -68,7 +51,7 @@ where
         by: &str,
         at: i64,
     ) -> StoreResult<Option<SharedStory>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "UPDATE testimonial_submissions SET status = $1, decided_by = $2, decided_at = $3 \
              WHERE id = $4 AND status = 'pending' \
              RETURNING id, created_at, name, place, quote, status, decided_by",
@@ -85,7 +68,7 @@ where
         conn: &mut DB::Connection,
         revision: &NewRevision,
     ) -> StoreResult<i64> {
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = query::<DB>(
             "INSERT INTO content_revisions (path, source, author, created_at, state) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -105,7 +88,7 @@ where
         path: &str,
         limit: i64,
     ) -> StoreResult<Vec<Revision>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT id, path, source, author, created_at, state FROM content_revisions \
              WHERE path = $1 ORDER BY id DESC LIMIT $2",
         )
@@ -116,7 +99,7 @@ where
     }
 
     pub async fn revision(conn: &mut DB::Connection, id: i64) -> StoreResult<Option<Revision>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT id, path, source, author, created_at, state FROM content_revisions \
              WHERE id = $1",
         )
@@ -133,7 +116,7 @@ where
         conn: &mut DB::Connection,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT id, at, actor, action, subject, detail, ip FROM audit \
              WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action LIKE $2 || '%') \
              AND ($3 = '' OR subject = $3) ORDER BY id DESC LIMIT $4",
@@ -150,7 +133,7 @@ where
         conn: &mut DB::Connection,
         filter: &RequestFilter,
     ) -> StoreResult<Vec<RequestSummary>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT reference, kind, location, status, created_at, updated_at, assigned_to, \
              lang FROM requests WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR status = $2) \
              AND ($3 = '' OR location = $3) AND ($4 = 0 OR created_at < $4) \
@@ -177,7 +160,7 @@ where
             RequestChange::Note { key_id, sealed } => (Some(key_id.clone()), Some(sealed.clone())),
             _ => (None, None),
         };
-        sqlx::query(
+        query::<DB>(
             "INSERT INTO request_events (reference, at, actor, kind, value, key_id, sealed) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -207,7 +190,7 @@ where
         };
         let changed = match set {
             Some(set) => {
-                let written: Vec<(String,)> = sqlx::query_as(&format!(
+                let written: Vec<(String,)> = query::<DB>(&format!(
                     "UPDATE requests SET {set}, updated_at = $2 WHERE reference = $3{guard} \
                      RETURNING reference"
                 ))
@@ -219,7 +202,7 @@ where
                 !written.is_empty()
             }
             None => {
-                sqlx::query("UPDATE requests SET updated_at = $1 WHERE reference = $2")
+                query::<DB>("UPDATE requests SET updated_at = $1 WHERE reference = $2")
                     .bind(event.at)
                     .bind(event.reference.clone())
                     .execute(&mut *conn)
@@ -229,7 +212,7 @@ where
         };
         if changed {
             for (message, entry) in &event.messages {
-                sqlx::query(
+                query::<DB>(
                     "INSERT INTO outbox (reference, message, due_at, channel, queued_at, \
                      time_zone, announces) VALUES ($1, $2, $3, $4, $3, $5, $6)",
                 )
@@ -252,7 +235,7 @@ where
         conn: &mut DB::Connection,
         before: i64,
     ) -> StoreResult<Vec<RequestSummary>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT reference, kind, location, status, created_at, updated_at, assigned_to, \
              lang FROM requests WHERE status = 'new' AND renotified_at IS NULL AND created_at < $1 \
              ORDER BY created_at LIMIT 200",
@@ -271,7 +254,7 @@ where
         channels: &[String],
         now: i64,
     ) -> StoreResult<()> {
-        let marked: Option<(String,)> = sqlx::query_as(
+        let marked: Option<(String,)> = query::<DB>(
             "UPDATE requests SET renotified_at = $1 \
              WHERE reference = $2 AND renotified_at IS NULL RETURNING reference",
         )
@@ -293,7 +276,7 @@ where
         closed_before: i64,
         now: i64,
     ) -> StoreResult<Vec<String>> {
-        let purged: Vec<(String,)> = sqlx::query_as(
+        let purged: Vec<(String,)> = query::<DB>(
             "UPDATE requests SET sealed = $1, key_id = 'purged', purged_at = $2, \
              contact_sealed = NULL, fact_digest = NULL \
              WHERE closed_at IS NOT NULL AND closed_at < $3 AND purged_at IS NULL \
@@ -305,7 +288,7 @@ where
         .fetch_all(&mut *conn)
         .await?;
         for (reference,) in &purged {
-            sqlx::query(
+            query::<DB>(
                 "UPDATE request_events SET sealed = NULL, key_id = NULL \
                  WHERE reference = $1 AND kind = 'note'",
             )
@@ -320,7 +303,7 @@ where
         conn: &mut DB::Connection,
         reference: &str,
     ) -> StoreResult<Vec<RequestEvent>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT id, reference, at, actor, kind, value, key_id, sealed FROM request_events \
              WHERE reference = $1 ORDER BY id",
         )
@@ -332,18 +315,11 @@ where
 
 /// Appends `entry` to the trail in the caller's transaction: what every action that must be
 /// audited writes in the transaction that does it.
-pub(super) async fn append_audit<DB>(
+pub(super) async fn append_audit<DB: Backend>(
     conn: &mut DB::Connection,
     entry: &NewAuditEntry,
-) -> StoreResult<()>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-{
-    sqlx::query(
+) -> StoreResult<()> {
+    query::<DB>(
         "INSERT INTO audit (at, actor, action, subject, detail, ip) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -360,22 +336,15 @@ where
 
 /// Queues `message` about `reference` on each channel, due at `due_at`: one outbox row each,
 /// delivered independently (the caller's transaction).
-pub(super) async fn queue_notification<DB>(
+pub(super) async fn queue_notification<DB: Backend>(
     conn: &mut DB::Connection,
     reference: &str,
     message: &str,
     due_at: i64,
     channels: &[String],
-) -> StoreResult<()>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-{
+) -> StoreResult<()> {
     for channel in channels {
-        sqlx::query(
+        query::<DB>(
             "INSERT INTO outbox (reference, message, due_at, channel, queued_at) \
              VALUES ($1, $2, $3, $4, $3)",
         )

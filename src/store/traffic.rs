@@ -12,9 +12,10 @@
 //! Portable SQL, as in `rows`.
 
 use sha2::{Digest, Sha256};
-use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 
 use super::StoreResult;
+use super::backend::Backend;
+use super::query::query;
 use super::rows::Rows;
 
 /// How many different searches must use a word before it is kept and shown as a word.
@@ -27,18 +28,7 @@ pub const WINDOW_DAYS: i64 = 14;
 /// the window passes, rather than growing the table.
 const MAX_SIGHTINGS: i64 = 20_000;
 
-impl<DB> Rows<DB>
-where
-    DB: Database,
-    for<'e> &'e mut DB::Connection: Executor<'e, Database = DB>,
-    for<'a> DB::Arguments<'a>: IntoArguments<'a, DB>,
-    for<'q> String: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'q> f64: Encode<'q, DB> + Type<DB>,
-    for<'r> (i64,): FromRow<'r, DB::Row>,
-    for<'r> (f64, i64): FromRow<'r, DB::Row>,
-    for<'r> (String, i64): FromRow<'r, DB::Row>,
-{
+impl<DB: Backend> Rows<DB> {
     /// Takes a token from bucket `key` (refilled one per `refill_ms`, up to `burst`) at `now`;
     /// `None` when taken, else how many milliseconds until the next one.
     pub async fn take_token(
@@ -49,7 +39,7 @@ where
         now: i64,
     ) -> StoreResult<Option<i64>> {
         // `refilled` is the bucket now: what it held plus what the time since has added.
-        let taken: Option<(f64, i64)> = sqlx::query_as(
+        let taken: Option<(f64, i64)> = query::<DB>(
             "INSERT INTO rate_limits (key, tokens, at) VALUES ($1, $2 - 1, $4) \
              ON CONFLICT (key) DO UPDATE SET \
                tokens = CASE WHEN rate_limits.tokens + ($4 - rate_limits.at) / $3 > $2 \
@@ -68,7 +58,7 @@ where
             return Ok(None);
         }
         let bucket: Option<(f64, i64)> =
-            sqlx::query_as("SELECT tokens, at FROM rate_limits WHERE key = $1")
+            query::<DB>("SELECT tokens, at FROM rate_limits WHERE key = $1")
                 .bind(key.to_owned())
                 .fetch_optional(&mut *conn)
                 .await?;
@@ -87,13 +77,13 @@ where
         now: i64,
         until: i64,
     ) -> StoreResult<bool> {
-        sqlx::query(
+        query::<DB>(
             "INSERT INTO jobs (name, held_until) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name.to_owned())
         .execute(&mut *conn)
         .await?;
-        let claimed: Option<(i64,)> = sqlx::query_as(
+        let claimed: Option<(i64,)> = query::<DB>(
             "UPDATE jobs SET held_until = $3 WHERE name = $1 AND held_until <= $2 RETURNING held_until",
         )
         .bind(name.to_owned())
@@ -106,28 +96,27 @@ where
 
     /// Deletes buckets last counted before `before` (full again by then: nothing is lost).
     pub async fn forget_rate_limits(conn: &mut DB::Connection, before: i64) -> StoreResult<u64> {
-        let gone: Vec<(i64,)> =
-            sqlx::query_as("DELETE FROM rate_limits WHERE at < $1 RETURNING at")
-                .bind(before)
-                .fetch_all(&mut *conn)
-                .await?;
+        let gone: Vec<(i64,)> = query::<DB>("DELETE FROM rate_limits WHERE at < $1 RETURNING at")
+            .bind(before)
+            .fetch_all(&mut *conn)
+            .await?;
         Ok(gone.len() as u64)
     }
 
-    /// Counts a search that found nothing; `query` is its normalised words, space-separated.
+    /// Counts a search that found nothing; `searched` is its normalised words, space-separated.
     /// Each word with a letter in it counts once per different search; words without one
     /// (phone, prescription and birth-date numbers) are not kept at all. Each statement is
     /// atomic on its own, and the last to add a word's sighting sees every earlier one, so a
     /// word reaching the quorum is always kept without a transaction.
-    pub async fn record_search_miss(conn: &mut DB::Connection, query: &str) -> StoreResult<()> {
+    pub async fn record_search_miss(conn: &mut DB::Connection, searched: &str) -> StoreResult<()> {
         let today = jiff::Timestamp::now().as_second() / 86_400;
         let expired: Vec<(i64,)> =
-            sqlx::query_as("DELETE FROM search_miss_sightings WHERE day <= $1 RETURNING day")
+            query::<DB>("DELETE FROM search_miss_sightings WHERE day <= $1 RETURNING day")
                 .bind(today - WINDOW_DAYS)
                 .fetch_all(&mut *conn)
                 .await?;
         if !expired.is_empty() {
-            sqlx::query(
+            query::<DB>(
                 "DELETE FROM search_miss_words WHERE $1 > (SELECT COUNT(*) \
                  FROM search_miss_sightings s WHERE s.word_digest = search_miss_words.word_digest)",
             )
@@ -135,7 +124,7 @@ where
             .execute(&mut *conn)
             .await?;
         }
-        let mut words: Vec<&str> = query
+        let mut words: Vec<&str> = searched
             .split_whitespace()
             .filter(|word| word.chars().any(char::is_alphabetic))
             .collect();
@@ -144,18 +133,18 @@ where
         for word in words {
             let word_digest = digest(&[word]);
             // One row per word and different search: sending the same search again adds none.
-            sqlx::query(
+            query::<DB>(
                 "INSERT INTO search_miss_sightings (pair, word_digest, day) \
                  SELECT $1, $2, $3 WHERE (SELECT COUNT(*) FROM search_miss_sightings) < $4 \
                  ON CONFLICT (pair) DO NOTHING",
             )
-            .bind(digest(&[word, query]))
+            .bind(digest(&[word, searched]))
             .bind(word_digest.clone())
             .bind(today)
             .bind(MAX_SIGHTINGS)
             .execute(&mut *conn)
             .await?;
-            sqlx::query(
+            query::<DB>(
                 "INSERT INTO search_miss_words (word_digest, word) SELECT $1, $2 \
                  WHERE (SELECT COUNT(*) FROM search_miss_sightings WHERE word_digest = $1) >= $3 \
                  ON CONFLICT (word_digest) DO NOTHING",
@@ -175,7 +164,7 @@ where
         conn: &mut DB::Connection,
         limit: i64,
     ) -> StoreResult<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
+        Ok(query::<DB>(
             "SELECT w.word, COUNT(*) FROM search_miss_words w \
              JOIN search_miss_sightings s ON s.word_digest = w.word_digest \
              GROUP BY w.word HAVING COUNT(*) >= $1 ORDER BY COUNT(*) DESC, w.word LIMIT $2",

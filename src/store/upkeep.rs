@@ -4,15 +4,11 @@
 //! is in `staff_rows.rs`). A part of the `Store` contract (`Store: Upkeep`).
 
 use async_trait::async_trait;
-use sqlx::{Encode, Executor, FromRow, IntoArguments, Type};
 
 use super::backend::Backend;
 use super::pool::SqlStore;
 use super::staff_rows::StaffRows;
-use super::{
-    AuditEntry, NewSharedStory, RequestEvent, RequestSummary, Revision, SharedStory, StoreResult,
-    StoryStatus,
-};
+use super::{NewSharedStory, RequestSummary, SharedStory, StoreResult, StoryStatus};
 
 #[async_trait]
 pub trait Upkeep {
@@ -50,25 +46,7 @@ pub trait Upkeep {
 type Staff<B> = StaffRows<B>;
 
 #[async_trait]
-impl<B> Upkeep for SqlStore<B>
-where
-    B: Backend,
-    for<'e> &'e mut B::Connection: Executor<'e, Database = B>,
-    for<'a> B::Arguments<'a>: IntoArguments<'a, B>,
-    // `StaffRows`' own bounds (its SQL serves the rest of the back office too).
-    for<'q> String: Encode<'q, B> + Type<B>,
-    for<'q> Option<String>: Encode<'q, B> + Type<B>,
-    for<'q> Option<Vec<u8>>: Encode<'q, B> + Type<B>,
-    for<'q> i64: Encode<'q, B> + Type<B>,
-    for<'r> (i64,): FromRow<'r, B::Row>,
-    for<'r> (String,): FromRow<'r, B::Row>,
-    for<'q> Vec<u8>: Encode<'q, B> + Type<B>,
-    for<'r> AuditEntry: FromRow<'r, B::Row>,
-    for<'r> RequestSummary: FromRow<'r, B::Row>,
-    for<'r> RequestEvent: FromRow<'r, B::Row>,
-    for<'r> Revision: FromRow<'r, B::Row>,
-    for<'r> SharedStory: FromRow<'r, B::Row>,
-{
+impl<B: Backend> Upkeep for SqlStore<B> {
     async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>> {
         Staff::<B>::reminder_candidates(&mut *self.read().await?, before).await
     }
