@@ -132,17 +132,14 @@ pub trait Backend: Database {
         conn: &mut Self::Connection,
     ) -> impl Future<Output = sqlx::Result<()>> + Send;
 
-    fn fetch_all<'q, O: Record>(
+    /// The rows a statement returns: every one, or only the first (`one`), which the driver
+    /// stops after.
+    fn fetch<'q, O: Record>(
         sql: &'q str,
         args: Self::Arguments<'q>,
         conn: &mut Self::Connection,
+        one: bool,
     ) -> impl Future<Output = sqlx::Result<Vec<O>>> + Send;
-
-    fn fetch_optional<'q, O: Record>(
-        sql: &'q str,
-        args: Self::Arguments<'q>,
-        conn: &mut Self::Connection,
-    ) -> impl Future<Output = sqlx::Result<Option<O>>> + Send;
 }
 
 /// `Backend`'s driver calls: the same words for each database, each compiled against its own
@@ -161,20 +158,18 @@ macro_rules! driver_calls {
             sqlx::query_with(sql, args).execute(conn).await.map(drop)
         }
 
-        async fn fetch_all<'q, O: Record>(
+        async fn fetch<'q, O: Record>(
             sql: &'q str,
             args: Self::Arguments<'q>,
             conn: &mut Self::Connection,
+            one: bool,
         ) -> sqlx::Result<Vec<O>> {
-            sqlx::query_as_with(sql, args).fetch_all(conn).await
-        }
-
-        async fn fetch_optional<'q, O: Record>(
-            sql: &'q str,
-            args: Self::Arguments<'q>,
-            conn: &mut Self::Connection,
-        ) -> sqlx::Result<Option<O>> {
-            sqlx::query_as_with(sql, args).fetch_optional(conn).await
+            let statement = sqlx::query_as_with(sql, args);
+            if one {
+                Ok(statement.fetch_optional(conn).await?.into_iter().collect())
+            } else {
+                statement.fetch_all(conn).await
+            }
         }
     };
 }

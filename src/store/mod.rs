@@ -49,7 +49,7 @@ pub use listen::{ContentFeed, FeedState};
 pub use outreach::{Followup, NewPatientMessage, Outreach, PatientMessage, RequestStanding};
 pub use plan::{ImportPlan, ImportReport, KindReport, Stored, Target};
 pub use pool::SqlStore;
-pub use records::{NewNotification, NewRequest, Notification, Operations, StoredRequest};
+pub use records::{Bucket, NewNotification, NewRequest, Notification, Operations, StoredRequest};
 pub use staff::{
     AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
     RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
@@ -214,15 +214,9 @@ pub trait Store: Outreach + Upkeep + Send + Sync + fmt::Debug + 'static {
     /// each process's memory (SQLite: one process).
     fn limits_in_database(&self) -> bool;
 
-    /// Takes a token from rate-limit bucket `key` (one more each `refill_ms`, at most `burst`)
-    /// at `now`, atomically across instances: `None` when taken, else the wait in milliseconds.
-    async fn take_token(
-        &self,
-        key: &str,
-        burst: f64,
-        refill_ms: f64,
-        now: i64,
-    ) -> StoreResult<Option<i64>>;
+    /// Takes a token from rate-limit `bucket` at `now`, atomically across instances: `None`
+    /// when taken, else the wait in milliseconds.
+    async fn take_token(&self, bucket: &Bucket, now: i64) -> StoreResult<Option<i64>>;
 
     /// Leases the scheduled job `name` until `until` unless another instance holds it at
     /// `now`: whether this instance got it (and runs the round).

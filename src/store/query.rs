@@ -6,7 +6,7 @@
 //! function, and every caller of one, had to list them all again (four copies of a 15-line
 //! `where` clause). Here the question is asked once, of a value or row type, for both
 //! databases (`Param`, `Record`), and answered by the concrete backend (`Backend::add`,
-//! `Backend::fetch_all`, …), so generic code needs only `DB: Backend`.
+//! `Backend::fetch`), so generic code needs only `DB: Backend`.
 
 use sqlx::error::BoxDynError;
 use sqlx::postgres::PgRow;
@@ -80,14 +80,16 @@ impl<'q, DB: Backend> Statement<'q, DB> {
     }
 
     pub async fn fetch_all<O: Record>(self, conn: &mut DB::Connection) -> sqlx::Result<Vec<O>> {
-        DB::fetch_all(self.sql, self.args.map_err(sqlx::Error::Encode)?, conn).await
+        let args = self.args.map_err(sqlx::Error::Encode)?;
+        DB::fetch(self.sql, args, conn, false).await
     }
 
     pub async fn fetch_optional<O: Record>(
         self,
         conn: &mut DB::Connection,
     ) -> sqlx::Result<Option<O>> {
-        DB::fetch_optional(self.sql, self.args.map_err(sqlx::Error::Encode)?, conn).await
+        let args = self.args.map_err(sqlx::Error::Encode)?;
+        Ok(DB::fetch(self.sql, args, conn, true).await?.pop())
     }
 
     pub async fn fetch_one<O: Record>(self, conn: &mut DB::Connection) -> sqlx::Result<O> {

@@ -30,6 +30,17 @@ pub struct StoredRequest {
     pub assigned_to: Option<String>,
 }
 
+/// A rate-limit bucket shared by every instance: which one, and how it fills.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bucket {
+    /// A keyed digest of the limit and the address, never the address itself.
+    pub key: String,
+    /// The most tokens it holds, all usable at once.
+    pub burst: f64,
+    /// Milliseconds to refill one token.
+    pub refill_ms: f64,
+}
+
 /// A staff notification to deliver: words without patient data, and when to first try.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewNotification {

@@ -239,14 +239,7 @@ impl<DB: Backend> Rows<DB> {
             }
             _ => StoreError::Database(error),
         })?;
-        super::staff_rows::queue_notification::<DB>(
-            conn,
-            &request.reference,
-            &notification.message,
-            notification.due_at,
-            &notification.channels,
-        )
-        .await
+        super::staff_rows::queue_notification::<DB>(conn, &request.reference, notification).await
     }
 
     pub async fn find_request(

@@ -18,9 +18,10 @@ use super::query::query;
 use super::rows::Rows;
 use super::staff_rows::StaffRows;
 use super::{
-    AuditEntry, AuditFilter, Followup, ImportMode, ImportReport, NewAuditEntry, NewNotification,
-    NewRequest, NewRequestEvent, NewRevision, Notification, Operations, RequestEvent,
-    RequestFilter, RequestSummary, Revision, Schema, Store, StoreResult, StoredRequest, now_millis,
+    AuditEntry, AuditFilter, Bucket, Followup, ImportMode, ImportReport, NewAuditEntry,
+    NewNotification, NewRequest, NewRequestEvent, NewRevision, Notification, Operations,
+    RequestEvent, RequestFilter, RequestSummary, Revision, Schema, Store, StoreResult,
+    StoredRequest, now_millis,
 };
 use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
@@ -114,16 +115,10 @@ impl<B: Backend> Store for SqlStore<B> {
         B::SHARED_LIMITS
     }
 
-    async fn take_token(
-        &self,
-        key: &str,
-        burst: f64,
-        refill_ms: f64,
-        now: i64,
-    ) -> StoreResult<Option<i64>> {
+    async fn take_token(&self, bucket: &Bucket, now: i64) -> StoreResult<Option<i64>> {
         // One statement decides; the second only reads the wait.
         let (_turn, mut conn) = self.write_each().await?;
-        Db::<B>::take_token(&mut conn, key, burst, refill_ms, now).await
+        Db::<B>::take_token(&mut conn, bucket, now).await
     }
 
     async fn claim_job(&self, name: &str, now: i64, until: i64) -> StoreResult<bool> {

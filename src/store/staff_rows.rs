@@ -3,7 +3,6 @@
 
 use std::marker::PhantomData;
 
-use super::StoreResult;
 use super::backend::Backend;
 use super::query::query;
 use super::staff::{
@@ -11,6 +10,7 @@ use super::staff::{
     RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
 use super::values::StoryStatus;
+use super::{NewNotification, StoreResult};
 
 pub struct StaffRows<DB>(PhantomData<DB>);
 
@@ -250,22 +250,20 @@ impl<DB: Backend> StaffRows<DB> {
     pub async fn remind(
         conn: &mut DB::Connection,
         reference: &str,
-        message: &str,
-        channels: &[String],
-        now: i64,
+        reminder: &NewNotification,
     ) -> StoreResult<()> {
         let marked: Option<(String,)> = query::<DB>(
             "UPDATE requests SET renotified_at = $1 \
              WHERE reference = $2 AND renotified_at IS NULL RETURNING reference",
         )
-        .bind(now)
+        .bind(reminder.due_at)
         .bind(reference.to_owned())
         .fetch_optional(&mut *conn)
         .await?;
         if marked.is_none() {
             return Ok(());
         }
-        queue_notification::<DB>(conn, reference, message, now, channels).await
+        queue_notification::<DB>(conn, reference, reminder).await
     }
 
     /// Empties the sealed contents (and sealed notes) of requests closed before `closed_before`;
@@ -334,23 +332,21 @@ pub(super) async fn append_audit<DB: Backend>(
     Ok(())
 }
 
-/// Queues `message` about `reference` on each channel, due at `due_at`: one outbox row each,
-/// delivered independently (the caller's transaction).
+/// Queues `note` about `reference` on each of its channels: one outbox row each, delivered
+/// independently (the caller's transaction).
 pub(super) async fn queue_notification<DB: Backend>(
     conn: &mut DB::Connection,
     reference: &str,
-    message: &str,
-    due_at: i64,
-    channels: &[String],
+    note: &NewNotification,
 ) -> StoreResult<()> {
-    for channel in channels {
+    for channel in &note.channels {
         query::<DB>(
             "INSERT INTO outbox (reference, message, due_at, channel, queued_at) \
              VALUES ($1, $2, $3, $4, $3)",
         )
         .bind(reference.to_owned())
-        .bind(message.to_owned())
-        .bind(due_at)
+        .bind(note.message.clone())
+        .bind(note.due_at)
         .bind(channel.clone())
         .execute(&mut *conn)
         .await?;

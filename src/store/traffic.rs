@@ -13,10 +13,10 @@
 
 use sha2::{Digest, Sha256};
 
-use super::StoreResult;
 use super::backend::Backend;
 use super::query::query;
 use super::rows::Rows;
+use super::{Bucket, StoreResult};
 
 /// How many different searches must use a word before it is kept and shown as a word.
 pub const QUORUM: i64 = 3;
@@ -29,13 +29,11 @@ pub const WINDOW_DAYS: i64 = 14;
 const MAX_SIGHTINGS: i64 = 20_000;
 
 impl<DB: Backend> Rows<DB> {
-    /// Takes a token from bucket `key` (refilled one per `refill_ms`, up to `burst`) at `now`;
-    /// `None` when taken, else how many milliseconds until the next one.
+    /// Takes a token from `bucket` at `now`; `None` when taken, else how many milliseconds
+    /// until the next one.
     pub async fn take_token(
         conn: &mut DB::Connection,
-        key: &str,
-        burst: f64,
-        refill_ms: f64,
+        bucket: &Bucket,
         now: i64,
     ) -> StoreResult<Option<i64>> {
         // `refilled` is the bucket now: what it held plus what the time since has added.
@@ -48,23 +46,24 @@ impl<DB: Backend> Rows<DB> {
              WHERE rate_limits.tokens + ($4 - rate_limits.at) / $3 >= 1 \
              RETURNING tokens, at",
         )
-        .bind(key.to_owned())
-        .bind(burst)
-        .bind(refill_ms)
+        .bind(bucket.key.clone())
+        .bind(bucket.burst)
+        .bind(bucket.refill_ms)
         .bind(now)
         .fetch_optional(&mut *conn)
         .await?;
         if taken.is_some() {
             return Ok(None);
         }
-        let bucket: Option<(f64, i64)> =
+        let held: Option<(f64, i64)> =
             query::<DB>("SELECT tokens, at FROM rate_limits WHERE key = $1")
-                .bind(key.to_owned())
+                .bind(bucket.key.clone())
                 .fetch_optional(&mut *conn)
                 .await?;
         // The time the missing part of a token takes, less what has passed; rounded up to the
         // millisecond and at least one, so a refusal always says "wait".
-        let wait = bucket.map_or(refill_ms, |(tokens, at)| {
+        let refill_ms = bucket.refill_ms;
+        let wait = held.map_or(refill_ms, |(tokens, at)| {
             (1.0 - tokens) * refill_ms - (now - at) as f64
         });
         Ok(Some((wait.ceil() as i64).max(1)))

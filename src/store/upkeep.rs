@@ -8,21 +8,18 @@ use async_trait::async_trait;
 use super::backend::Backend;
 use super::pool::SqlStore;
 use super::staff_rows::StaffRows;
-use super::{NewSharedStory, RequestSummary, SharedStory, StoreResult, StoryStatus};
+use super::{
+    NewNotification, NewSharedStory, RequestSummary, SharedStory, StoreResult, StoryStatus,
+};
 
 #[async_trait]
 pub trait Upkeep {
     /// New requests created before `before` that staff have not been reminded about (oldest first).
     async fn reminder_candidates(&self, before: i64) -> StoreResult<Vec<RequestSummary>>;
 
-    /// Marks a request reminded and queues the reminder on `channels`, in one transaction.
-    async fn remind(
-        &self,
-        reference: &str,
-        message: &str,
-        channels: &[String],
-        now: i64,
-    ) -> StoreResult<()>;
+    /// Marks a request reminded (at the reminder's `due_at`) and queues the reminder, in one
+    /// transaction.
+    async fn remind(&self, reference: &str, reminder: &NewNotification) -> StoreResult<()>;
 
     /// Empties the sealed contents of requests closed before `closed_before`, keeping their metadata; the references purged. One transaction.
     async fn purge_closed(&self, closed_before: i64, now: i64) -> StoreResult<Vec<String>>;
@@ -51,15 +48,9 @@ impl<B: Backend> Upkeep for SqlStore<B> {
         Staff::<B>::reminder_candidates(&mut *self.read().await?, before).await
     }
 
-    async fn remind(
-        &self,
-        reference: &str,
-        message: &str,
-        channels: &[String],
-        now: i64,
-    ) -> StoreResult<()> {
+    async fn remind(&self, reference: &str, reminder: &NewNotification) -> StoreResult<()> {
         let mut w = self.write().await?;
-        Staff::<B>::remind(&mut w.tx, reference, message, channels, now).await?;
+        Staff::<B>::remind(&mut w.tx, reference, reminder).await?;
         w.commit().await
     }
 

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use super::AppState;
 use crate::requests::Kind;
 use crate::staff::audit::{Actor, Entry};
+use crate::store::NewNotification;
 
 /// Reminders sent and requests purged in one round.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -80,19 +81,16 @@ pub async fn run_once(state: &AppState, now: i64, retention_ms: i64) -> anyhow::
         }
         let noun = Kind::from_slug(&request.kind).map_or("request", Kind::noun);
         let place_name = place.map_or(request.location.as_str(), |p| p.name.as_str());
-        let message = format!(
-            "Waiting: {noun} {} at {place_name} has not been picked up after {} minutes of opening hours",
-            request.reference,
-            overdue_ms / 60_000
-        );
-        store
-            .remind(
-                &request.reference,
-                &message,
-                state.notification_channels(),
-                now,
-            )
-            .await?;
+        let reminder = NewNotification {
+            message: format!(
+                "Waiting: {noun} {} at {place_name} has not been picked up after {} minutes of opening hours",
+                request.reference,
+                overdue_ms / 60_000
+            ),
+            due_at: now,
+            channels: state.notification_channels().to_vec(),
+        };
+        store.remind(&request.reference, &reminder).await?;
         round.reminded += 1;
     }
     for reference in store.purge_closed(now - retention_ms, now).await? {

@@ -1,6 +1,6 @@
 //! The `Store` contract: the same behaviour on SQLite and on PostgreSQL.
 
-use pestle::store::{ImportMode, KindReport};
+use pestle::store::{Bucket, ImportMode, KindReport};
 
 use crate::helpers::{Backend, TestDb, on_both_backends, sample_pack};
 
@@ -99,9 +99,14 @@ async fn a_store_for_another_runtime_works_there_and_outlives_it(backend: Backen
 async fn rate_limit_buckets_refill_and_never_give_the_last_token_twice(backend: Backend) {
     let db = TestDb::new(backend).await;
     let store = db.store().await;
-    let (burst, refill_ms, start) = (3.0, 1_200_000.0, 1_000_000_000_i64);
+    let bucket = |key: &str| Bucket {
+        key: key.to_owned(),
+        burst: 3.0,
+        refill_ms: 1_200_000.0,
+    };
+    let (k, start) = (bucket("k"), 1_000_000_000_i64);
     // Ten instances ask at the same moment: exactly `burst` get a token.
-    let takes = (0..10).map(|_| store.take_token("k", burst, refill_ms, start));
+    let takes = (0..10).map(|_| store.take_token(&k, start));
     let results: Vec<Option<i64>> = crate::accounts::futures_join_all(takes)
         .await
         .into_iter()
@@ -116,25 +121,12 @@ async fn rate_limit_buckets_refill_and_never_give_the_last_token_twice(backend: 
     assert!((1..=1_200_000).contains(&wait), "{wait}");
     // A third of a token later, still refused, with two thirds of a refill left to wait.
     let later = start + 400_000;
-    let wait = store
-        .take_token("k", burst, refill_ms, later)
-        .await
-        .unwrap()
-        .unwrap();
+    let wait = store.take_token(&k, later).await.unwrap().unwrap();
     assert_eq!(wait, 800_000);
     // After a full refill, one more (and another key was never touched).
+    assert_eq!(store.take_token(&k, start + 1_200_000).await.unwrap(), None);
     assert_eq!(
-        store
-            .take_token("k", burst, refill_ms, start + 1_200_000)
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        store
-            .take_token("other", burst, refill_ms, start)
-            .await
-            .unwrap(),
+        store.take_token(&bucket("other"), start).await.unwrap(),
         None
     );
     assert_eq!(

@@ -63,10 +63,13 @@ impl Limits {
         if !store.limits_in_database() {
             return Ok(limiter.take(ip, Instant::now()));
         }
-        let refill_ms = limiter.refill.as_secs_f64() * 1000.0;
-        let waited = store
-            .take_token(&self.bucket(limit, ip), limiter.burst, refill_ms, now)
-            .await?;
+        // The shared bucket in the database (`Bucket` below is the in-memory one).
+        let bucket = crate::store::Bucket {
+            key: self.bucket(limit, ip),
+            burst: limiter.burst,
+            refill_ms: limiter.refill.as_secs_f64() * 1000.0,
+        };
+        let waited = store.take_token(&bucket, now).await?;
         Ok(match waited {
             None => Ok(()),
             Some(ms) => Err(Duration::from_millis(ms.unsigned_abs())),
