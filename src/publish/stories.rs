@@ -5,7 +5,7 @@
 use super::files::Entry;
 use super::{Error, Outcome, PublishLock, Result, publish_held};
 use crate::content::TestimonialMeta;
-use crate::store::{SharedStory, Store, StoryStatus};
+use crate::store::{Moderation, SharedStory, Store, StoryStatus};
 
 /// A pharmacist's decision on a shared experience.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,14 @@ pub async fn decide_story(
 ) -> Result<Decided> {
     let held = lock.lock().await;
     let Some(story) = store
-        .decide_story(id, decision.status(), author, now)
+        .decide_story(
+            id,
+            &Moderation {
+                status: decision.status(),
+                by: author.to_owned(),
+                at: now,
+            },
+        )
         .await?
     else {
         return Ok(Decided::Unchanged);

@@ -2,7 +2,7 @@
 //! written gets the error and must fail its action, never carry on unaudited. Entries hold no
 //! patient data — references, e-mails and field names, never contents.
 
-use crate::store::{NewAuditEntry, Store, StoreResult};
+use crate::store::{AuditEntry, Store, StoreResult};
 
 /// Who did it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +71,8 @@ impl<'a> Entry<'a> {
 
     /// The entry as stored, at `at`: for a store method that writes it in the transaction of
     /// the action it records.
-    pub fn at(self, at: i64) -> NewAuditEntry {
-        NewAuditEntry {
+    pub fn at(self, at: i64) -> AuditEntry {
+        AuditEntry {
             at,
             actor: self.actor.name().to_owned(),
             action: self.action.to_owned(),

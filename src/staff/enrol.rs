@@ -6,7 +6,7 @@
 //! session of the account.
 
 use crate::requests::Sealed;
-use crate::store::{Counter, Enrolment, SealedSecret, Session, User};
+use crate::store::{Counter, Enrolment, Failure, SealedSecret, Session, User};
 
 use super::audit::{Actor, Entry};
 use super::password::{self, NewPassword};
@@ -166,7 +166,14 @@ impl Authenticator<'_> {
         }
         if !right_password {
             self.store
-                .count_failure(user.id, Counter::Password, now, delay_after)
+                .count_failure(
+                    user.id,
+                    &Failure {
+                        counter: Counter::Password,
+                        at: now,
+                        delay_after,
+                    },
+                )
                 .await?;
             return Ok(false);
         }
@@ -179,7 +186,14 @@ impl Authenticator<'_> {
             .is_none()
         {
             self.store
-                .count_failure(user.id, Counter::Code, now, delay_after)
+                .count_failure(
+                    user.id,
+                    &Failure {
+                        counter: Counter::Code,
+                        at: now,
+                        delay_after,
+                    },
+                )
                 .await?;
             return Ok(false);
         }

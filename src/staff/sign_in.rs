@@ -14,7 +14,7 @@
 
 use crate::clock::Clock;
 use crate::requests::{DataKeys, Sealed};
-use crate::store::{Counter, Proof, Session, Store, User};
+use crate::store::{Counter, Failure, Proof, Session, Store, User};
 
 use super::audit::{Actor, Entry};
 use super::password::Verifier;
@@ -107,7 +107,14 @@ impl Authenticator<'_> {
         }
         if !matches {
             self.store
-                .count_failure(user.id, Counter::Password, now, delay_after)
+                .count_failure(
+                    user.id,
+                    &Failure {
+                        counter: Counter::Password,
+                        at: now,
+                        delay_after,
+                    },
+                )
                 .await?;
             self.audit(subject.detail("wrong password")).await?;
             crate::metrics::sign_in_failed();
@@ -153,7 +160,14 @@ impl Authenticator<'_> {
         let proof = check_code(secret, user, code, now).await?;
         let Some(proof) = proof else {
             self.store
-                .count_failure(user.id, Counter::Code, now, delay_after)
+                .count_failure(
+                    user.id,
+                    &Failure {
+                        counter: Counter::Code,
+                        at: now,
+                        delay_after,
+                    },
+                )
                 .await?;
             self.audit(failed.detail("wrong code")).await?;
             crate::metrics::sign_in_failed();

@@ -5,7 +5,7 @@
 
 use std::marker::PhantomData;
 
-use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
+use super::accounts::{Enrolment, Failure, Failures, NewUser, Proof, SealedSecret, Session, User};
 use super::backend::Backend;
 use super::query::query;
 use super::{StoreError, StoreResult};
@@ -90,11 +90,9 @@ impl<DB: Backend> AccountRows<DB> {
     pub async fn count_failure(
         conn: &mut DB::Connection,
         user_id: i64,
-        counter: Counter,
-        now: i64,
-        delay_after: fn(i64) -> i64,
+        failure: &Failure,
     ) -> StoreResult<Option<Failures>> {
-        let (count_column, until_column) = counter.columns();
+        let (count_column, until_column) = failure.counter.columns();
         let counted: Option<(i64,)> = query::<DB>(&format!(
             "UPDATE users SET {count_column} = {count_column} + 1 WHERE id = $1 \
              RETURNING CAST({count_column} AS BIGINT)"
@@ -105,7 +103,7 @@ impl<DB: Backend> AccountRows<DB> {
         let Some((count,)) = counted else {
             return Ok(None);
         };
-        let locked_until = now + delay_after(count);
+        let locked_until = failure.at + (failure.delay_after)(count);
         query::<DB>(&format!(
             "UPDATE users SET {until_column} = $1 WHERE id = $2 AND {until_column} < $1"
         ))

@@ -86,6 +86,15 @@ pub struct Enrolment {
     pub recovery_hashes: String,
 }
 
+/// A wrong answer to count: on which counter, when, and the wait each count earns (the staff
+/// policy, `staff::delay_after`: the store applies it to the count it stores).
+#[derive(Debug, Clone, Copy)]
+pub struct Failure {
+    pub counter: super::Counter,
+    pub at: i64,
+    pub delay_after: fn(i64) -> i64,
+}
+
 /// A wrong answer counted: how many in a row now, and until when the account waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Failures {

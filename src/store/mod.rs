@@ -36,7 +36,7 @@ use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
 
 pub use account_rows::Counter;
-pub use accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
+pub use accounts::{Enrolment, Failure, Failures, NewUser, Proof, SealedSecret, Session, User};
 pub use backend::Backend;
 pub use inventory::{COUNTED, Inventory};
 
@@ -51,7 +51,7 @@ pub use plan::{ImportPlan, ImportReport, KindReport, Stored, Target};
 pub use pool::SqlStore;
 pub use records::{Bucket, NewNotification, NewRequest, Notification, Operations, StoredRequest};
 pub use staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
+    AuditEntry, AuditFilter, Moderation, NewRequestEvent, NewRevision, NewSharedStory,
     RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
 pub use upkeep::Upkeep;
@@ -280,15 +280,10 @@ pub trait Store: Outreach + Upkeep + Send + Sync + fmt::Debug + 'static {
     /// A staff account by its (lower-case) e-mail.
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
 
-    /// Counts one wrong answer of kind `counter` where it is stored (`n = n + 1`) and sets the
-    /// wait to `now + delay_after(n)` from the stored count; `None` if there is no such account.
-    async fn count_failure(
-        &self,
-        user_id: i64,
-        counter: Counter,
-        now: i64,
-        delay_after: fn(i64) -> i64,
-    ) -> StoreResult<Option<Failures>>;
+    /// Counts one wrong answer on its counter where it is stored (`n = n + 1`) and sets the
+    /// wait to `at + delay_after(n)` from the stored count; `None` if there is no such account.
+    async fn count_failure(&self, user_id: i64, failure: &Failure)
+    -> StoreResult<Option<Failures>>;
 
     /// A right password: clears the password counter of an enabled account and starts
     /// `session` at the stage `stage_for(role, has_second_factor)` gives, in one transaction.
@@ -370,7 +365,7 @@ pub trait Store: Outreach + Upkeep + Send + Sync + fmt::Debug + 'static {
     // --- the back office ---
 
     /// Appends to the audit trail (which refuses updates and deletions).
-    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
 
     /// Audit entries matching `filter`, newest first.
     async fn audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;

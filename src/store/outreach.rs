@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use super::values::RequestStatus;
-use super::{NewAuditEntry, StoreResult};
+use super::{AuditEntry, StoreResult};
 
 /// What a request adds for its patient when submitted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -120,7 +120,7 @@ pub trait Outreach {
         &self,
         digest: &str,
         opted_out: bool,
-        audit: &NewAuditEntry,
+        audit: &AuditEntry,
     ) -> StoreResult<()>;
 
     /// Whether any of `digests` (one value under each data key) has opted out.
@@ -138,14 +138,10 @@ pub trait Outreach {
 
     /// Marks a claimed patient message delivered, with its audit line, in one transaction: a
     /// trail that cannot be written leaves the message to be sent again, never sent unrecorded.
-    async fn message_delivered(&self, id: i64, audit: &NewAuditEntry) -> StoreResult<()>;
+    async fn message_delivered(&self, id: i64, audit: &AuditEntry) -> StoreResult<()>;
 
     /// Marks a claimed message never to be sent, with why (opted out, contact purged) and its
     /// audit line, in one transaction.
-    async fn message_abandoned(
-        &self,
-        id: i64,
-        reason: &str,
-        audit: &NewAuditEntry,
-    ) -> StoreResult<()>;
+    async fn message_abandoned(&self, id: i64, reason: &str, audit: &AuditEntry)
+    -> StoreResult<()>;
 }

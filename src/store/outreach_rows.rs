@@ -8,7 +8,7 @@ use super::outreach::{Outreach, PatientMessage, RequestStanding};
 use super::pool::SqlStore;
 use super::query::query;
 use super::staff_rows::append_audit;
-use super::{NewAuditEntry, StoreResult};
+use super::{AuditEntry, StoreResult};
 
 /// The outbox channels that reach patients (see `notify`).
 const PATIENT_CHANNELS: &str = "('sms', 'patient-email')";
@@ -94,7 +94,7 @@ impl<B: Backend> Outreach for SqlStore<B> {
         &self,
         digest: &str,
         opted_out: bool,
-        audit: &NewAuditEntry,
+        audit: &AuditEntry,
     ) -> StoreResult<()> {
         let key_id = digest.split_once(':').map_or("", |(id, _)| id);
         let mut w = self.write().await?;
@@ -171,7 +171,7 @@ impl<B: Backend> Outreach for SqlStore<B> {
         w.commit().await
     }
 
-    async fn message_delivered(&self, id: i64, audit: &NewAuditEntry) -> StoreResult<()> {
+    async fn message_delivered(&self, id: i64, audit: &AuditEntry) -> StoreResult<()> {
         let mut w = self.write().await?;
         append_audit::<B>(&mut w.tx, audit).await?;
         query::<B>("UPDATE outbox SET delivered_at = $1, last_error = NULL WHERE id = $2")
@@ -186,7 +186,7 @@ impl<B: Backend> Outreach for SqlStore<B> {
         &self,
         id: i64,
         reason: &str,
-        audit: &NewAuditEntry,
+        audit: &AuditEntry,
     ) -> StoreResult<()> {
         let mut w = self.write().await?;
         append_audit::<B>(&mut w.tx, audit).await?;

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::account_rows::{AccountRows, Counter};
-use super::accounts::{Enrolment, Failures, NewUser, Proof, SealedSecret, Session, User};
+use super::account_rows::AccountRows;
+use super::accounts::{Enrolment, Failure, Failures, NewUser, Proof, SealedSecret, Session, User};
 use super::backend::Backend;
 use super::inventory::{Inventories, Inventory};
 use super::plan::{ImportPlan, Target};
@@ -18,10 +18,9 @@ use super::query::query;
 use super::rows::Rows;
 use super::staff_rows::StaffRows;
 use super::{
-    AuditEntry, AuditFilter, Bucket, Followup, ImportMode, ImportReport, NewAuditEntry,
-    NewNotification, NewRequest, NewRequestEvent, NewRevision, Notification, Operations,
-    RequestEvent, RequestFilter, RequestSummary, Revision, Schema, Store, StoreResult,
-    StoredRequest, now_millis,
+    AuditEntry, AuditFilter, Bucket, Followup, ImportMode, ImportReport, NewNotification,
+    NewRequest, NewRequestEvent, NewRevision, Notification, Operations, RequestEvent,
+    RequestFilter, RequestSummary, Revision, Schema, Store, StoreResult, StoredRequest, now_millis,
 };
 use crate::content::ContentPack;
 use crate::staff::{Role, Stage};
@@ -213,13 +212,10 @@ impl<B: Backend> Store for SqlStore<B> {
     async fn count_failure(
         &self,
         user_id: i64,
-        counter: Counter,
-        now: i64,
-        delay_after: fn(i64) -> i64,
+        failure: &Failure,
     ) -> StoreResult<Option<Failures>> {
         let mut w = self.write().await?;
-        let counted =
-            Accounts::<B>::count_failure(&mut w.tx, user_id, counter, now, delay_after).await?;
+        let counted = Accounts::<B>::count_failure(&mut w.tx, user_id, failure).await?;
         w.commit().await?;
         Ok(counted)
     }
@@ -369,7 +365,7 @@ impl<B: Backend> Store for SqlStore<B> {
         Accounts::<B>::pending_secret(&mut *self.read().await?, token_hash).await
     }
 
-    async fn append_audit(&self, entry: &NewAuditEntry) -> StoreResult<()> {
+    async fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()> {
         let mut w = self.write().await?;
         Staff::<B>::append_audit(&mut w.tx, entry).await?;
         w.commit().await

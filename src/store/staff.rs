@@ -4,27 +4,16 @@
 
 use super::values::{RequestStatus, RevisionState, StoryStatus};
 
-/// One line of the audit trail. Never holds patient data: references and field names, not
+/// One line of the audit trail, as written and as read back. Never holds patient data: references and field names, not
 /// contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewAuditEntry {
+pub struct AuditEntry {
     pub at: i64,
     /// The staff e-mail, "cli", or "anonymous".
     pub actor: String,
     /// Dotted, e.g. "sign-in.failed", "request.viewed".
     pub action: String,
     /// What it concerns: a reference, an e-mail, a slug.
-    pub subject: String,
-    pub detail: String,
-    pub ip: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: i64,
-    pub actor: String,
-    pub action: String,
     pub subject: String,
     pub detail: String,
     pub ip: String,
@@ -76,11 +65,11 @@ pub struct NewRequestEvent {
     pub actor: String,
     pub change: RequestChange,
     /// The trail's entry for the change, written in its transaction.
-    pub audit: NewAuditEntry,
+    pub audit: AuditEntry,
     /// Messages to the patient about this change, each with its trail entry, queued in the same
     /// transaction — and only when the change changes the request: a second click on the same
     /// status queues nothing, and the trail says nothing was queued.
-    pub messages: Vec<(super::NewPatientMessage, NewAuditEntry)>,
+    pub messages: Vec<(super::NewPatientMessage, AuditEntry)>,
 }
 
 /// What staff changed: kept as the request's history, and applied to the request.
@@ -149,6 +138,15 @@ pub struct NewSharedStory {
     pub quote: String,
 }
 
+/// A moderator's decision on a shared story: approved or rejected, by whom, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moderation {
+    pub status: StoryStatus,
+    /// The staff e-mail.
+    pub by: String,
+    pub at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedStory {
     pub id: i64,
@@ -161,7 +159,6 @@ pub struct SharedStory {
 }
 
 from_row!(AuditEntry {
-    id,
     at,
     actor,
     action,

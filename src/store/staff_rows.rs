@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use super::backend::Backend;
 use super::query::query;
 use super::staff::{
-    AuditEntry, AuditFilter, NewAuditEntry, NewRequestEvent, NewRevision, NewSharedStory,
+    AuditEntry, AuditFilter, Moderation, NewRequestEvent, NewRevision, NewSharedStory,
     RequestChange, RequestEvent, RequestFilter, RequestSummary, Revision, SharedStory,
 };
 use super::values::StoryStatus;
@@ -47,18 +47,16 @@ impl<DB: Backend> StaffRows<DB> {
     pub async fn decide_story(
         conn: &mut DB::Connection,
         id: i64,
-        status: StoryStatus,
-        by: &str,
-        at: i64,
+        moderation: &Moderation,
     ) -> StoreResult<Option<SharedStory>> {
         Ok(query::<DB>(
             "UPDATE testimonial_submissions SET status = $1, decided_by = $2, decided_at = $3 \
              WHERE id = $4 AND status = 'pending' \
              RETURNING id, created_at, name, place, quote, status, decided_by",
         )
-        .bind(status.slug().to_owned())
-        .bind(by.to_owned())
-        .bind(at)
+        .bind(moderation.status.slug().to_owned())
+        .bind(moderation.by.clone())
+        .bind(moderation.at)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?)
@@ -108,7 +106,7 @@ impl<DB: Backend> StaffRows<DB> {
         .await?)
     }
 
-    pub async fn append_audit(conn: &mut DB::Connection, entry: &NewAuditEntry) -> StoreResult<()> {
+    pub async fn append_audit(conn: &mut DB::Connection, entry: &AuditEntry) -> StoreResult<()> {
         append_audit::<DB>(conn, entry).await
     }
 
@@ -315,7 +313,7 @@ impl<DB: Backend> StaffRows<DB> {
 /// audited writes in the transaction that does it.
 pub(super) async fn append_audit<DB: Backend>(
     conn: &mut DB::Connection,
-    entry: &NewAuditEntry,
+    entry: &AuditEntry,
 ) -> StoreResult<()> {
     query::<DB>(
         "INSERT INTO audit (at, actor, action, subject, detail, ip) \

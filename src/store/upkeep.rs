@@ -9,7 +9,8 @@ use super::backend::Backend;
 use super::pool::SqlStore;
 use super::staff_rows::StaffRows;
 use super::{
-    NewNotification, NewSharedStory, RequestSummary, SharedStory, StoreResult, StoryStatus,
+    Moderation, NewNotification, NewSharedStory, RequestSummary, SharedStory, StoreResult,
+    StoryStatus,
 };
 
 #[async_trait]
@@ -34,9 +35,7 @@ pub trait Upkeep {
     async fn decide_story(
         &self,
         id: i64,
-        status: StoryStatus,
-        by: &str,
-        at: i64,
+        moderation: &Moderation,
     ) -> StoreResult<Option<SharedStory>>;
 }
 
@@ -74,12 +73,10 @@ impl<B: Backend> Upkeep for SqlStore<B> {
     async fn decide_story(
         &self,
         id: i64,
-        status: StoryStatus,
-        by: &str,
-        at: i64,
+        moderation: &Moderation,
     ) -> StoreResult<Option<SharedStory>> {
         let mut w = self.write().await?;
-        let decided = Staff::<B>::decide_story(&mut w.tx, id, status, by, at).await?;
+        let decided = Staff::<B>::decide_story(&mut w.tx, id, moderation).await?;
         w.commit().await?;
         Ok(decided)
     }

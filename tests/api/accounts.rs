@@ -9,7 +9,7 @@ use pestle::clock::{Clock, SystemClock};
 use pestle::requests::DataKeys;
 use pestle::staff::sign_in::{Authenticator, CodeOutcome, PasswordOutcome, new_session};
 use pestle::staff::{Role, Stage, delay_after, hash_token, password, totp};
-use pestle::store::{Counter, Enrolment, NewUser, SealedSecret, Store};
+use pestle::store::{Counter, Enrolment, Failure, NewUser, SealedSecret, Store};
 
 use crate::helpers::{Backend, TEST_DATA_KEY, TestDb, on_both_backends};
 use crate::staff::PASSWORD;
@@ -187,12 +187,13 @@ async fn concurrent_wrong_passwords_are_each_counted(backend: Backend) {
             .user(&format!("guess{round}@willow.example"), Role::Staff)
             .await;
         let now = bench.clock.now_ms();
+        let failure = Failure {
+            counter: Counter::Password,
+            at: now,
+            delay_after,
+        };
         let counts = (0..20)
-            .map(|_| {
-                bench
-                    .store
-                    .count_failure(id, Counter::Password, now, delay_after)
-            })
+            .map(|_| bench.store.count_failure(id, &failure))
             .collect::<Vec<_>>();
         futures_join_all(counts).await;
         let user = bench.store.user(id).await.unwrap().unwrap();
@@ -251,7 +252,14 @@ async fn concurrent_admin_changes_each_change_only_their_column(backend: Backend
             .await;
         bench
             .store
-            .count_failure(id, Counter::Code, bench.clock.now_ms(), delay_after)
+            .count_failure(
+                id,
+                &Failure {
+                    counter: Counter::Code,
+                    at: bench.clock.now_ms(),
+                    delay_after,
+                },
+            )
             .await
             .unwrap();
         let before = bench.store.user(id).await.unwrap().unwrap();

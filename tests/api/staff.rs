@@ -1054,7 +1054,7 @@ async fn the_audit_log_refuses_changes_on_both_backends() {
         let db = crate::helpers::TestDb::new(backend).await;
         let store = db.store().await;
         store
-            .append_audit(&pestle::store::NewAuditEntry {
+            .append_audit(&pestle::store::AuditEntry {
                 at: 1,
                 actor: "cli".to_owned(),
                 action: "user.added".to_owned(),

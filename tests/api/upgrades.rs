@@ -3,7 +3,7 @@
 //! clear message; `/readyz` says when an instance can take traffic.
 
 use pestle::staff::Role;
-use pestle::store::{self, ImportMode, NewAuditEntry, NewUser, Store};
+use pestle::store::{self, AuditEntry, ImportMode, NewUser, Store};
 
 use crate::helpers::{Backend, TestDb, on_both_backends, sample_pack, settings_for, spawn_app};
 
@@ -76,7 +76,7 @@ async fn exercise(store: &dyn Store, seeded: bool) {
         .await
         .unwrap();
     store
-        .append_audit(&NewAuditEntry {
+        .append_audit(&AuditEntry {
             at: 1,
             actor: "cli".to_owned(),
             action: "upgrade.test".to_owned(),

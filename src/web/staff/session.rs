@@ -180,7 +180,7 @@ impl Staff {
         action: &'static str,
         (subject, detail): (&str, &str),
         at: i64,
-    ) -> crate::store::NewAuditEntry {
+    ) -> crate::store::AuditEntry {
         Entry::new(Actor::Staff(&self.user.email), action)
             .subject(subject)
             .detail(detail)
