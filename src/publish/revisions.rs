@@ -35,8 +35,8 @@ pub async fn editing(store: &dyn Store, pack: &ContentPack, entry: &Entry) -> Re
     let revisions = store.revisions(&entry.path, REVISIONS_SHOWN).await?;
     let draft = revisions
         .first()
-        .filter(|r| r.state != PUBLISHED)
-        .map(|r| r.source.clone());
+        .filter(|r| r.saved.state != PUBLISHED)
+        .map(|r| r.saved.source.clone());
     let published = entry.published_text(pack)?;
     let (is_new, is_draft) = (published.is_none(), draft.is_some());
     let source = match draft.or(published) {
@@ -115,7 +115,7 @@ pub async fn compare(
 ) -> Result<Comparison> {
     let revision = revision_of(store, entry, id).await?;
     let old = entry.published_text(published)?.unwrap_or_default();
-    let new = revision.source.clone();
+    let new = revision.saved.source.clone();
     let lines = tokio::task::spawn_blocking(move || diff(&old, &new))
         .await
         .context("the comparison stopped")?;
@@ -132,7 +132,7 @@ pub async fn restore(
     now: i64,
 ) -> Result<()> {
     let revision = revision_of(store, entry, id).await?;
-    add_revision(store, entry, revision.source, author, now, DRAFT).await
+    add_revision(store, entry, revision.saved.source, author, now, DRAFT).await
 }
 
 /// Revision `id`, only if it belongs to `entry` (an id from another file's page is not found).
@@ -140,6 +140,6 @@ async fn revision_of(store: &dyn Store, entry: &Entry, id: i64) -> Result<Revisi
     store
         .revision(id)
         .await?
-        .filter(|r| r.path == entry.path)
+        .filter(|r| r.saved.path == entry.path)
         .ok_or(Error::NotFound)
 }

@@ -90,7 +90,7 @@ async fn an_edit_is_checked_saved_published_compared_and_restored() {
     assert!(opened.is_draft && !opened.is_new);
     assert_eq!(opened.source, edited);
     assert_eq!(
-        opened.revisions[0].created_at, NOW,
+        opened.revisions[0].saved.created_at, NOW,
         "the clock given, not the wall clock"
     );
     match form_start(&*store, published.clone(), &entry)
@@ -122,7 +122,7 @@ async fn an_edit_is_checked_saved_published_compared_and_restored() {
     let summary = &stored.condition(&entry.slug).unwrap().meta.summary;
     assert!(summary.starts_with("A sudden tightening"));
     let revisions = store.revisions(&entry.path, 10).await.unwrap();
-    let states: Vec<&str> = revisions.iter().map(|r| r.state.slug()).collect();
+    let states: Vec<&str> = revisions.iter().map(|r| r.saved.state.slug()).collect();
     assert_eq!(states, [PUBLISHED.slug(), DRAFT.slug()]);
 
     // The draft is the same text as what is published now; the original differs in a line.

@@ -176,7 +176,7 @@ impl Authenticator<'_> {
         let (token, session) = new_session(user.id, Stage::SignedIn, now);
         let accepted = self
             .store
-            .second_factor_accepted(user.id, &pending.token_hash, &proof, &session)
+            .second_factor_accepted(&pending.token_hash, &proof, &session)
             .await?;
         if accepted.is_none() {
             // Someone else used this code, or this session, a moment ago.

@@ -295,13 +295,12 @@ pub trait Store: Outreach + Upkeep + Send + Sync + fmt::Debug + 'static {
         stage_for: fn(Role, bool) -> Stage,
     ) -> StoreResult<Option<(Role, Stage)>>;
 
-    /// The second factor, accepted by compare-and-set (`Proof`), ends the pending session
-    /// `pending` and starts `session` signed in, in one transaction. `None` (nothing changed)
+    /// The second factor of `session`'s account, accepted by compare-and-set (`Proof`), ends
+    /// the pending session `pending` and starts `session` signed in, in one transaction. `None` (nothing changed)
     /// if the code was already used — by a concurrent request too — the pending session has
     /// already moved on, or the account is disabled.
     async fn second_factor_accepted(
         &self,
-        user_id: i64,
         pending: &str,
         proof: &Proof,
         session: &Session,

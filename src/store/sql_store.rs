@@ -243,7 +243,6 @@ impl<B: Backend> Store for SqlStore<B> {
 
     async fn second_factor_accepted(
         &self,
-        user_id: i64,
         pending: &str,
         proof: &Proof,
         session: &Session,
@@ -252,7 +251,8 @@ impl<B: Backend> Store for SqlStore<B> {
         if !Accounts::<B>::take_session(&mut w.tx, pending, Stage::SecondFactor).await? {
             return Ok(None);
         }
-        let Some(role) = Accounts::<B>::second_factor_accepted(&mut w.tx, user_id, proof).await?
+        let Some(role) =
+            Accounts::<B>::second_factor_accepted(&mut w.tx, session.user_id, proof).await?
         else {
             return Ok(None);
         };

@@ -119,14 +119,11 @@ pub struct NewRevision {
     pub state: RevisionState,
 }
 
+/// A revision as stored: its id and what was saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
     pub id: i64,
-    pub path: String,
-    pub source: String,
-    pub author: String,
-    pub created_at: i64,
-    pub state: RevisionState,
+    pub saved: NewRevision,
 }
 
 /// An experience shared through the public form.
@@ -186,13 +183,16 @@ from_row!(RequestEvent {
     key_id,
     sealed
 });
-from_row!(Revision {
-    id,
+from_row!(NewRevision {
     path,
     source,
     author,
     created_at,
     state: via String
+});
+from_row!(Revision {
+    id,
+    saved: flat NewRevision
 });
 from_row!(SharedStory {
     id,

@@ -155,7 +155,7 @@ async fn edit_preview_save_publish_compare_and_restore(backend: Backend) {
         .revisions("conditions/foot-and-leg-cramps.md", 10)
         .await
         .unwrap();
-    let states: Vec<&str> = revisions.iter().map(|r| r.state.slug()).collect();
+    let states: Vec<&str> = revisions.iter().map(|r| r.saved.state.slug()).collect();
     assert_eq!(states, ["published", "published", "draft"]);
     let first_published = &revisions[1];
     let page = ph

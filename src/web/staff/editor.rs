@@ -150,9 +150,9 @@ pub(super) fn edit_page(
         .into_iter()
         .map(|r| RevisionRow {
             id: r.id,
-            at: super::inbox::local_time(&pack.site, r.created_at),
-            author: r.author,
-            state: r.state.slug().to_owned(),
+            at: super::inbox::local_time(&pack.site, r.saved.created_at),
+            author: r.saved.author,
+            state: r.saved.state.slug().to_owned(),
         })
         .collect();
     page(
