@@ -6,12 +6,12 @@
 //! session of the account.
 
 use crate::requests::Sealed;
-use crate::store::{Counter, Enrolment, Failure, SealedSecret, Session, User};
+use crate::store::{Counter, Enrolment, SealedSecret, Session, User};
 
 use super::audit::{Actor, Entry};
 use super::password::{self, NewPassword};
 use super::sign_in::{Authenticator, Started, check_code, new_session, open_totp, totp_context};
-use super::{Stage, delay_after, totp};
+use super::{Stage, totp};
 
 /// What the enrolment form sent.
 #[derive(Debug, Clone, Copy)]
@@ -165,16 +165,7 @@ impl Authenticator<'_> {
             return Ok(false);
         }
         if !right_password {
-            self.store
-                .count_failure(
-                    user.id,
-                    &Failure {
-                        counter: Counter::Password,
-                        at: now,
-                        delay_after,
-                    },
-                )
-                .await?;
+            self.count_failure(user, Counter::Password, now).await?;
             return Ok(false);
         }
         if !user.has_second_factor() {
@@ -185,16 +176,7 @@ impl Authenticator<'_> {
             .await?
             .is_none()
         {
-            self.store
-                .count_failure(
-                    user.id,
-                    &Failure {
-                        counter: Counter::Code,
-                        at: now,
-                        delay_after,
-                    },
-                )
-                .await?;
+            self.count_failure(user, Counter::Code, now).await?;
             return Ok(false);
         }
         Ok(true)

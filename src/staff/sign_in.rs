@@ -81,6 +81,22 @@ impl Authenticator<'_> {
         Ok(())
     }
 
+    /// Counts a wrong answer against `user` where it is stored, with the escalating wait.
+    pub(super) async fn count_failure(
+        &self,
+        user: &User,
+        counter: Counter,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let failure = Failure {
+            counter,
+            at: now,
+            delay_after,
+        };
+        self.store.count_failure(user.id, &failure).await?;
+        Ok(())
+    }
+
     /// The password step. Always one argon2 verification, whether or not the account exists.
     pub async fn password(&self, email: &str, password: &str) -> anyhow::Result<PasswordOutcome> {
         let user = match Email::parse(email) {
@@ -106,16 +122,7 @@ impl Authenticator<'_> {
             return Ok(PasswordOutcome::Refused);
         }
         if !matches {
-            self.store
-                .count_failure(
-                    user.id,
-                    &Failure {
-                        counter: Counter::Password,
-                        at: now,
-                        delay_after,
-                    },
-                )
-                .await?;
+            self.count_failure(&user, Counter::Password, now).await?;
             self.audit(subject.detail("wrong password")).await?;
             crate::metrics::sign_in_failed();
             return Ok(PasswordOutcome::Refused);
@@ -159,16 +166,7 @@ impl Authenticator<'_> {
         let secret = open_totp(self.keys, user)?;
         let proof = check_code(secret, user, code, now).await?;
         let Some(proof) = proof else {
-            self.store
-                .count_failure(
-                    user.id,
-                    &Failure {
-                        counter: Counter::Code,
-                        at: now,
-                        delay_after,
-                    },
-                )
-                .await?;
+            self.count_failure(user, Counter::Code, now).await?;
             self.audit(failed.detail("wrong code")).await?;
             crate::metrics::sign_in_failed();
             return Ok(CodeOutcome::Wrong);
