@@ -16,29 +16,40 @@ pub const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(
 /// One year, subdomains too; sent only when the site is served over HTTPS (see `Settings::hsts`).
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000; includeSubDomains";
 
+/// The headers every response gets, made once: `HeaderName::from_static` checks its name each
+/// time it runs, and this is on every request's path.
+static FIXED: [(HeaderName, HeaderValue); 6] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    ),
+    (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ),
+    (
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ),
+    (
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    ),
+    (
+        HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("same-origin"),
+    ),
+    (
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    ),
+];
+
 /// Adds the security headers to a response; values a handler set win.
 pub fn apply(headers: &mut HeaderMap, hsts: bool) {
-    let fixed = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
-        (
-            HeaderName::from_static("cross-origin-resource-policy"),
-            "same-origin",
-        ),
-        (
-            HeaderName::from_static("permissions-policy"),
-            PERMISSIONS_POLICY,
-        ),
-    ];
-    for (name, value) in fixed {
-        headers
-            .entry(name)
-            .or_insert_with(|| HeaderValue::from_static(value));
+    headers.reserve(FIXED.len() + 2);
+    for (name, value) in &FIXED {
+        headers.entry(name).or_insert_with(|| value.clone());
     }
     if hsts {
         headers
