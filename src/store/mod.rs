@@ -296,9 +296,9 @@ pub trait Store: Outreach + Upkeep + Send + Sync + fmt::Debug + 'static {
     ) -> StoreResult<Option<(Role, Stage)>>;
 
     /// The second factor of `session`'s account, accepted by compare-and-set (`Proof`), ends
-    /// the pending session `pending` and starts `session` signed in, in one transaction. `None` (nothing changed)
-    /// if the code was already used — by a concurrent request too — the pending session has
-    /// already moved on, or the account is disabled.
+    /// the pending session `pending` and starts `session` signed in, in one transaction.
+    /// `None` (nothing changed) if the code was already used — by a concurrent request too —
+    /// the pending session has already moved on, or the account is disabled.
     async fn second_factor_accepted(
         &self,
         pending: &str,
