@@ -171,20 +171,11 @@ async fn a_job_round_goes_to_one_instance_at_a_time(backend: Backend) {
 /// not a string the back office would show as it is.
 async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Backend) {
     use pestle::store::{
-        NewNotification, NewRequest, NewRequestEvent, RequestChange, RequestFilter, RequestStatus,
-        StoreError,
+        NewNotification, NewRequestEvent, RequestChange, RequestFilter, RequestStatus, StoreError,
     };
     let db = TestDb::new(backend).await;
     let store = db.store().await;
-    let request = NewRequest {
-        reference: "R-TEST-01".to_owned(),
-        kind: "refill".to_owned(),
-        location: "main".to_owned(),
-        created_at: 1,
-        key_id: "k1".to_owned(),
-        sealed: vec![1, 2, 3],
-        lang: "es".to_owned(),
-    };
+    let request = refill_request("R-TEST-01", "es");
     let notification = NewNotification {
         message: "New refill request".to_owned(),
         due_at: 1,
@@ -257,20 +248,12 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
 async fn a_change_its_messages_and_their_trail_are_one_write(backend: Backend) {
     use pestle::staff::audit::{Actor, Entry};
     use pestle::store::{
-        AuditFilter, NewNotification, NewPatientMessage, NewRequest, NewRequestEvent,
-        RequestChange, RequestStatus,
+        AuditFilter, NewNotification, NewPatientMessage, NewRequestEvent, RequestChange,
+        RequestStatus,
     };
     let db = TestDb::new(backend).await;
     let store = db.store().await;
-    let request = NewRequest {
-        reference: "R-TEST-02".to_owned(),
-        kind: "refill".to_owned(),
-        location: "main".to_owned(),
-        created_at: 1,
-        key_id: "k1".to_owned(),
-        sealed: vec![1],
-        lang: "en".to_owned(),
-    };
+    let request = refill_request("R-TEST-02", "en");
     let notification = NewNotification {
         message: "New refill request".to_owned(),
         due_at: 1,
@@ -324,4 +307,17 @@ async fn a_change_its_messages_and_their_trail_are_one_write(backend: Backend) {
         1,
         "the message was queued once"
     );
+}
+
+/// A refill request sent at time 1 to location `main`, in `lang`.
+fn refill_request(reference: &str, lang: &str) -> pestle::store::NewRequest {
+    pestle::store::NewRequest {
+        reference: reference.to_owned(),
+        kind: "refill".to_owned(),
+        location: "main".to_owned(),
+        created_at: 1,
+        key_id: "k1".to_owned(),
+        sealed: vec![1, 2, 3],
+        lang: lang.to_owned(),
+    }
 }
