@@ -170,21 +170,10 @@ async fn a_job_round_goes_to_one_instance_at_a_time(backend: Backend) {
 /// back as itself, and a value no version of pestle wrote is a decode error naming the value,
 /// not a string the back office would show as it is.
 async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Backend) {
-    use pestle::store::{
-        NewNotification, NewRequestEvent, RequestChange, RequestFilter, RequestStatus, StoreError,
-    };
+    use pestle::store::{NewRequestEvent, RequestChange, RequestFilter, RequestStatus, StoreError};
     let db = TestDb::new(backend).await;
     let store = db.store().await;
-    let request = refill_request("R-TEST-01", "es");
-    let notification = NewNotification {
-        message: "New refill request".to_owned(),
-        due_at: 1,
-        channels: vec!["email".to_owned()],
-    };
-    store
-        .submit_request(&request, &Default::default(), &notification)
-        .await
-        .unwrap();
+    let request = submit_refill(&*store, "R-TEST-01", "es", &["email"]).await;
     let stored = store.find_request("R-TEST-01").await.unwrap().unwrap();
     assert_eq!(stored.status, RequestStatus::New);
     assert_eq!(stored.request, request, "kept as written, its language too");
@@ -248,21 +237,11 @@ async fn statuses_are_stored_as_types_and_an_unknown_one_is_an_error(backend: Ba
 async fn a_change_its_messages_and_their_trail_are_one_write(backend: Backend) {
     use pestle::staff::audit::{Actor, Entry};
     use pestle::store::{
-        AuditFilter, NewNotification, NewPatientMessage, NewRequestEvent, RequestChange,
-        RequestStatus,
+        AuditFilter, NewPatientMessage, NewRequestEvent, RequestChange, RequestStatus,
     };
     let db = TestDb::new(backend).await;
     let store = db.store().await;
-    let request = refill_request("R-TEST-02", "en");
-    let notification = NewNotification {
-        message: "New refill request".to_owned(),
-        due_at: 1,
-        channels: Vec::new(),
-    };
-    store
-        .submit_request(&request, &Default::default(), &notification)
-        .await
-        .unwrap();
+    submit_refill(&*store, "R-TEST-02", "en", &[]).await;
     let staff = Actor::Staff("staff@willow.example");
     let ready = || NewRequestEvent {
         reference: "R-TEST-02".to_owned(),
@@ -309,9 +288,15 @@ async fn a_change_its_messages_and_their_trail_are_one_write(backend: Backend) {
     );
 }
 
-/// A refill request sent at time 1 to location `main`, in `lang`.
-fn refill_request(reference: &str, lang: &str) -> pestle::store::NewRequest {
-    pestle::store::NewRequest {
+/// Submits a refill request (time 1, location `main`, in `lang`) with its staff notification on
+/// `channels`; the request as written.
+async fn submit_refill(
+    store: &dyn pestle::store::Store,
+    reference: &str,
+    lang: &str,
+    channels: &[&str],
+) -> pestle::store::NewRequest {
+    let request = pestle::store::NewRequest {
         reference: reference.to_owned(),
         kind: "refill".to_owned(),
         location: "main".to_owned(),
@@ -319,5 +304,15 @@ fn refill_request(reference: &str, lang: &str) -> pestle::store::NewRequest {
         key_id: "k1".to_owned(),
         sealed: vec![1, 2, 3],
         lang: lang.to_owned(),
-    }
+    };
+    let notification = pestle::store::NewNotification {
+        message: "New refill request".to_owned(),
+        due_at: 1,
+        channels: channels.iter().map(|c| (*c).to_owned()).collect(),
+    };
+    store
+        .submit_request(&request, &Default::default(), &notification)
+        .await
+        .unwrap();
+    request
 }
